@@ -1,0 +1,199 @@
+"""Evaluating one compiled check on one event, and wording what it found.
+
+Messages are built only for checks that fail, so a clean case costs the comparisons
+and nothing more.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable, Mapping
+from fractions import Fraction
+from typing import Any
+
+from selection_rules.expressions import Env, Missing
+from selection_rules.i18n import Text
+from selection_rules.procedure import CompiledCheck, ParamValue
+from selection_rules.values import Range, percent, show
+
+
+def _between(a: Any, b: Any) -> bool:
+    low, high = (b.low, b.high) if isinstance(b, Range) else (b[0], b[1])
+    return bool(low <= a <= high)
+
+
+OPS: dict[str, Callable[[Any, Any], bool]] = {
+    "at_least": operator.ge,
+    "more_than": operator.gt,
+    "at_most": operator.le,
+    "less_than": operator.lt,
+    "equal": operator.eq,
+    "between": _between,
+}
+
+# How a failed comparison reads: the legal word for what the value was instead.
+FAILED: dict[str, Text] = {
+    "at_least": Text("不足", "below"),
+    "more_than": Text("未超过", "not more than"),
+    "at_most": Text("超过", "above"),
+    "less_than": Text("不少于", "not below"),
+    "equal": Text("不等于", "not equal to"),
+    "between": Text("不在范围", "outside"),
+}
+
+
+class Finding:
+    """A failed check (or a value it could not find), before it becomes a Violation."""
+
+    __slots__ = ("check", "figures", "item", "message", "missing")
+
+    def __init__(self, check: CompiledCheck, item: object, message: Text,
+                 figures: dict[str, object], missing: bool = False) -> None:
+        self.check = check
+        self.item = item
+        self.message = message
+        self.figures = figures
+        self.missing = missing
+
+
+def run_check(check: CompiledCheck, env: Env, params: Mapping[str, ParamValue],
+              out: list[Finding]) -> None:
+    try:
+        if check.each is None:
+            items: list[Any] = [None]
+        else:
+            found = check.each(env)
+            items = list(found) if found is not None else []
+    except Missing as exc:
+        out.append(_missing(check, None, exc))
+        return
+    name = check.spec.as_
+    for item in items:
+        if check.each is not None:
+            env[name] = item
+        try:
+            if check.when is not None and not check.when(env):
+                continue
+            if check.require is not None:
+                if not check.require(env):
+                    out.append(_unmet(check, env, item))
+                continue
+            assert check.value is not None and check.bound is not None
+            value = check.value(env)
+            bound = check.bound(env)
+            base = check.of(env) if check.of is not None else None
+            if value is None:
+                raise Missing(check.value.source)
+            if base is not None:
+                if base == 0:
+                    raise Missing(f"{check.of.source if check.of else ''} = 0")
+                measured: Any = Fraction(value, base)
+            else:
+                measured = value
+            if bound is None:
+                raise Missing(check.bound.source)
+            op = check.spec.op
+            assert op is not None
+            if not OPS[op](measured, bound):
+                out.append(_failed(check, env, item, value, base, bound, params))
+        except Missing as exc:
+            out.append(_missing(check, item, exc))
+        except TypeError as exc:
+            # A figure of the wrong kind (text where a number is compared): the case
+            # file records it, but not in a form this check can read.
+            out.append(_missing(check, item, Missing(str(exc))))
+
+
+def _subject(check: CompiledCheck, env: Env, item: object) -> str:
+    if check.subject is not None:
+        try:
+            return show(check.subject(env)) + " "
+        except Missing:
+            return ""
+    return f"{show(item)} " if item is not None else ""
+
+
+def _bound_text(check: CompiledCheck, bound: Any, params: Mapping[str, ParamValue]) -> Text:
+    if check.bound_param is not None and check.bound_param in params:
+        shown = params[check.bound_param].display
+    elif isinstance(bound, Fraction) and check.spec.of is not None:
+        shown = f"{show(bound)} ({percent(bound)})"
+    else:
+        shown = show(bound)
+    if check.spec.bound_text is not None:
+        values = {n: p.display for n, p in params.items()}
+        values["bound"] = shown
+        try:
+            return Text(check.spec.bound_text.zh.format(**values),
+                        check.spec.bound_text.en.format(**values))
+        except (KeyError, IndexError, ValueError):
+            pass  # lint reports a bad template; the message still shows the bound
+    return Text(shown, shown)
+
+
+def _failed(check: CompiledCheck, env: Env, item: object, value: Any, base: Any,
+            bound: Any, params: Mapping[str, ParamValue]) -> Finding:
+    spec = check.spec
+    assert spec.quantity is not None and spec.op is not None
+    subject = _subject(check, env, item)
+    if base is not None:
+        ratio = Fraction(value, base)
+        pct_bound = bound if isinstance(bound, int | Fraction) else None
+        actual = f"{show(value)}/{show(base)} ({percent(ratio, pct_bound)})"
+    else:
+        actual = show(value)
+    bound_t = _bound_text(check, bound, params)
+    word = FAILED[spec.op]
+    base_t = Text("", "")
+    if spec.base is not None:
+        base_t = Text(f"（基数：{spec.base.zh}）", f" (base: {spec.base.en})")
+    message = Text(
+        f"{subject}{spec.quantity.zh} {actual} {word.zh} {bound_t.zh}",
+        f"{subject}{spec.quantity.en} {actual} {word.en} {bound_t.en}",
+    ) + base_t
+    figures: dict[str, object] = {
+        "item": item,
+        "value": value,
+        "base": base,
+        "actual": actual,
+        "op": spec.op,
+        "bound": bound_t.en,
+    }
+    return Finding(check, item, message, figures)
+
+
+def _unmet(check: CompiledCheck, env: Env, item: object) -> Finding:
+    spec = check.spec
+    assert spec.expect is not None
+    subject = _subject(check, env, item)
+    actual_t = Text("", "")
+    actual_value: object = None
+    if check.actual is not None:
+        try:
+            actual_value = check.actual(env)
+            shown = show(actual_value)
+        except Missing as exc:
+            shown = f"未记录 {exc.what}"
+            actual_value = None
+            actual_t = Text(f"；实际：{shown}", f"; found: {exc.what} not recorded")
+        else:
+            actual_t = Text(f"；实际：{shown}", f"; found: {shown}")
+    message = Text(f"{subject}应当{spec.expect.zh}", f"{subject}required: {spec.expect.en}")
+    return Finding(check, item, message + actual_t,
+                   {"item": item, "expected": spec.expect.en, "actual": show(actual_value)})
+
+
+def _missing(check: CompiledCheck, item: object, exc: Missing) -> Finding:
+    spec = check.spec
+    label = spec.quantity or spec.expect
+    subject = f"{show(item)} " if item is not None else ""
+    zh_label = f"（{label.zh}）" if label else ""
+    en_label = f" ({label.en})" if label else ""
+    if exc.text is not None:
+        message = Text(f"{subject}{exc.text.zh}{zh_label}", f"{subject}{exc.text.en}{en_label}")
+    else:
+        message = Text(
+            f"{subject}案卷未记录本规则所需的 {exc.what}{zh_label}",
+            f"{subject}the case file does not record {exc.what}, which this rule needs{en_label}",
+        )
+    return Finding(check, item, message, {"item": item, "missing": exc.what}, missing=True)

@@ -1,0 +1,473 @@
+"""A safe expression language for rule checks, compiled once per procedure.
+
+Expressions are Python-like (`event.ballot.tallies[item].agree`, `count(event.result)`,
+`item in last('inspection').result`) but are never given to eval/exec: they are parsed
+with `ast`, every node is checked against a short whitelist, every name and field is
+resolved against the case-file models when the procedure loads, and the tree is turned
+into plain closures. An expression can read only the values the engine passes in, and
+call only the functions listed in `FUNCTIONS`.
+
+Division is exact (Fraction). A value the case file does not record (a field left out)
+raises `Missing` at run time with the text of the expression that needed it, so that a
+check can report it rather than pass or crash.
+"""
+
+from __future__ import annotations
+
+import ast
+import difflib
+import operator
+import types
+import typing
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any, Union
+
+from pydantic import BaseModel
+
+from selection_rules.i18n import Text
+from selection_rules.values import normalize
+
+Env = dict[str, Any]
+Fn = Callable[[Env], Any]
+
+
+class ExprError(Exception):
+    """An expression that cannot be compiled; `column` is 0-based within the expression."""
+
+    def __init__(self, message: Text, column: int | None = None) -> None:
+        super().__init__(message.en)
+        self.message = message
+        self.column = column
+
+
+class Missing(Exception):
+    """A value an expression needs is not in the case file.
+
+    `what` is the expression text that needed it; `text`, where given, says it in words.
+    """
+
+    def __init__(self, what: str, text: Text | None = None) -> None:
+        super().__init__(what)
+        self.what = what
+        self.text = text
+
+
+# ---------------------------------------------------------------------------- static types
+
+
+@dataclass(frozen=True)
+class ListOf:
+    item: StaticType
+
+
+@dataclass(frozen=True)
+class DictOf:
+    value: StaticType
+
+
+class _Any:
+    def __repr__(self) -> str:
+        return "any"
+
+
+ANY = _Any()
+StaticType = type | ListOf | DictOf | _Any
+
+
+def static_type(annotation: Any) -> StaticType:
+    """The static type of a pydantic field annotation (Optional is looked through)."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return static_type(typing.get_args(annotation)[0])
+    if origin in (Union, types.UnionType):
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        return static_type(args[0]) if len(args) == 1 else ANY
+    if origin is list:
+        return ListOf(static_type(typing.get_args(annotation)[0]))
+    if origin is dict:
+        return DictOf(static_type(typing.get_args(annotation)[1]))
+    if origin is typing.Literal:
+        return str
+    if isinstance(annotation, type):
+        return annotation
+    return ANY
+
+
+def _is_model(t: StaticType) -> bool:
+    return isinstance(t, type) and issubclass(t, BaseModel)
+
+
+def _type_name(t: StaticType) -> str:
+    if isinstance(t, ListOf):
+        return f"list[{_type_name(t.item)}]"
+    if isinstance(t, DictOf):
+        return f"dict[{_type_name(t.value)}]"
+    if isinstance(t, type):
+        return t.__name__
+    return "any"
+
+
+# ---------------------------------------------------------------------------- functions
+
+
+@dataclass(frozen=True)
+class Function:
+    """A function an expression may call. `impl` gets the env first."""
+
+    impl: Callable[..., Any]
+    arity: tuple[int, int]
+    returns: Callable[[list[StaticType]], StaticType]
+    doc: Text
+    # Argument positions that must be string literals naming an event type or tag.
+    event_selector_args: tuple[int, ...] = ()
+
+
+@dataclass
+class Scope:
+    """What an expression may refer to: names with their types, and known event selectors."""
+
+    names: dict[str, StaticType]
+    functions: Mapping[str, Function]
+    event_selectors: frozenset[str] = frozenset()
+    # Names whose value is a parameter: recorded so a check can show its bound's source.
+    parameters: frozenset[str] = frozenset()
+
+
+@dataclass
+class Compiled:
+    """A compiled expression: call it with an env."""
+
+    source: str
+    fn: Fn
+    type: StaticType
+    parameters: frozenset[str] = field(default_factory=frozenset)
+    # Dotted data paths the expression reads, for explanations and lint.
+    reads: tuple[str, ...] = ()
+
+    def __call__(self, env: Env) -> Any:
+        return self.fn(env)
+
+
+_CMP: dict[type[ast.cmpop], Callable[[Any, Any], bool]] = {
+    ast.Eq: operator.eq,
+    ast.NotEq: operator.ne,
+    ast.Lt: operator.lt,
+    ast.LtE: operator.le,
+    ast.Gt: operator.gt,
+    ast.GtE: operator.ge,
+    ast.In: lambda a, b: a in b,
+    ast.NotIn: lambda a, b: a not in b,
+    ast.Is: operator.is_,
+    ast.IsNot: operator.is_not,
+}
+
+
+def _div(a: Any, b: Any) -> Any:
+    if b == 0:
+        raise Missing("division by zero / 除数为零")
+    return normalize(Fraction(a) / Fraction(b))
+
+
+_BIN: dict[type[ast.operator], Callable[[Any, Any], Any]] = {
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Div: _div,
+}
+
+
+def compile_expr(source: str | int | bool, scope: Scope) -> Compiled:
+    """Compile `source` against `scope`, or raise ExprError saying what is wrong and where."""
+    if isinstance(source, bool | int):
+        value = source
+        return Compiled(str(source), lambda env: value, type(source))
+    text = source.strip()
+    try:
+        tree = ast.parse(text, mode="eval")
+    except SyntaxError as exc:
+        raise ExprError(
+            Text(f"表达式语法错误：{exc.msg}", f"syntax error in expression: {exc.msg}"),
+            (exc.offset or 1) - 1,
+        ) from None
+    compiler = _Compiler(text, scope)
+    fn, typ = compiler.visit(tree.body)
+    return Compiled(text, fn, typ, frozenset(compiler.used_parameters), tuple(compiler.reads))
+
+
+class _Compiler:
+    def __init__(self, source: str, scope: Scope) -> None:
+        self.source = source
+        self.scope = scope
+        self.used_parameters: set[str] = set()
+        self.reads: list[str] = []
+
+    def seg(self, node: ast.AST) -> str:
+        return ast.get_source_segment(self.source, node) or self.source
+
+    def fail(self, node: ast.AST, zh: str, en: str) -> ExprError:
+        return ExprError(Text(zh, en), getattr(node, "col_offset", None))
+
+    def visit(self, node: ast.expr) -> tuple[Fn, StaticType]:
+        method = getattr(self, "visit_" + type(node).__name__, None)
+        if method is None:
+            what = type(node).__name__
+            raise self.fail(
+                node,
+                f"规则表达式中不允许使用 {what}（{self.seg(node)}）",
+                f"{what} is not allowed in a rule expression ({self.seg(node)})",
+            )
+        result: tuple[Fn, StaticType] = method(node)
+        return result
+
+    # -- leaves
+
+    def visit_Constant(self, node: ast.Constant) -> tuple[Fn, StaticType]:
+        value = node.value
+        if isinstance(value, float):
+            # 0.8 in source text is exact to the reader, so it is exact here too.
+            value = normalize(Fraction(self.seg(node)))
+        if not isinstance(value, str | int | bool | Fraction | type(None)):
+            raise self.fail(node, "不支持的常量", f"unsupported constant {value!r}")
+        return (lambda env: value), (type(value) if value is not None else ANY)
+
+    def visit_Name(self, node: ast.Name) -> tuple[Fn, StaticType]:
+        name = node.id
+        if name in ("True", "False", "None"):
+            value = {"True": True, "False": False, "None": None}[name]
+            return (lambda env: value), ANY
+        if name not in self.scope.names:
+            known = sorted(self.scope.names)
+            hint = difflib.get_close_matches(name, known, n=1)
+            raise self.fail(
+                node,
+                f"未知名称 {name!r}" + (f"，是否应为 {hint[0]!r}？" if hint else "")
+                + f"（可用：{', '.join(known)}）",
+                f"unknown name {name!r}" + (f", did you mean {hint[0]!r}?" if hint else "")
+                + f" (available: {', '.join(known)})",
+            )
+        if name in self.scope.parameters:
+            self.used_parameters.add(name)
+        return (lambda env: env[name]), self.scope.names[name]
+
+    def visit_List(self, node: ast.List) -> tuple[Fn, StaticType]:
+        parts = [self.visit(e) for e in node.elts]
+        fns = [f for f, _ in parts]
+        item = parts[0][1] if parts else ANY
+        return (lambda env: [f(env) for f in fns]), ListOf(item)
+
+    visit_Tuple = visit_List  # type: ignore[assignment]
+
+    # -- access
+
+    def visit_Attribute(self, node: ast.Attribute) -> tuple[Fn, StaticType]:
+        attr = node.attr
+        if attr.startswith("_"):
+            raise self.fail(node, f"不允许访问 {attr!r}", f"access to {attr!r} is not allowed")
+        base_fn, base_t = self.visit(node.value)
+        base_src = self.seg(node.value)
+        if _is_model(base_t):
+            assert isinstance(base_t, type) and issubclass(base_t, BaseModel)
+            fields = base_t.model_fields
+            if attr not in fields:
+                hint = difflib.get_close_matches(attr, list(fields), n=1)
+                raise self.fail(
+                    node,
+                    f"{base_src} 没有字段 {attr!r}"
+                    + (f"，是否应为 {hint[0]!r}？" if hint else "")
+                    + f"（{base_t.__name__} 的字段：{', '.join(fields)}）",
+                    f"{base_src} has no field {attr!r}"
+                    + (f", did you mean {hint[0]!r}?" if hint else "")
+                    + f" ({base_t.__name__} fields: {', '.join(fields)})",
+                )
+            typ = static_type(fields[attr].annotation)
+            self.reads.append(self.seg(node))
+
+            def get_field(env: Env) -> Any:
+                base = base_fn(env)
+                if base is None:
+                    raise Missing(base_src)
+                return getattr(base, attr)
+
+            return get_field, typ
+        if isinstance(base_t, DictOf) or base_t is ANY:
+
+            def get_key(env: Env) -> Any:
+                base = base_fn(env)
+                if base is None:
+                    raise Missing(base_src)
+                if isinstance(base, Mapping):
+                    if attr not in base:
+                        raise Missing(f"{base_src}.{attr}")
+                    return base[attr]
+                return getattr(base, attr)
+
+            return get_key, (base_t.value if isinstance(base_t, DictOf) else ANY)
+        raise self.fail(
+            node,
+            f"{base_src}（{_type_name(base_t)}）没有字段 {attr!r}",
+            f"{base_src} ({_type_name(base_t)}) has no field {attr!r}",
+        )
+
+    def visit_Subscript(self, node: ast.Subscript) -> tuple[Fn, StaticType]:
+        base_fn, base_t = self.visit(node.value)
+        key_fn, _ = self.visit(node.slice)
+        src = self.seg(node)
+        base_src = self.seg(node.value)
+
+        def get_item(env: Env) -> Any:
+            base = base_fn(env)
+            if base is None:
+                raise Missing(base_src)
+            key = key_fn(env)
+            try:
+                return base[key]
+            except (KeyError, IndexError, TypeError):
+                raise Missing(f"{src} [{key}]") from None
+
+        if isinstance(base_t, DictOf):
+            return get_item, base_t.value
+        if isinstance(base_t, ListOf):
+            return get_item, base_t.item
+        if base_t is ANY:
+            return get_item, ANY
+        raise self.fail(
+            node,
+            f"{base_src}（{_type_name(base_t)}）不能取下标",
+            f"{base_src} ({_type_name(base_t)}) cannot be indexed",
+        )
+
+    # -- operators
+
+    def visit_BoolOp(self, node: ast.BoolOp) -> tuple[Fn, StaticType]:
+        fns = [self.visit(v)[0] for v in node.values]
+        if isinstance(node.op, ast.And):
+            return (lambda env: all(f(env) for f in fns)), bool
+        return (lambda env: any(f(env) for f in fns)), bool
+
+    def visit_UnaryOp(self, node: ast.UnaryOp) -> tuple[Fn, StaticType]:
+        fn, typ = self.visit(node.operand)
+        src = self.seg(node.operand)
+        if isinstance(node.op, ast.Not):
+            return (lambda env: not fn(env)), bool
+        if isinstance(node.op, ast.USub):
+
+            def neg(env: Env) -> Any:
+                v = fn(env)
+                if v is None:
+                    raise Missing(src)
+                return -v
+
+            return neg, typ
+        raise self.fail(node, "不支持的运算符", "unsupported operator")
+
+    def visit_BinOp(self, node: ast.BinOp) -> tuple[Fn, StaticType]:
+        op = _BIN.get(type(node.op))
+        if op is None:
+            raise self.fail(node, "只支持 + - * /", "only + - * / are allowed")
+        lf, lt = self.visit(node.left)
+        rf, rt = self.visit(node.right)
+        lsrc, rsrc = self.seg(node.left), self.seg(node.right)
+
+        def binop(env: Env) -> Any:
+            a, b = lf(env), rf(env)
+            if a is None:
+                raise Missing(lsrc)
+            if b is None:
+                raise Missing(rsrc)
+            return op(a, b)
+
+        typ: StaticType = Fraction if isinstance(node.op, ast.Div) else (lt if lt == rt else ANY)
+        return binop, typ
+
+    def visit_Compare(self, node: ast.Compare) -> tuple[Fn, StaticType]:
+        first = self.visit(node.left)[0]
+        rest = [(_CMP[type(op)], self.visit(c)[0], self.seg(c)) for op, c in zip(
+            node.ops, node.comparators, strict=True)]
+        left_src = self.seg(node.left)
+        nullable = all(type(op) in (ast.Eq, ast.NotEq, ast.Is, ast.IsNot) for op in node.ops)
+
+        def compare(env: Env) -> bool:
+            a = first(env)
+            src = left_src
+            for op, fn, right_src in rest:
+                b = fn(env)
+                if not nullable:
+                    if a is None:
+                        raise Missing(src)
+                    if b is None:
+                        raise Missing(right_src)
+                if not op(a, b):
+                    return False
+                a, src = b, right_src
+            return True
+
+        return compare, bool
+
+    def visit_IfExp(self, node: ast.IfExp) -> tuple[Fn, StaticType]:
+        test, _ = self.visit(node.test)
+        body, bt = self.visit(node.body)
+        orelse, ot = self.visit(node.orelse)
+        return (lambda env: body(env) if test(env) else orelse(env)), (bt if bt == ot else ANY)
+
+    def visit_Call(self, node: ast.Call) -> tuple[Fn, StaticType]:
+        if not isinstance(node.func, ast.Name):
+            raise self.fail(node, "只能调用内置函数", "only built-in functions can be called")
+        name = node.func.id
+        fn_def = self.scope.functions.get(name)
+        if fn_def is None:
+            known = sorted(self.scope.functions)
+            hint = difflib.get_close_matches(name, known, n=1)
+            raise self.fail(
+                node,
+                f"未知函数 {name!r}" + (f"，是否应为 {hint[0]!r}？" if hint else "")
+                + f"（可用：{', '.join(known)}）",
+                f"unknown function {name!r}" + (f", did you mean {hint[0]!r}?" if hint else "")
+                + f" (available: {', '.join(known)})",
+            )
+        if node.keywords:
+            raise self.fail(node, "函数不接受关键字参数", "functions take no keyword arguments")
+        low, high = fn_def.arity
+        if not low <= len(node.args) <= high:
+            want = str(low) if low == high else f"{low}–{high}"
+            raise self.fail(
+                node,
+                f"{name}() 需要 {want} 个参数，给了 {len(node.args)} 个",
+                f"{name}() takes {want} argument(s), {len(node.args)} given",
+            )
+        for pos in fn_def.event_selector_args:
+            arg = node.args[pos] if pos < len(node.args) else None
+            if arg is None:
+                continue
+            if not (isinstance(arg, ast.Constant) and isinstance(arg.value, str)):
+                raise self.fail(
+                    arg,
+                    f"{name}() 的参数应为事件类型或标签的字符串",
+                    f"{name}() takes an event type or tag as a quoted string",
+                )
+            if self.scope.event_selectors and arg.value not in self.scope.event_selectors:
+                known = sorted(self.scope.event_selectors)
+                hint = difflib.get_close_matches(arg.value, known, n=1)
+                raise self.fail(
+                    arg,
+                    f"未知事件类型或标签 {arg.value!r}"
+                    + (f"，是否应为 {hint[0]!r}？" if hint else ""),
+                    f"unknown event type or tag {arg.value!r}"
+                    + (f", did you mean {hint[0]!r}?" if hint else ""),
+                )
+        compiled = [self.visit(a) for a in node.args]
+        arg_fns = [f for f, _ in compiled]
+        arg_srcs = [self.seg(a) for a in node.args]
+        impl = fn_def.impl
+
+        def call(env: Env) -> Any:
+            args = []
+            for f, src in zip(arg_fns, arg_srcs, strict=True):
+                v = f(env)
+                if v is None:
+                    raise Missing(src)
+                args.append(v)
+            return impl(env, *args)
+
+        return call, fn_def.returns([t for _, t in compiled])

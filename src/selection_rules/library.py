@@ -1,0 +1,51 @@
+"""Where procedures and rule sets are found: the shipped `rules/` and the user's folders.
+
+A file's name is its id (`pengshan-five-votes.yaml` holds `id: pengshan-five-votes`), so
+finding one never means reading them all. Folders given later on the command line or in
+SELECTION_RULES_PATH come first, so a county can shadow a shipped procedure.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+SUFFIXES = (".yaml", ".yml", ".json")
+
+
+def shipped_rules_dir() -> Path:
+    packaged = Path(__file__).resolve().parent / "_data" / "rules"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "rules"
+
+
+class Library:
+    def __init__(self, extra_dirs: Sequence[Path] = (), *, shipped: bool = True) -> None:
+        dirs = list(extra_dirs)
+        env = os.environ.get("SELECTION_RULES_PATH")
+        if env:
+            dirs.extend(Path(p) for p in env.split(os.pathsep) if p)
+        if shipped:
+            dirs.append(shipped_rules_dir())
+        self.dirs = dirs
+
+    def find(self, ident: str) -> Path | None:
+        if not ident or "/" in ident or "\\" in ident or ident.startswith("."):
+            return None  # an id is a name, never a path: nothing outside the folders is read
+        for folder in self.dirs:
+            for suffix in SUFFIXES:
+                candidate = folder / f"{ident}{suffix}"
+                if candidate.is_file():
+                    return candidate
+        return None
+
+    def ids(self) -> list[str]:
+        seen: set[str] = set()
+        for folder in self.dirs:
+            if folder.is_dir():
+                for path in folder.iterdir():
+                    if path.suffix in SUFFIXES and not path.name.startswith("."):
+                        seen.add(path.stem)
+        return sorted(seen)

@@ -1,0 +1,605 @@
+"""A procedure ready to run: files composed, Machine built, checks compiled once.
+
+`load_procedure(id, library)` reads the procedure's YAML and everything it `extends`,
+checks every reference (stages, events, tags, parameters, fields of the case model),
+compiles every expression, and reports each problem with its file and line. What
+varies with the case — which rules are in force and which dated parameter value
+applies — is resolved per decision date and cached as an `Epoch`.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from pydantic import ValidationError
+
+from selection_rules import casefile
+from selection_rules.documents import Document, load_document, validation_problems
+from selection_rules.errors import InputError, Problem
+from selection_rules.expressions import (
+    ANY,
+    Compiled,
+    DictOf,
+    ExprError,
+    ListOf,
+    Scope,
+    StaticType,
+    compile_expr,
+)
+from selection_rules.functions import make_functions
+from selection_rules.i18n import Text
+from selection_rules.library import Library
+from selection_rules.machine import ProcedureMachine
+from selection_rules.procedure_model import (
+    Check,
+    Citation,
+    Parameter,
+    ProcedureSpec,
+    Rule,
+    Stage,
+    Step,
+)
+from selection_rules.values import Range, parse_number, parse_range, parse_ratio
+
+Loc = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a piece of a procedure was written: file and path inside it."""
+
+    doc: Document
+    loc: Loc
+
+    @property
+    def file(self) -> str:
+        return self.doc.path
+
+    @property
+    def line(self) -> int | None:
+        return self.doc.line_of(self.loc)
+
+
+@dataclass(frozen=True)
+class ParamValue:
+    """A parameter's value for one epoch, with how to show it and where it comes from."""
+
+    name: str
+    value: Any
+    display: str
+    citation: Citation | None
+
+
+@dataclass
+class ParamInfo:
+    name: str
+    spec: Parameter
+    origin: Origin
+    # (from-date or None, value) sorted by date.
+    timeline: list[tuple[dt.date | None, ParamValue]]
+
+    def at(self, day: dt.date) -> ParamValue | None:
+        current = None
+        for start, value in self.timeline:
+            if start is None or start <= day:
+                current = value
+        return current
+
+
+@dataclass
+class CompiledCheck:
+    spec: Check
+    origin: Origin
+    each: Compiled | None
+    when: Compiled | None
+    subject: Compiled | None
+    value: Compiled | None
+    of: Compiled | None
+    bound: Compiled | None
+    require: Compiled | None
+    actual: Compiled | None
+    # The bound is a bare parameter: show it as written ("80%", "1:3").
+    bound_param: str | None
+
+
+@dataclass
+class RuleInfo:
+    spec: Rule
+    origin: Origin
+    procedure_id: str
+    checks: list[CompiledCheck] = field(default_factory=list)
+    when: Compiled | None = None
+
+    @property
+    def id(self) -> str:
+        return self.spec.id
+
+    @property
+    def title(self) -> Text:
+        return self.spec.title.text()
+
+    def in_force(self, day: dt.date) -> Citation | None:
+        """The citation in force on `day`, or None if the rule did not exist then."""
+        if not self.spec.in_force:
+            return self.spec.citation
+        for window in self.spec.in_force:
+            if (window.from_ is None or window.from_ <= day) and (
+                window.to is None or day <= window.to
+            ):
+                return window.citation
+        return None
+
+    def citations(self) -> list[Citation]:
+        if self.spec.citation is not None:
+            return [self.spec.citation]
+        return [w.citation for w in self.spec.in_force]
+
+
+@dataclass
+class Epoch:
+    """What applies to cases decided in one window of dates."""
+
+    params: dict[str, ParamValue]
+    rules: dict[str, tuple[RuleInfo, Citation]]
+    by_event: dict[str, list[RuleInfo]]
+    at_end: list[RuleInfo]
+
+    @cached_property
+    def env(self) -> dict[str, Any]:
+        return {name: p.value for name, p in self.params.items()}
+
+
+class Procedure:
+    def __init__(
+        self,
+        spec: ProcedureSpec,
+        layers: list[tuple[ProcedureSpec, Document]],
+        rule_sets: tuple[str, ...],
+    ) -> None:
+        self.spec = spec
+        self.id = spec.id
+        self.title = spec.title.text()
+        self.layers = layers
+        self.rule_sets = rule_sets
+        self.stages: dict[str, Stage] = {s.id: s for s in spec.stages}
+        self.steps: dict[str, Step] = {s.event: s for s in spec.steps}
+        self.machine = ProcedureMachine(spec.stages, spec.steps)
+        self.tags: dict[str, frozenset[str]] = {
+            s.event: frozenset(s.tags) for s in spec.steps
+        }
+        self.parameters: dict[str, ParamInfo] = {}
+        self.rules: dict[str, RuleInfo] = {}
+        self.order_rule: RuleInfo | None = None
+        self._epochs: dict[int, Epoch] = {}
+        self._boundaries: list[dt.date] = []
+
+    @property
+    def decision_events(self) -> frozenset[str]:
+        return frozenset(e for e, tags in self.tags.items() if self.spec.decision_tag in tags)
+
+    def stage_label(self, stage: str | None) -> Text | None:
+        if stage is None or stage not in self.stages:
+            return None
+        return self.stages[stage].label.text()
+
+    def step_label(self, event: str) -> Text:
+        step = self.steps.get(event)
+        return step.label.text() if step else Text(event, event)
+
+    def rules_for_event(self, event: str) -> list[RuleInfo]:
+        """Every rule attached to a step, whatever its dates (for rules show / diagrams)."""
+        tags = self.tags.get(event, frozenset())
+        return [
+            r for r in self.rules.values()
+            if r.spec.on is not None
+            and (event in r.spec.on.events or tags & set(r.spec.on.tags))
+        ]
+
+    def epoch(self, day: dt.date) -> Epoch:
+        index = bisect.bisect_right(self._boundaries, day)
+        epoch = self._epochs.get(index)
+        if epoch is None:
+            epoch = self._epochs[index] = self._build_epoch(day)
+        return epoch
+
+    def _build_epoch(self, day: dt.date) -> Epoch:
+        params = {}
+        for name, info in self.parameters.items():
+            value = info.at(day)
+            if value is not None:
+                params[name] = value
+        rules: dict[str, tuple[RuleInfo, Citation]] = {}
+        by_event: dict[str, list[RuleInfo]] = {e: [] for e in self.steps}
+        at_end: list[RuleInfo] = []
+        for rule in self.rules.values():
+            citation = rule.in_force(day)
+            if citation is None or rule.spec.structural:
+                if citation is not None:
+                    rules[rule.id] = (rule, citation)
+                continue
+            if not all(p in params for p in _params_used(rule)):
+                continue  # a dated parameter not yet defined then: the rule did not apply
+            rules[rule.id] = (rule, citation)
+            assert rule.spec.on is not None
+            if rule.spec.on.end:
+                at_end.append(rule)
+            for event in by_event:
+                if event in rule.spec.on.events or self.tags[event] & set(rule.spec.on.tags):
+                    by_event[event].append(rule)
+        return Epoch(params, rules, by_event, at_end)
+
+
+def _params_used(rule: RuleInfo) -> set[str]:
+    used: set[str] = set()
+    for c in rule.checks:
+        for compiled in (c.each, c.when, c.subject, c.value, c.of, c.bound, c.require, c.actual):
+            if compiled is not None:
+                used |= compiled.parameters
+    if rule.when is not None:
+        used |= rule.when.parameters
+    return used
+
+
+# ---------------------------------------------------------------------------- loading
+
+
+def load_procedure(
+    procedure_id: str, library: Library, rule_sets: tuple[str, ...] = ()
+) -> Procedure:
+    """Load, compose and compile; raise InputError listing every problem found."""
+    loader = _Loader(library)
+    return loader.build(procedure_id, rule_sets)
+
+
+class _Loader:
+    def __init__(self, library: Library) -> None:
+        self.library = library
+        self.problems: list[Problem] = []
+
+    def problem(self, origin: Origin, zh: str, en: str, column: int | None = None) -> None:
+        self.problems.append(
+            Problem(origin.file, Text(zh, en), origin.line, column, _dotted(origin.loc))
+        )
+
+    def read(self, ident: str, referrer: Origin | None) -> tuple[ProcedureSpec, Document] | None:
+        path = self.library.find(ident)
+        if path is None:
+            known = ", ".join(self.library.ids()) or "—"
+            if referrer is None:
+                raise InputError.at(
+                    "<procedure>",
+                    Text(
+                        f"未知程序或规则集 {ident!r}（可用：{known}）",
+                        f"unknown procedure or rule set {ident!r} (available: {known})",
+                    ),
+                )
+            self.problem(
+                referrer,
+                f"未知程序或规则集 {ident!r}（可用：{known}）",
+                f"unknown procedure or rule set {ident!r} (available: {known})",
+            )
+            return None
+        doc = load_document(path)
+        try:
+            spec = ProcedureSpec.model_validate(doc.data)
+        except ValidationError as exc:
+            self.problems.extend(validation_problems(doc, exc))
+            return None
+        if spec.id != ident:
+            self.problem(
+                Origin(doc, ("id",)),
+                f"文件名 {path.name} 与 id {spec.id!r} 不一致",
+                f"file name {path.name} does not match id {spec.id!r}",
+            )
+        return spec, doc
+
+    def layers(
+        self, ident: str, referrer: Origin | None, chain: tuple[str, ...]
+    ) -> list[tuple[ProcedureSpec, Document]]:
+        if ident in chain:
+            assert referrer is not None
+            self.problem(
+                referrer,
+                f"循环继承：{' → '.join((*chain, ident))}",
+                f"circular extends: {' → '.join((*chain, ident))}",
+            )
+            return []
+        read = self.read(ident, referrer)
+        if read is None:
+            return []
+        spec, doc = read
+        out: list[tuple[ProcedureSpec, Document]] = []
+        for i, base in enumerate(spec.extends):
+            for layer in self.layers(base, Origin(doc, ("extends", i)), (*chain, ident)):
+                if all(layer[0].id != seen.id for seen, _ in out):
+                    out.append(layer)
+        out.append((spec, doc))
+        return out
+
+    def build(self, ident: str, rule_sets: tuple[str, ...]) -> Procedure:
+        layers = self.layers(ident, None, ())
+        for name in rule_sets:
+            for layer in self.layers(name, None, ()):
+                if all(layer[0].id != seen.id for seen, _ in layers):
+                    layers.append(layer)
+        if self.problems or not layers:
+            raise InputError(self.problems)
+        main, main_doc = layers[[s.id for s, _ in layers].index(ident)]
+        if main.kind != "procedure":
+            raise InputError.at(
+                main_doc.path,
+                Text(
+                    f"{ident!r} 是规则集，不是程序：案卷的 procedure 应为一个程序",
+                    f"{ident!r} is a rule set, not a procedure: a case names a procedure",
+                ),
+                line=main_doc.line_of(("kind",)),
+                field="kind",
+            )
+        for spec, doc in layers:
+            if spec.kind == "procedure" and spec.id != ident:
+                self.problem(
+                    Origin(doc, ("kind",)),
+                    f"{spec.id!r} 是程序，只能被规则集以外的方式使用",
+                    f"{spec.id!r} is a procedure: only rule sets can be extended or added",
+                )
+        proc = Procedure(main, layers, rule_sets)
+        self.check_graph(proc, main_doc)
+        self.collect_parameters(proc)
+        self.collect_rules(proc)
+        if self.problems:
+            raise InputError(self.problems)
+        boundaries: set[dt.date] = set()
+        for info in proc.parameters.values():
+            boundaries.update(d for d, _ in info.timeline if d is not None)
+        for rule in proc.rules.values():
+            for w in rule.spec.in_force:
+                if w.from_ is not None:
+                    boundaries.add(w.from_)
+                if w.to is not None:
+                    boundaries.add(w.to + dt.timedelta(days=1))
+        proc._boundaries = sorted(boundaries)
+        return proc
+
+    def check_graph(self, proc: Procedure, doc: Document) -> None:
+        spec = proc.spec
+        ids = [s.id for s in spec.stages]
+        for i, s in enumerate(spec.stages):
+            if ids.index(s.id) != i:
+                self.problem(Origin(doc, ("stages", i, "id")), f"阶段 {s.id!r} 重复",
+                             f"duplicate stage {s.id!r}")
+        initial = [s.id for s in spec.stages if s.initial]
+        if len(initial) != 1:
+            self.problem(Origin(doc, ("stages",)), "程序需要且仅需要一个初始阶段（initial: true）",
+                         f"a procedure needs exactly one initial stage, found {len(initial)}")
+        if not any(s.final for s in spec.stages):
+            self.problem(Origin(doc, ("stages",)), "程序需要至少一个终止阶段（final: true）",
+                         "a procedure needs at least one final stage (final: true)")
+        events: set[str] = set()
+        for i, step in enumerate(spec.steps):
+            if step.event in events:
+                self.problem(Origin(doc, ("steps", i, "event")), f"步骤事件 {step.event!r} 重复",
+                             f"duplicate step event {step.event!r}")
+            events.add(step.event)
+            for j, src in enumerate(step.sources()):
+                if src not in ids:
+                    where: Loc = ("steps", i, "from") if isinstance(step.from_, str) else (
+                        "steps", i, "from", j)
+                    self.problem(Origin(doc, where), f"未知阶段 {src!r}",
+                                 f"unknown stage {src!r} (stages: {', '.join(ids)})")
+            if step.to not in ids:
+                self.problem(Origin(doc, ("steps", i, "to")), f"未知阶段 {step.to!r}",
+                             f"unknown stage {step.to!r} (stages: {', '.join(ids)})")
+
+    def collect_parameters(self, proc: Procedure) -> None:
+        for spec, doc in proc.layers:
+            for name, param in spec.parameters.items():
+                origin = Origin(doc, ("parameters", name))
+                timeline: list[tuple[dt.date | None, ParamValue]] = []
+                if param.values is not None:
+                    for day, dated in sorted(param.values.items()):
+                        value = self.param_value(name, param, dated.value,
+                                                 Origin(doc, ("parameters", name, "values",
+                                                              day.isoformat(), "value")))
+                        if value is not None:
+                            timeline.append((day, ParamValue(
+                                name, value[0], value[1], dated.citation)))
+                else:
+                    value = self.param_value(name, param, param.value,
+                                             Origin(doc, ("parameters", name, "value")))
+                    if value is not None:
+                        timeline.append((None, ParamValue(
+                            name, value[0], value[1], param.citation)))
+                # A later layer (the local procedure) may set a value the base leaves open.
+                proc.parameters[name] = ParamInfo(name, param, origin, timeline)
+
+    def param_value(
+        self, name: str, param: Parameter, raw: Any, origin: Origin
+    ) -> tuple[Any, str] | None:
+        try:
+            if param.kind == "number":
+                number = parse_number(raw)
+                return number, str(raw)
+            if param.kind == "ratio":
+                ratio = parse_ratio(raw)
+                return ratio.per_post, str(ratio)
+            if param.kind == "range":
+                rng = parse_range(raw)
+                return rng, str(rng)
+            if param.kind == "list":
+                if not isinstance(raw, list) or not all(isinstance(x, str) for x in raw):
+                    raise ValueError("expected a list of strings")
+                return list(raw), "、".join(raw)
+            if not isinstance(raw, str):
+                raise ValueError("expected text")
+            return raw, raw
+        except ValueError as exc:
+            self.problem(origin, f"参数 {name} 的值无效：{exc}",
+                         f"invalid value for parameter {name}: {exc}")
+            return None
+
+    def scope(self, proc: Procedure, *, event: bool, extra: dict[str, StaticType]) -> Scope:
+        names: dict[str, StaticType] = {
+            "case": casefile.Case,
+            "posts": ListOf(casefile.Post),
+        }
+        if event:
+            names["event"] = casefile.Event
+        params: dict[str, StaticType] = {}
+        for name, info in proc.parameters.items():
+            kind = info.spec.kind
+            params[name] = (
+                Range if kind == "range" else ListOf(str) if kind == "list"
+                else str if kind == "text" else ANY
+            )
+        names.update(params)
+        names.update(extra)
+        selectors = frozenset(proc.steps) | frozenset(t for ts in proc.tags.values() for t in ts)
+        return Scope(names, make_functions(proc.tags), selectors, frozenset(params))
+
+    def collect_rules(self, proc: Procedure) -> None:
+        selectors_events = set(proc.steps)
+        selectors_tags = {t for ts in proc.tags.values() for t in ts}
+        for spec, doc in proc.layers:
+            for i, rule in enumerate(spec.rules):
+                origin = Origin(doc, ("rules", i))
+                if rule.id in proc.rules:
+                    first = proc.rules[rule.id].origin
+                    self.problem(Origin(doc, ("rules", i, "id")),
+                                 f"规则编号 {rule.id} 重复（首次出现于 {first.file}:{first.line}）",
+                                 f"duplicate rule id {rule.id} (first at {first.file}:{first.line})")
+                    continue
+                info = RuleInfo(rule, origin, spec.id)
+                proc.rules[rule.id] = info
+                if rule.structural:
+                    if proc.order_rule is not None and spec.kind == "procedure":
+                        self.problem(origin, "一个程序只能有一条顺序规则（structural: true）",
+                                     "a procedure has one order rule (structural: true)")
+                    if spec.kind == "procedure":
+                        proc.order_rule = info
+                    continue
+                assert rule.on is not None
+                for j, ev in enumerate(rule.on.events):
+                    if ev not in selectors_events:
+                        self.problem(Origin(doc, ("rules", i, "on", "events", j)),
+                                     f"未知事件类型 {ev!r}",
+                                     f"unknown event type {ev!r} "
+                                     f"(steps: {', '.join(sorted(selectors_events))})")
+                on_event = bool(rule.on.events or rule.on.tags)
+                if rule.on.tags and spec.kind == "procedure":
+                    for j, tag in enumerate(rule.on.tags):
+                        if tag not in selectors_tags:
+                            self.problem(Origin(doc, ("rules", i, "on", "tags", j)),
+                                         f"没有步骤带有标签 {tag!r}",
+                                         f"no step carries the tag {tag!r}")
+                if rule.when is not None:
+                    info.when = self.compile(proc, rule.when, Origin(doc, ("rules", i, "when")),
+                                             event=on_event, extra={})
+                for j, check in enumerate(rule.checks):
+                    compiled = self.compile_check(proc, check, Origin(doc, ("rules", i, "checks", j)),
+                                                  event=on_event)
+                    if compiled is not None:
+                        info.checks.append(compiled)
+        if proc.order_rule is None:
+            self.problems.append(Problem(
+                proc.layers[-1][1].path if proc.spec.kind != "procedure" else
+                next(d.path for s, d in proc.layers if s.id == proc.id),
+                Text("程序需要一条顺序规则（structural: true），用于报告步骤缺失、重复或顺序错误",
+                     "a procedure needs an order rule (structural: true) under which missing, "
+                     "repeated and out-of-order steps are reported"),
+            ))
+
+    def compile(
+        self, proc: Procedure, source: str | int, origin: Origin, *, event: bool,
+        extra: dict[str, StaticType],
+    ) -> Compiled | None:
+        try:
+            return compile_expr(source, self.scope(proc, event=event, extra=extra))
+        except ExprError as exc:
+            self.problems.append(Problem(
+                origin.file,
+                exc.message + Text(f"（表达式：{source}）", f" (expression: {source})"),
+                origin.line, None, _dotted(origin.loc),
+            ))
+            return None
+
+    def compile_check(
+        self, proc: Procedure, check: Check, origin: Origin, *, event: bool
+    ) -> CompiledCheck | None:
+        failed = False
+
+        def part(name: str, source: str | int | None,
+                 extra: dict[str, StaticType]) -> Compiled | None:
+            nonlocal failed
+            if source is None:
+                return None
+            out = self.compile(proc, source, Origin(origin.doc, (*origin.loc, name)),
+                               event=event, extra=extra)
+            failed = failed or out is None
+            return out
+
+        each = part("each", check.each, {})
+        extra: dict[str, StaticType] = {}
+        if check.each is not None:
+            item_t: StaticType = ANY
+            if each is not None and isinstance(each.type, ListOf):
+                item_t = each.type.item
+            elif each is not None and isinstance(each.type, DictOf):
+                item_t = str
+            extra[check.as_] = item_t
+        compiled = CompiledCheck(
+            spec=check,
+            origin=origin,
+            each=each,
+            when=part("when", check.when, extra),
+            subject=part("subject", check.subject, extra),
+            value=part("value", check.value, extra),
+            of=part("of", check.of, extra),
+            bound=part("bound", check.bound, extra),
+            require=part("require", check.require, extra),
+            actual=part("actual", check.actual, extra),
+            bound_param=(
+                check.bound if isinstance(check.bound, str) and check.bound in proc.parameters
+                else None
+            ),
+        )
+        return None if failed else compiled
+
+
+def _dotted(loc: Loc) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def iter_checks(proc: Procedure) -> Iterator[tuple[RuleInfo, CompiledCheck]]:
+    for rule in proc.rules.values():
+        for check in rule.checks:
+            yield rule, check
+
+
+ProcedureCache = dict[tuple[str, tuple[str, ...]], Procedure]
+
+
+def cached_loader(library: Library) -> Callable[[str, tuple[str, ...]], Procedure]:
+    cache: ProcedureCache = {}
+    failures: dict[tuple[str, tuple[str, ...]], InputError] = {}
+
+    def get(ident: str, rule_sets: tuple[str, ...]) -> Procedure:
+        key = (ident, rule_sets)
+        if key in failures:
+            raise failures[key]
+        if key not in cache:
+            try:
+                cache[key] = load_procedure(ident, library, rule_sets)
+            except InputError as exc:
+                failures[key] = exc
+                raise
+        return cache[key]
+
+    return get

@@ -1,0 +1,285 @@
+"""Replay of one case through its procedure: structure first, then every check.
+
+Structure is replayed per post (each post is its own track through the Machine; an
+event that names no post belongs to every track). Replay never stops at the first
+problem: as a conformance checker does, it tells a step that never happened (skipped,
+or missing at the end) from an event the procedure does not allow where it stands
+(unknown, repeated, out of order), and resynchronises where it can so that what follows
+is still judged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from selection_rules.casefile import Case, Event
+from selection_rules.checks import Finding, run_check
+from selection_rules.i18n import Text
+from selection_rules.machine import Edge
+from selection_rules.procedure import Epoch, Procedure, RuleInfo
+from selection_rules.procedure_model import Citation
+from selection_rules.violations import CaseResult, Kind, Violation
+from selection_rules.workdays import WorkCalendar
+
+
+def decision_date(proc: Procedure, case: Case) -> dt.date | None:
+    if case.decision_date is not None:
+        return case.decision_date
+    decisive = proc.decision_events
+    for ev in case.events:
+        if ev.type in decisive:
+            return ev.date
+    return case.events[-1].date if case.events else None
+
+
+def replay(proc: Procedure, case: Case, calendar: WorkCalendar, file: str = "") -> CaseResult:
+    day = decision_date(proc, case)
+    epoch = proc.epoch(day or dt.date.today())
+    violations: list[Violation] = []
+    stage_of, reached, final = _replay_structure(proc, epoch, case, violations)
+    _run_checks(proc, epoch, case, calendar, stage_of, violations)
+    return CaseResult(
+        file=file,
+        case_id=case.case,
+        procedure=proc.id,
+        rule_sets=proc.rule_sets,
+        decision_date=day.isoformat() if day else None,
+        stages_reached=reached,
+        final=final,
+        violations=violations,
+    )
+
+
+# ---------------------------------------------------------------------------- structure
+
+
+def _labels(proc: Procedure, steps: list[Edge]) -> Text:
+    return Text(
+        " → ".join(f"「{e.step.label.zh}」" for e in steps),
+        " → ".join(f"'{e.step.label.en}'" for e in steps),
+    )
+
+
+def _replay_structure(
+    proc: Procedure, epoch: Epoch, case: Case, out: list[Violation]
+) -> tuple[dict[int, str], dict[str, list[str]], dict[str, bool]]:
+    machine = proc.machine
+    order = proc.order_rule
+    citation = epoch.rules[order.id][1] if order and order.id in epoch.rules else None
+    multi = len(case.posts) > 1
+    stage_of: dict[int, str] = {}
+    reached: dict[str, list[str]] = {}
+    final: dict[str, bool] = {}
+    reported_shared: set[tuple[str, int]] = set()
+
+    def report(kind: Kind, index: int | None, message: Text, stage: str, post: str,
+               shared: bool, figures: dict[str, object]) -> None:
+        if order is None:
+            return
+        if shared and index is not None:
+            if (kind, index) in reported_shared:
+                return
+            reported_shared.add((kind, index))
+        prefix = Text(f"职位 {post}：", f"post {post}: ") if multi and not shared else Text("", "")
+        out.append(Violation(
+            rule_id=order.id,
+            severity=order.spec.severity,
+            kind=kind,
+            message=prefix + message,
+            citation=citation,
+            stage=stage,
+            stage_label=proc.stage_label(stage),
+            event_index=index,
+            event_type=case.events[index].type if index is not None else None,
+            loc=("events", index, "type") if index is not None else ("events",),
+            post=None if shared else post,
+            figures=figures,
+        ))
+
+    for post in (p.id for p in case.posts):
+        stage = machine.initial
+        path = [stage]
+        done: dict[str, int] = {}
+        for index, ev in enumerate(case.events):
+            if ev.posts and post not in ev.posts:
+                continue
+            shared = not ev.posts
+            here = proc.stage_label(stage) or Text(stage, stage)
+            if not machine.knows(ev.type):
+                known = ", ".join(proc.steps)
+                report("unknown_event", index, Text(
+                    f"未知事件类型 {ev.type!r}：本程序没有这一步骤（步骤：{known}）",
+                    f"unknown event type {ev.type!r}: the procedure has no such step "
+                    f"(steps: {known})"), stage, post, shared, {"event": ev.type})
+                continue
+            label = proc.step_label(ev.type)
+            dest = machine.fire(ev.type, stage)
+            step = proc.steps[ev.type]
+            if dest is None and step.once and ev.type in done:
+                first = done[ev.type]
+                report("repeated", index, Text(
+                    f"步骤「{label.zh}」重复进行（首次为第 {first + 1} 个事件）：每个职位只进行一次",
+                    f"step '{label.en}' repeated (first as event {first + 1}): "
+                    f"it happens once per post"), stage, post, shared,
+                    {"event": ev.type, "first_index": first})
+                stage_of.setdefault(index, stage)
+                continue
+            if dest is None:
+                gap = machine.path(stage, machine.sources(ev.type))
+                if gap is None:
+                    allowed = Text(
+                        "、".join(f"「{proc.stage_label(s).zh}」" for s in  # type: ignore[union-attr]
+                                 sorted(machine.sources(ev.type))),
+                        ", ".join(f"'{proc.stage_label(s).en}'" for s in  # type: ignore[union-attr]
+                                  sorted(machine.sources(ev.type))),
+                    )
+                    report("out_of_order", index, Text(
+                        f"步骤「{label.zh}」顺序错误：案卷已处于阶段「{here.zh}」，"
+                        f"该步骤只能在阶段 {allowed.zh} 进行",
+                        f"step '{label.en}' out of order: the case is already at stage "
+                        f"'{here.en}'; the step belongs at stage {allowed.en}"),
+                        stage, post, shared, {"event": ev.type, "stage": stage})
+                    stage_of.setdefault(index, stage)
+                    continue
+                required = [e for e in gap if not e.step.optional]
+                if required:
+                    report("skipped", index, Text(
+                        f"步骤「{label.zh}」之前缺少步骤：{_labels(proc, required).zh}",
+                        f"step '{label.en}' came without the steps before it: "
+                        f"{_labels(proc, required).en}"),
+                        stage, post, shared,
+                        {"event": ev.type, "missing": [e.step.event for e in required]})
+                for e in gap:
+                    path.append(e.dest)
+                stage = gap[-1].dest if gap else stage
+                dest = machine.fire(ev.type, stage)
+                assert dest is not None
+            done.setdefault(ev.type, index)
+            stage = dest
+            path.append(stage)
+            stage_of.setdefault(index, stage)
+        reached[post] = list(dict.fromkeys(path))
+        final[post] = stage in machine.finals
+        if stage not in machine.finals:
+            rest = machine.path(stage, machine.finals) or []
+            required = [e for e in rest if not e.step.optional]
+            here = proc.stage_label(stage) or Text(stage, stage)
+            if required:
+                report("incomplete", None, Text(
+                    f"案卷止于阶段「{here.zh}」，尚缺步骤：{_labels(proc, required).zh}",
+                    f"the case ends at stage '{here.en}'; steps never taken: "
+                    f"{_labels(proc, required).en}"),
+                    stage, post, False, {"missing": [e.step.event for e in required]})
+    return stage_of, reached, final
+
+
+# ---------------------------------------------------------------------------- checks
+
+
+def _posts_of(case: Case, ev: Event) -> list[Any]:
+    if not ev.posts:
+        return list(case.posts)
+    return [p for p in case.posts if p.id in ev.posts]
+
+
+def _run_checks(
+    proc: Procedure, epoch: Epoch, case: Case, calendar: WorkCalendar,
+    stage_of: dict[int, str], out: list[Violation],
+) -> None:
+    base: dict[str, Any] = dict(epoch.env)
+    base["case"] = case
+    base["_events"] = case.events
+    base["_calendar"] = calendar
+    params = epoch.params
+    findings: list[Finding] = []
+    for index, ev in enumerate(case.events):
+        rules = epoch.by_event.get(ev.type)
+        if not rules:
+            continue
+        env = base.copy()
+        env["event"] = ev
+        env["_index"] = index
+        env["posts"] = _posts_of(case, ev)
+        env["_notes"] = notes = []
+        stage = stage_of.get(index)
+        for rule in rules:
+            if not _applies(rule, env, findings):
+                continue
+            for check in rule.checks:
+                run_check(check, env, params, findings)
+            if findings or notes:
+                _collect(proc, epoch, rule, findings, notes, index, ev.type, stage, out)
+    if epoch.at_end:
+        env = base.copy()
+        env["_index"] = len(case.events)
+        env["posts"] = list(case.posts)
+        env["_notes"] = notes = []
+        for rule in epoch.at_end:
+            if not _applies(rule, env, findings):
+                continue
+            for check in rule.checks:
+                run_check(check, env, params, findings)
+            if findings or notes:
+                _collect(proc, epoch, rule, findings, notes, None, None, None, out)
+
+
+def _applies(rule: RuleInfo, env: dict[str, Any], findings: list[Finding]) -> bool:
+    if rule.when is None:
+        return True
+    from selection_rules.expressions import Missing
+
+    try:
+        return bool(rule.when(env))
+    except Missing:
+        # A rule whose condition cannot be read does not apply: its condition says
+        # which cases it is about (e.g. CN-7: heads of a city or county).
+        return False
+
+
+def _collect(
+    proc: Procedure, epoch: Epoch, rule: RuleInfo, findings: list[Finding], notes: list[Text],
+    index: int | None, event_type: str | None, stage: str | None, out: list[Violation],
+) -> None:
+    citation: Citation = epoch.rules[rule.id][1]
+    for f in findings:
+        loc: tuple[str | int, ...] = ("events", index) if index is not None else ("events",)
+        if f.check.spec.at and index is not None:
+            loc = loc + _at(f.check.spec.at, f.item)
+        out.append(Violation(
+            rule_id=rule.id,
+            severity=rule.spec.severity,
+            kind="missing_data" if f.missing else "check",
+            message=f.message,
+            citation=citation,
+            stage=stage,
+            stage_label=proc.stage_label(stage),
+            event_index=index,
+            event_type=event_type,
+            loc=loc,
+            figures={k: _plain(v) for k, v in f.figures.items() if v is not None},
+        ))
+    for note in dict.fromkeys(notes):
+        out.append(Violation(
+            rule_id=rule.id, severity="warning", kind="calendar", message=note,
+            citation=citation, stage=stage, stage_label=proc.stage_label(stage),
+            event_index=index, event_type=event_type,
+            loc=("events", index) if index is not None else ("events",),
+        ))
+    findings.clear()
+    notes.clear()
+
+
+def _at(template: str, item: object) -> tuple[str | int, ...]:
+    text = template.replace("{item}", str(item)) if item is not None else template
+    return tuple(int(p) if p.isdigit() else p for p in text.split(".") if p)
+
+
+def _plain(value: object) -> object:
+    from fractions import Fraction
+
+    if isinstance(value, Fraction):
+        return str(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value

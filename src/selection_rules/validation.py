@@ -1,0 +1,107 @@
+"""Validating files: expand paths, read each case, replay it, locate what was found.
+
+One bad file never stops the others: its problems are collected and the run goes on.
+"""
+
+from __future__ import annotations
+
+import glob
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from selection_rules.case_loader import parse_case
+from selection_rules.documents import load_document
+from selection_rules.errors import InputError, Problem
+from selection_rules.i18n import Text
+from selection_rules.library import SUFFIXES, Library
+from selection_rules.procedure import cached_loader
+from selection_rules.replay import replay
+from selection_rules.violations import CaseResult
+from selection_rules.workdays import WorkCalendar
+
+# Files in a folder that are known not to be case files (they are read by other options).
+_OTHER_KINDS = ("holidays",)
+
+
+@dataclass
+class Outcome:
+    path: str
+    result: CaseResult | None = None
+    problems: list[Problem] = field(default_factory=list)
+
+
+def expand(paths: Iterable[str]) -> tuple[list[Path], list[Problem]]:
+    """Files named, files under folders named (recursively), and glob matches, in order."""
+    found: list[Path] = []
+    problems: list[Problem] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found.extend(sorted(p for p in path.rglob("*") if p.is_file()
+                                and p.suffix in SUFFIXES and not _hidden(p, path)))
+        elif path.is_file():
+            found.append(path)
+        elif any(ch in raw for ch in "*?["):
+            matches = sorted(Path(m) for m in glob.glob(raw, recursive=True))
+            files = [m for m in matches if m.is_file()]
+            if not files:
+                problems.append(Problem(raw, Text("通配符没有匹配到任何文件",
+                                                  "the pattern matches no file")))
+            found.extend(files)
+        else:
+            problems.append(Problem(raw, Text("文件或目录不存在", "no such file or directory")))
+    return list(dict.fromkeys(found)), problems
+
+
+def _hidden(path: Path, root: Path) -> bool:
+    return any(part.startswith(".") for part in path.relative_to(root).parts)
+
+
+class Validator:
+    def __init__(self, library: Library, calendar: WorkCalendar) -> None:
+        self.library = library
+        self.calendar = calendar
+        self.procedures = cached_loader(library)
+
+    def run(self, paths: Iterable[str], *, from_folder: bool = False) -> Iterator[Outcome]:
+        files, problems = expand(paths)
+        for problem in problems:
+            yield Outcome(problem.file, problems=[problem])
+        named = {Path(p) for p in paths}
+        for path in files:
+            outcome = self.validate_file(path, skip_other_kinds=path not in named)
+            if outcome is not None:
+                yield outcome
+
+    def validate_file(self, path: Path, *, skip_other_kinds: bool = False) -> Outcome | None:
+        try:
+            doc = load_document(path)
+            if skip_other_kinds and isinstance(doc.data, dict) and any(
+                    k in doc.data for k in _OTHER_KINDS):
+                return None
+            case = parse_case(doc)
+            if self.library.find(case.procedure) is None:
+                known = ", ".join(self.library.ids()) or "—"
+                raise InputError.at(
+                    doc.path,
+                    Text(f"未知程序 {case.procedure!r}（可用：{known}）",
+                         f"unknown procedure {case.procedure!r} (available: {known})"),
+                    line=doc.line_of(("procedure",)), field="procedure",
+                )
+            for i, name in enumerate(case.rule_sets):
+                if self.library.find(name) is None:
+                    known = ", ".join(self.library.ids()) or "—"
+                    raise InputError.at(
+                        doc.path,
+                        Text(f"未知规则集 {name!r}（可用：{known}）",
+                             f"unknown rule set {name!r} (available: {known})"),
+                        line=doc.line_of(("rule_sets", i)), field=f"rule_sets[{i}]",
+                    )
+            proc = self.procedures(case.procedure, tuple(case.rule_sets))
+        except InputError as exc:
+            return Outcome(str(path), problems=exc.problems)
+        result = replay(proc, case, self.calendar, file=str(path))
+        for v in result.violations:
+            v.line = doc.line_of(v.loc)
+        return Outcome(str(path), result=result)

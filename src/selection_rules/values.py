@@ -1,0 +1,126 @@
+"""Exact quantities: parsing of `80%`, `2/3`, `1:3`, `5~7`, and their display.
+
+Every comparison in the engine is between ints, Fractions or dates; a percentage is shown
+rounded only for reading, and never rounded onto the bound it failed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from fractions import Fraction
+
+Number = int | Fraction
+
+_PERCENT = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*%\s*$")
+_FRACTION = re.compile(r"^\s*(-?\d+)\s*/\s*(\d+)\s*$")
+_DECIMAL = re.compile(r"^\s*-?\d+(?:\.\d+)?\s*$")
+_RATIO = re.compile(r"^\s*(\d+)\s*[:：]\s*(\d+)\s*$")
+_RANGE = re.compile(r"^\s*(\d+)\s*[~～\-–]\s*(\d+)\s*$")
+
+
+def parse_number(raw: object) -> Number:
+    """An exact number from an int, a Fraction, or text such as `80%`, `2/3`, `0.5`."""
+    if isinstance(raw, bool):
+        raise ValueError("a yes/no value is not a number")
+    if isinstance(raw, int):
+        return raw
+    if isinstance(raw, Fraction):
+        return normalize(raw)
+    if isinstance(raw, str):
+        if m := _PERCENT.match(raw):
+            return normalize(Fraction(m.group(1)) / 100)
+        if m := _FRACTION.match(raw):
+            if int(m.group(2)) == 0:
+                raise ValueError(f"division by zero in {raw!r}")
+            return normalize(Fraction(int(m.group(1)), int(m.group(2))))
+        if _DECIMAL.match(raw):
+            return normalize(Fraction(raw.strip()))
+    raise ValueError(f"{raw!r} is not an exact number (write 80%, 2/3, 0.8 or 5)")
+
+
+def normalize(x: Fraction) -> Number:
+    return x.numerator if x.denominator == 1 else x
+
+
+@dataclass(frozen=True, slots=True)
+class Ratio:
+    """A post:candidate ratio such as 1:3 — `per_post` candidates for each post."""
+
+    posts: int
+    candidates: int
+
+    @property
+    def per_post(self) -> Fraction:
+        return Fraction(self.candidates, self.posts)
+
+    def __str__(self) -> str:
+        return f"{self.posts}:{self.candidates}"
+
+
+@dataclass(frozen=True, slots=True)
+class Range:
+    """An inclusive range of counts such as 5~7."""
+
+    low: int
+    high: int
+
+    def __str__(self) -> str:
+        return f"{self.low}~{self.high}"
+
+
+def parse_ratio(raw: object) -> Ratio:
+    if isinstance(raw, str) and (m := _RATIO.match(raw)):
+        posts, candidates = int(m.group(1)), int(m.group(2))
+        if posts > 0 and candidates > 0:
+            return Ratio(posts, candidates)
+    raise ValueError(f"{raw!r} is not a post:candidate ratio such as 1:3")
+
+
+def parse_range(raw: object) -> Range:
+    if isinstance(raw, str) and (m := _RANGE.match(raw)):
+        low, high = int(m.group(1)), int(m.group(2))
+        if low <= high:
+            return Range(low, high)
+    if isinstance(raw, list) and len(raw) == 2 and all(type(x) is int for x in raw):
+        if raw[0] <= raw[1]:
+            return Range(raw[0], raw[1])
+    raise ValueError(f"{raw!r} is not a range such as 5~7 (low ≤ high)")
+
+
+def percent(x: Number, bound: Number | None = None) -> str:
+    """`x` as a percentage for reading: two decimals, more if two would equal the bound."""
+    value = Fraction(x) * 100
+    digits = 2
+    while True:
+        shown = _round(value, digits)
+        if bound is None or value == Fraction(bound) * 100 or digits >= 8:
+            break
+        if shown != _round(Fraction(bound) * 100, digits):
+            break
+        digits += 1
+    return f"{shown}%"
+
+
+def _round(value: Fraction, digits: int) -> str:
+    scaled = round(value * 10**digits)
+    text = f"{abs(scaled) // 10**digits}.{abs(scaled) % 10**digits:0{digits}d}"
+    text = text.rstrip("0").rstrip(".")
+    return ("-" if scaled < 0 else "") + text
+
+
+def show(x: object) -> str:
+    """A value as a user reads it in a message."""
+    if isinstance(x, bool):
+        return "是/yes" if x else "否/no"
+    if isinstance(x, Fraction):
+        return str(x.numerator) if x.denominator == 1 else f"{x.numerator}/{x.denominator}"
+    if isinstance(x, date):
+        return x.isoformat()
+    if isinstance(x, list | tuple | set | frozenset):
+        items = sorted(x, key=str) if isinstance(x, set | frozenset) else list(x)
+        return "[" + ", ".join(show(i) for i in items) + "]"
+    if x is None:
+        return "—"
+    return str(x)

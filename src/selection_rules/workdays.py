@@ -1,0 +1,181 @@
+"""Official working days (工作日): the State Council's holidays and make-up working days.
+
+`chinese-calendar` carries the official arrangement year by year. A year it does not
+cover yet (the State Council publishes each year's arrangement in the November before)
+is never counted silently: the user may supply that year's arrangement as a holiday
+list (`--holidays FILE`), and without one the days are counted Monday to Friday *with a
+warning* naming the year, so nobody mistakes an estimate for the official count.
+
+A holiday list file:
+
+    # 国务院办公厅关于2027年部分节假日安排的通知
+    source: 国办发明电〔2026〕…号
+    years: [2027]
+    holidays:                      # days off (weekdays included), one date or a range
+      - 2027-01-01
+      - {from: 2027-02-06, to: 2027-02-13}
+    workdays: [2027-02-14]         # weekend days worked in lieu (调休上班)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import chinese_calendar
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from selection_rules.documents import Document, validation_problems
+from selection_rules.errors import InputError
+from selection_rules.i18n import Text
+
+
+class _DayRange(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    from_: dt.date = Field(alias="from")
+    to: dt.date
+
+    @model_validator(mode="after")
+    def _ordered(self) -> _DayRange:
+        if self.to < self.from_:
+            raise ValueError(f"`to` ({self.to}) is before `from` ({self.from_}); 结束早于开始")
+        return self
+
+
+class _HolidayFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    source: str = Field(description="The notice the arrangement comes from")
+    years: list[int] = Field(min_length=1, description="Years this list covers entirely")
+    holidays: list[dt.date | _DayRange] = Field(default_factory=list)
+    workdays: list[dt.date] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _within_years(self) -> _HolidayFile:
+        for day in [*_days(self.holidays), *self.workdays]:
+            if day.year not in self.years:
+                raise ValueError(
+                    f"{day} is outside the years the list declares ({self.years}); "
+                    f"{day} 不在所声明的年份内"
+                )
+        return self
+
+
+def _days(items: Sequence[dt.date | _DayRange]) -> list[dt.date]:
+    out: list[dt.date] = []
+    for item in items:
+        if isinstance(item, dt.date):
+            out.append(item)
+        else:
+            span = (item.to - item.from_).days
+            out.extend(item.from_ + dt.timedelta(days=i) for i in range(span + 1))
+    return out
+
+
+@dataclass(frozen=True)
+class HolidayList:
+    """One year's (or several years') official arrangement, supplied by the user."""
+
+    path: str
+    source: str
+    years: frozenset[int]
+    off: frozenset[dt.date]
+    on: frozenset[dt.date]
+
+    def is_workday(self, day: dt.date) -> bool:
+        if day in self.on:
+            return True
+        if day in self.off:
+            return False
+        return day.weekday() < 5
+
+
+def parse_holiday_list(doc: Document) -> HolidayList:
+    """Read a holiday list file; problems are located in it (file, line, field)."""
+    if not isinstance(doc.data, dict):
+        raise InputError.at(doc.path, Text("节假日安排文件应为一个映射",
+                                           "a holiday list is a mapping (key: value)"),
+                            line=doc.line_of(()))
+    try:
+        parsed = _HolidayFile.model_validate(doc.data)
+    except ValidationError as exc:
+        raise InputError(validation_problems(doc, exc)) from None
+    return HolidayList(doc.path, parsed.source, frozenset(parsed.years),
+                       frozenset(_days(parsed.holidays)), frozenset(parsed.workdays))
+
+
+@lru_cache(maxsize=8192)
+def _official(day: dt.date) -> bool | None:
+    """Whether `day` is an official working day; None where the package has no data."""
+    try:
+        return bool(chinese_calendar.is_workday(day))
+    except NotImplementedError:
+        return None
+
+
+@dataclass(frozen=True)
+class WorkingDays:
+    """A count of working days, and the years for which it had to fall back on Mon–Fri."""
+
+    days: int
+    estimated_years: tuple[int, ...] = ()
+    supplied_by: tuple[str, ...] = ()
+
+    def warning(self) -> Text | None:
+        if not self.estimated_years:
+            return None
+        years = "、".join(str(y) for y in self.estimated_years)
+        years_en = ", ".join(str(y) for y in self.estimated_years)
+        return Text(
+            f"{years} 年的法定节假日安排不在官方日历数据（chinese-calendar）中：这些日子按周一至周五"
+            f"估算，结果未必准确；请用 --holidays 提供该年国务院办公厅的节假日安排",
+            f"the official holiday arrangement for {years_en} is not in the calendar data "
+            f"(chinese-calendar): those days were estimated as Monday to Friday and may be "
+            f"wrong; supply that year's State Council arrangement with --holidays",
+        )
+
+
+@dataclass
+class WorkCalendar:
+    """Counts working days with the official calendar, then user lists, then (warned) Mon–Fri."""
+
+    lists: list[HolidayList] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        # A user list wins over the package for the years it declares: it is what the
+        # user says the arrangement is, e.g. a correction published after the package.
+        self._by_year = {y: hl for hl in self.lists for y in hl.years}
+
+    def is_workday(self, day: dt.date) -> tuple[bool, str]:
+        """(working day?, where the answer comes from: 'official', a list's path, 'estimate')."""
+        supplied = self._by_year.get(day.year)
+        if supplied is not None:
+            return supplied.is_workday(day), supplied.path
+        official = _official(day)
+        if official is not None:
+            return official, "official"
+        return day.weekday() < 5, "estimate"
+
+    def count_working_days(self, start: dt.date, end: dt.date) -> WorkingDays:
+        """Working days from `start` to `end`, both included (0 if end is before start)."""
+        if isinstance(start, dt.datetime):
+            start = start.date()
+        if isinstance(end, dt.datetime):
+            end = end.date()
+        days = 0
+        estimated: set[int] = set()
+        supplied: set[str] = set()
+        day = start
+        one = dt.timedelta(days=1)
+        while day <= end:
+            working, source = self.is_workday(day)
+            days += working
+            if source == "estimate":
+                estimated.add(day.year)
+            elif source != "official":
+                supplied.add(source)
+            day += one
+        return WorkingDays(days, tuple(sorted(estimated)), tuple(sorted(supplied)))

@@ -1,0 +1,120 @@
+"""The command line through typer's runner: exit codes, formats, languages."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from conftest import EXAMPLES, ROOT
+from selection_rules.cli import app
+
+runner = CliRunner()
+PENGSHAN = EXAMPLES / "pengshan"
+
+
+def run(*args: str):  # type: ignore[no-untyped-def]
+    return runner.invoke(app, list(args))
+
+
+def test_clean_case_exits_0() -> None:
+    result = run("validate", str(PENGSHAN / "clean.yaml"))
+    assert result.exit_code == 0, result.output
+    assert "✓" in result.output
+
+
+def test_violations_exit_1_and_show_figures_location_citation() -> None:
+    result = run("validate", str(PENGSHAN / "ps7-below-80.yaml"))
+    assert result.exit_code == 1
+    assert "C03 民主推荐票 319/399 (79.95%) 不足 80%（基数：有效票）" in result.output
+    assert "ps7-below-80.yaml:" in result.output
+    assert "民主推薦票不足80%的不作為考察對象" in result.output
+    assert "\x1b[" not in result.output  # no colour when not a terminal
+
+
+def test_english_output() -> None:
+    result = run("validate", "--lang", "en", str(PENGSHAN / "ps7-below-80.yaml"))
+    assert "C03 recommendation votes 319/399 (79.95%) below 80% (base: valid ballots)" \
+        in result.output
+
+
+def test_json_output_is_stable_and_complete() -> None:
+    result = run("validate", "--format", "json", str(PENGSHAN / "ps7-below-80.yaml"),
+                 str(PENGSHAN / "clean.yaml"))
+    assert result.exit_code == 1
+    doc = json.loads(result.output)
+    assert doc["format"] == "selection-rules/validate" and doc["version"] == 1
+    first, second = doc["files"]
+    assert first["status"] == "violations" and second["status"] == "clean"
+    [v] = first["violations"]
+    assert v["rule"] == "PS-7" and v["severity"] == "error" and v["kind"] == "check"
+    assert v["stage"]["id"] == "inspected" and v["stage"]["zh"] == "差额考察完成"
+    assert v["location"]["line"] > 0 and v["location"]["path"].startswith("events[4]")
+    assert v["citation"] == {"seed": "000_1d6b22ca1a2a0151.txt",
+                             "quote": "民主推薦票不足80%的不作為考察對象"}
+    assert v["figures"]["value"] == 319 and v["figures"]["base"] == 399
+    assert doc["totals"] == {"files": 2, "clean": 1, "with_violations": 1, "errors": 0,
+                             "violations": {"error": 1, "warning": 0, "info": 0}}
+
+
+def test_directory_and_glob() -> None:
+    by_dir = json.loads(run("validate", "-f", "json", str(PENGSHAN)).output)
+    by_glob = json.loads(run("validate", "-f", "json", str(PENGSHAN / "ps*.yaml")).output)
+    assert by_dir["totals"]["files"] == len(list(PENGSHAN.glob("*.yaml")))
+    assert by_glob["totals"]["files"] == len(list(PENGSHAN.glob("ps*.yaml")))
+
+
+def test_missing_path_is_bad_input() -> None:
+    result = run("validate", "no/such/file.yaml")
+    assert result.exit_code == 2
+
+
+def test_usage_error_exits_2() -> None:
+    assert run("validate", "--format", "xml", str(PENGSHAN / "clean.yaml")).exit_code == 2
+    assert run("nonsense").exit_code == 2
+
+
+def test_fail_on_error_ignores_warnings() -> None:
+    assert run("validate", "--fail-on", "error", str(PENGSHAN / "clean.yaml")).exit_code == 0
+
+
+def test_rules_list_json_has_every_ps_and_cn_rule() -> None:
+    result = run("rules", "list", "--format", "json")
+    assert result.exit_code == 0, result.output
+    rules = {r["id"]: r for r in json.loads(result.output)}
+    expected = {f"PS-{i}" for i in range(1, 11)} | {f"CN-{i}" for i in range(1, 5)}
+    assert expected <= set(rules)
+    assert rules["PS-7"]["quote"] == "民主推薦票不足80%的不作為考察對象"
+    assert rules["PS-7"]["procedures"] == ["pengshan-five-votes"]
+    assert rules["CN-3"]["citations"][0]["from"] == "2019-03-03"
+    assert rules["PS-7"]["title"]["zh"] and rules["PS-7"]["title"]["en"]
+
+
+def test_rules_list_text() -> None:
+    result = run("rules", "list")
+    assert result.exit_code == 0 and "PS-7" in result.output
+
+
+def test_rules_show() -> None:
+    result = run("rules", "show", "ps-7", "--lang", "en")
+    assert result.exit_code == 0, result.output
+    assert "recommendation_threshold" in result.output and "80%" in result.output
+    assert "less than" not in result.output and "at least" in result.output
+    assert run("rules", "show", "XX-1").exit_code == 2
+
+
+def test_schema_writes_both(tmp_path: Path) -> None:
+    result = run("schema", "--out", str(tmp_path))
+    assert result.exit_code == 0
+    case_schema = json.loads((tmp_path / "case.schema.json").read_text(encoding="utf-8"))
+    proc_schema = json.loads((tmp_path / "procedure.schema.json").read_text(encoding="utf-8"))
+    assert "events" in case_schema["properties"]
+    assert "rules" in proc_schema["properties"]
+
+
+def test_shipped_schemas_are_current(tmp_path: Path) -> None:
+    run("schema", "--out", str(tmp_path))
+    for name in ("case.schema.json", "procedure.schema.json"):
+        assert (ROOT / "schemas" / name).read_text(encoding="utf-8") == \
+            (tmp_path / name).read_text(encoding="utf-8"), f"run: selection-rules schema ({name})"
