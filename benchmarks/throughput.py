@@ -22,15 +22,14 @@ from pathlib import Path
 from transitions import Machine, MachineError
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from generate import generate  # noqa: E402
-
-from selection_rules.case_loader import parse_case  # noqa: E402
-from selection_rules.casefile import Case  # noqa: E402
-from selection_rules.documents import load_document  # noqa: E402
-from selection_rules.library import Library  # noqa: E402
-from selection_rules.procedure import Procedure, load_procedure  # noqa: E402
-from selection_rules.replay import replay  # noqa: E402
-from selection_rules.workdays import WorkCalendar  # noqa: E402
+from generate import generate
+from selection_rules.case_loader import parse_case
+from selection_rules.casefile import Case
+from selection_rules.documents import load_document
+from selection_rules.library import Library
+from selection_rules.procedure import Procedure, load_procedure
+from selection_rules.replay import replay
+from selection_rules.workdays import WorkCalendar
 
 
 def naive(proc: Procedure, cases: list[Case]) -> int:

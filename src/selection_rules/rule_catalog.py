@@ -176,13 +176,13 @@ def render_show(console: Console, e: Entry, lang: Lang) -> None:
                 console.print(f"    {key}: {escape(str(s[key]))}")
         if "op" in s:
             console.print(f"    op: {s['op']} — {OP_DOC[s['op']].get(lang)}")
-        if "base" in s and s["base"]:
+        if s.get("base"):
             console.print(f"    {'基数' if zh else 'base'}: {s['base'][lang]}")
         for bv in s.get("bound_values", []):
             since = bv["from"] or "—"
             console.print(f"    {'取值' if zh else 'value'} {bv['value']} ({since}): "
                           + escape(str(bv["citation"])))
-        if "expect" in s and s["expect"]:
+        if s.get("expect"):
             console.print(f"    {'要求' if zh else 'expect'}: {s['expect'][lang]}")
     if spec.in_force:
         for w in spec.in_force:
