@@ -38,7 +38,7 @@ def make_case(n: int, rng: random.Random, fault: str | None) -> dict[str, Any]:
     present = 7 if fault == "quorum" else rng.choice([8, 9, 10, 11, 12])
     order = [f"常委{i}" for i in range(present - 1)] + ["书记"]
     if fault == "leader_not_last":
-        order = ["书记"] + order[:-1]
+        order = ["书记", *order[:-1]]
     plenary_agree = 15 if fault == "exactly_half" else rng.randrange(16, 27)
     pub_end = 2 if fault == "short_publicity" else 11
     events: list[dict[str, Any]] = [

@@ -61,7 +61,8 @@ def _only(validator, name: str):  # type: ignore[no-untyped-def]
 def test_ps7_message_shows_figures_base_and_bound(validator) -> None:  # type: ignore[no-untyped-def]
     v = _only(validator, "ps7-below-80.yaml")
     assert v.message.zh == "C03 民主推荐票 319/399 (79.95%) 不足 80%（基数：有效票）"
-    assert v.message.en == "C03 recommendation votes 319/399 (79.95%) below 80% (base: valid ballots)"
+    assert v.message.en == (
+        "C03 recommendation votes 319/399 (79.95%) below 80% (base: valid ballots)")
     assert v.citation is not None and v.citation.quote == "民主推薦票不足80%的不作為考察對象"
     assert v.stage == "inspected"
 

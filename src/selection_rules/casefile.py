@@ -31,7 +31,10 @@ NonNeg = Annotated[int, Field(ge=0)]
 
 
 class Record(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    # defer_build: a model is compiled on first use, so a run pays only for the record
+    # kinds it reads (start-up time of the CLI is a target).
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True,
+                              defer_build=True)
 
 
 class Post(Record):
@@ -45,6 +48,66 @@ class Post(Record):
     )
 
 
+class Approval(Record):
+    """批复: an approval a step needs from another body, e.g. 破格提拔 by the higher
+    organization department, with its date."""
+
+    kind: str = Field(description="What is approved, e.g. exceptional_promotion 破格提拔")
+    by: str = Field(description="批复机关, e.g. 市委组织部 (the higher organization department)")
+    date: dt.date = Field(description="批复日期")
+    approved: bool = Field(True, description="同意 (true) / 不同意 (false)")
+    note: str | None = None
+
+
+ProblemSource = Literal["inspection_tour", "discipline", "legal", "online_opinion", "petition"]
+
+
+class ProblemRecord(Record):
+    """问题信息档案: a problem recorded about a cadre (Hanzhong), and its verification."""
+
+    source: ProblemSource = Field(
+        description="巡视 inspection_tour / 纪检 discipline / 政法 legal / "
+        "网络舆情 online_opinion / 信访 petition"
+    )
+    recorded: dt.date = Field(description="记录在案日期")
+    summary: str | None = Field(None, description="反映的问题")
+    verified: dt.date | None = Field(None, description="核实清楚的日期; null: not yet verified")
+    outcome: Literal["cleared", "substantiated"] | None = Field(
+        None, description="核实结论: 不实/已澄清 cleared, 属实 substantiated"
+    )
+
+    @model_validator(mode="after")
+    def _verified_after_recorded(self) -> ProblemRecord:
+        if self.verified is not None and self.verified < self.recorded:
+            raise ValueError(f"verified ({self.verified}) is before recorded ({self.recorded}); "
+                             f"核实日期早于记录日期")
+        if (self.verified is None) != (self.outcome is None):
+            raise ValueError("`verified` and `outcome` go together; 核实日期与核实结论须同时填写")
+        return self
+
+
+BackgroundItem = Literal["age", "party_age", "work_age", "education", "experience", "identity"]
+
+
+class Verification(Record):
+    """核查: the check of 三龄两历一身份 (age, party standing, years of work; education,
+    work history; cadre identity) and of the personal-matters report (个人有关事项报告)."""
+
+    date: dt.date = Field(description="核查日期")
+    checked: list[BackgroundItem] = Field(
+        default_factory=list,
+        description="核查项目: 年龄 age, 党龄 party_age, 工龄 work_age, 学历 education, "
+        "经历 experience, 身份 identity",
+    )
+    personal_matters_report: bool = Field(
+        False, description="个人重大事项报告（个人有关事项报告）已核查 "
+        "(the personal-matters report was checked)"
+    )
+    doubts: list[str] = Field(
+        default_factory=list, description="尚未排除的疑点 (doubts not cleared)"
+    )
+
+
 class Candidate(Record):
     id: str = Field(description="Candidate id used by events, e.g. C01")
     name: str = Field(description="姓名")
@@ -53,6 +116,23 @@ class Candidate(Record):
     attributes: dict[str, str | int | bool | Exact | dt.date | None] = Field(
         default_factory=dict,
         description="Procedure-specific facts, e.g. township_experience: true",
+    )
+    exceptional_promotion: bool = Field(False, description="破格提拔 (exceptional promotion)")
+    approvals: list[Approval] = Field(
+        default_factory=list, description="批复, e.g. the higher organization department's "
+        "approval of an exceptional promotion"
+    )
+    problem_records: list[ProblemRecord] = Field(
+        default_factory=list, description="问题信息档案 (problems on record, with verification)"
+    )
+    verification: Verification | None = Field(
+        None, description="三龄两历一身份及个人重大事项报告核查 (Hanzhong HZ-3)"
+    )
+    reserve_training: dict[str, dt.date] = Field(
+        default_factory=dict,
+        description="后备干部培养记录: stage passed -> date, e.g. unified_exam: 2021-05-10 "
+        "(清水“五段式”: unit_recommendation, unified_exam, organizational_inspection, "
+        "centralized_training, practical_training)",
     )
 
 
@@ -135,12 +215,12 @@ class Ballot(Record):
                     f"{small} ({getattr(self, small)}) exceeds {big} ({getattr(self, big)}); "
                     f"{small} 不能多于 {big}"
                 )
-        if self.returned is not None and self.valid is not None and self.invalid is not None:
-            if self.valid + self.invalid != self.returned:
-                raise ValueError(
-                    f"valid ({self.valid}) + invalid ({self.invalid}) != returned "
-                    f"({self.returned}); 有效票与无效票之和不等于收回票"
-                )
+        if (self.returned is not None and self.valid is not None and self.invalid is not None
+                and self.valid + self.invalid != self.returned):
+            raise ValueError(
+                f"valid ({self.valid}) + invalid ({self.invalid}) != returned "
+                f"({self.returned}); 有效票与无效票之和不等于收回票"
+            )
         if self.valid is not None:
             for cid, t in self.tallies.items():
                 if t.agree + t.disagree + t.abstain > self.valid:
@@ -151,6 +231,13 @@ class Ballot(Record):
         return self
 
 
+class Shortcoming(Record):
+    """A shortcoming written up by the inspection, with the concrete example it rests on."""
+
+    point: str = Field(description="不足之处")
+    example: str | None = Field(None, description="具体事例 (以事例呈现)")
+
+
 class Inspection(Record):
     """考察: whom and what the inspection team covered, and what it wrote up."""
 
@@ -158,9 +245,10 @@ class Inspection(Record):
     interviewee_kinds: list[str] = Field(default_factory=list, description="谈话对象类别")
     materials_checked: list[str] = Field(default_factory=list, description="查阅资料类别")
     aspects_visited: list[str] = Field(default_factory=list, description="走访方面")
-    shortcomings: dict[str, list[str]] = Field(
+    shortcomings: dict[str, list[Shortcoming | str]] = Field(
         default_factory=dict,
-        description="Candidate id -> shortcomings written up, each with a concrete example",
+        description="Candidate id -> shortcomings written up: {point, example}, or a plain "
+        "text that states both (its example is then not recorded separately)",
     )
 
 
@@ -178,6 +266,9 @@ class Publicity(Record):
     """任前公示: where, from when to when, and the reports received."""
 
     channel: str | None = Field(None, description="e.g. 县政府网站, 公示栏")
+    audience: Literal["society", "internal"] | None = Field(
+        None, description="面向社会 society (the public) / 单位内部 internal (within the unit)"
+    )
     start: dt.date
     end: dt.date
     reports: list[Report] = Field(default_factory=list)
@@ -195,6 +286,70 @@ class Signature(Record):
     kind: str = Field(description="e.g. recommendation_letter 推荐材料, record 纪实表")
     signed_by: list[str] = Field(default_factory=list)
     date: dt.date | None = None
+    about: list[str] = Field(
+        default_factory=list,
+        description="Candidate ids the document concerns (e.g. whom a 领导署名推荐 recommends); "
+        "empty: the step as a whole",
+    )
+    archived: bool = Field(False, description="归档保存 (filed in the archive)")
+
+
+class Opinion(Record):
+    """One opinion sought on the nominees (征求意见), from one person."""
+
+    kind: str = Field(
+        description="Whose opinion, by position, e.g. county_committee_leader_in_charge "
+        "县委分管领导, npc_liaison_leader 人大联系领导, department_main_leader 部门主要领导"
+    )
+    by: str = Field(min_length=1, description="The person consulted (name and post)")
+    date: dt.date | None = None
+    view: str | None = Field(None, description="The opinion given, e.g. 同意")
+
+
+class Talk(Record):
+    """A talk held with an appointee, e.g. 任职谈话 or 廉政教育谈话."""
+
+    kind: str = Field(description="e.g. appointment 任职谈话, clean_government 廉政教育谈话")
+    about: str = Field(description="Candidate id: the cadre talked to")
+    by: str | None = Field(None, description="Who held the talk")
+    date: dt.date | None = None
+
+
+class Screening(Record):
+    """Pre-discussion screening of one candidate against the conditions under which the
+    committee does not discuss an appointment (e.g. 清水“四个不研究”)."""
+
+    checked: list[str] = Field(
+        default_factory=list, description="Conditions examined for this candidate"
+    )
+    held: list[str] = Field(
+        default_factory=list, description="Conditions found to hold (each bars the discussion)"
+    )
+
+    @model_validator(mode="after")
+    def _held_were_checked(self) -> Screening:
+        unchecked = [c for c in self.held if c not in self.checked]
+        if unchecked:
+            raise ValueError(
+                f"held conditions {unchecked} are not among those checked; "
+                f"成立的情形 {unchecked} 未列入已审查的情形"
+            )
+        return self
+
+
+class Probation(Record):
+    """任职试用期: set at the appointment, assessed when it ends (试用期满考核)."""
+
+    start: dt.date
+    end: dt.date
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Probation:
+        if self.end <= self.start:
+            raise ValueError(
+                f"end ({self.end}) is not after start ({self.start}); 试用期结束不晚于开始"
+            )
+        return self
 
 
 class Event(Record):
@@ -204,6 +359,14 @@ class Event(Record):
     date: dt.date
     posts: list[str] = Field(
         default_factory=list, description="Post ids this step is for; empty: not post-specific"
+    )
+    unit: str | None = Field(
+        None, description="The unit whose step this is, where several units each take it "
+        "(e.g. 荣县: each district/county recommends its own candidates)"
+    )
+    quotas: dict[str, NonNeg] = Field(
+        default_factory=dict,
+        description="名额分配: unit -> the number of people it may recommend or report",
     )
     candidates: list[str] = Field(
         default_factory=list, description="The candidates this step considers (its input list)"
@@ -224,6 +387,22 @@ class Event(Record):
         default_factory=dict, description="Candidate id -> score (e.g. interview)"
     )
     documents: list[Signature] = Field(default_factory=list)
+    opinions: list[Opinion] = Field(
+        default_factory=list,
+        description="Opinions sought on the nominees (征求意见), one per person",
+    )
+    first_nominators: dict[str, Annotated[str, Field(min_length=1)]] = Field(
+        default_factory=dict,
+        description="Candidate id -> who first proposed the candidate (首提人, 首提问责)",
+    )
+    screening: dict[str, Screening] = Field(
+        default_factory=dict,
+        description="Candidate id -> conditions checked before the discussion, and those that held",
+    )
+    talks: list[Talk] = Field(
+        default_factory=list, description="Talks held with appointees (任职谈话, 廉政教育谈话)"
+    )
+    probation: Probation | None = Field(None, description="试用期 set by the appointment")
     note: str | None = None
 
 
@@ -239,6 +418,10 @@ class Case(Record):
     unit: str = Field(description="The unit (党委/党组) that selects")
     decision_date: dt.date | None = Field(
         None, description="Date of the decision; default: the date of the decision step"
+    )
+    as_of: dt.date | None = Field(
+        None, description="Date the record was last brought up to date (纪实截止日期): steps "
+        "due by then (e.g. the end-of-probation assessment) must be on record"
     )
     posts: list[Post] = Field(min_length=1)
     candidates: list[Candidate] = Field(default_factory=list)
@@ -278,12 +461,20 @@ def reference_problems(case: Case) -> list[tuple[Loc, Text]]:
             named.append((("ballot", "tallies"), ev.ballot.tallies))
         if ev.inspection is not None:
             named.append((("inspection", "shortcomings"), ev.inspection.shortcomings))
+        named.append((("first_nominators",), ev.first_nominators))
+        named.append((("screening",), ev.screening))
+        for j, doc in enumerate(ev.documents):
+            named.append((("documents", j, "about"), doc.about))
         for where, ids in named:
             for j, cid in enumerate(ids):
                 if cid not in cand_ids:
                     key: str | int = cid if isinstance(ids, dict) else j
                     loc: Loc = ("events", i, *where, key)
                     problems.append((loc, _unknown("candidate", cid, cand_ids)))
+        for j, talk in enumerate(ev.talks):
+            if talk.about not in cand_ids:
+                problems.append((("events", i, "talks", j, "about"),
+                                 _unknown("candidate", talk.about, cand_ids)))
         if ev.publicity is not None:
             for j, rep in enumerate(ev.publicity.reports):
                 if rep.about not in cand_ids:

@@ -62,7 +62,7 @@ def run_check(check: CompiledCheck, env: Env, params: Mapping[str, ParamValue],
         if check.each is None:
             items: list[Any] = [None]
         else:
-            found = check.each(env)
+            found = check.each.fn(env)
             items = list(found) if found is not None else []
     except Missing as exc:
         out.append(_missing(check, None, exc))
@@ -72,16 +72,16 @@ def run_check(check: CompiledCheck, env: Env, params: Mapping[str, ParamValue],
         if check.each is not None:
             env[name] = item
         try:
-            if check.when is not None and not check.when(env):
+            if check.when is not None and not check.when.fn(env):
                 continue
             if check.require is not None:
-                if not check.require(env):
+                if not check.require.fn(env):
                     out.append(_unmet(check, env, item))
                 continue
             assert check.value is not None and check.bound is not None
-            value = check.value(env)
-            bound = check.bound(env)
-            base = check.of(env) if check.of is not None else None
+            value = check.value.fn(env)
+            bound = check.bound.fn(env)
+            base = check.of.fn(env) if check.of is not None else None
             if value is None:
                 raise Missing(check.value.source)
             if base is not None:

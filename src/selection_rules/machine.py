@@ -44,7 +44,9 @@ class ProcedureMachine:
         self._dest: dict[tuple[str, str], str] = {}
         for name, event in self.machine.events.items():
             for source, transitions in event.transitions.items():
-                self._dest[(name, source)] = transitions[0].dest
+                dest = transitions[0].dest
+                assert dest is not None  # every step names its target stage
+                self._dest[(name, source)] = dest
         self.edges: list[Edge] = [
             Edge(src, dest, self.steps[ev]) for (ev, src), dest in self._dest.items()
         ]

@@ -18,7 +18,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from selection_rules import casefile
+from selection_rules import casefile, records
 from selection_rules.documents import Document, load_document, validation_problems
 from selection_rules.errors import InputError, Problem
 from selection_rules.expressions import (
@@ -44,6 +44,7 @@ from selection_rules.procedure_model import (
     Stage,
     Step,
 )
+from selection_rules.record_functions import make_record_functions
 from selection_rules.values import Range, parse_number, parse_range, parse_ratio
 
 Loc = tuple[str | int, ...]
@@ -166,6 +167,8 @@ class Procedure:
         self.title = spec.title.text()
         self.layers = layers
         self.rule_sets = rule_sets
+        # "selection" for a procedure; for a record kind, the rule sets read `record`.
+        self.record_kind: str = spec.applies_to
         self.stages: dict[str, Stage] = {s.id: s for s in spec.stages}
         self.steps: dict[str, Step] = {s.event: s for s in spec.steps}
         self.machine = ProcedureMachine(spec.stages, spec.steps)
@@ -178,18 +181,23 @@ class Procedure:
         self._epochs: dict[int, Epoch] = {}
         self._boundaries: list[dt.date] = []
 
-    @property
+    @cached_property
     def decision_events(self) -> frozenset[str]:
         return frozenset(e for e, tags in self.tags.items() if self.spec.decision_tag in tags)
 
+    @cached_property
+    def _stage_labels(self) -> dict[str, Text]:
+        return {sid: s.label.text() for sid, s in self.stages.items()}
+
+    @cached_property
+    def _step_labels(self) -> dict[str, Text]:
+        return {ev: s.label.text() for ev, s in self.steps.items()}
+
     def stage_label(self, stage: str | None) -> Text | None:
-        if stage is None or stage not in self.stages:
-            return None
-        return self.stages[stage].label.text()
+        return self._stage_labels.get(stage) if stage is not None else None
 
     def step_label(self, event: str) -> Text:
-        step = self.steps.get(event)
-        return step.label.text() if step else Text(event, event)
+        return self._step_labels.get(event) or Text(event, event)
 
     def rules_for_event(self, event: str) -> list[RuleInfo]:
         """Every rule attached to a step, whatever its dates (for rules show / diagrams)."""
@@ -222,7 +230,7 @@ class Procedure:
                 if citation is not None:
                     rules[rule.id] = (rule, citation)
                 continue
-            if not all(p in params for p in _params_used(rule)):
+            if not all(p in params for p in params_used(rule)):
                 continue  # a dated parameter not yet defined then: the rule did not apply
             rules[rule.id] = (rule, citation)
             assert rule.spec.on is not None
@@ -234,7 +242,7 @@ class Procedure:
         return Epoch(params, rules, by_event, at_end)
 
 
-def _params_used(rule: RuleInfo) -> set[str]:
+def params_used(rule: RuleInfo) -> set[str]:
     used: set[str] = set()
     for c in rule.checks:
         for compiled in (c.each, c.when, c.subject, c.value, c.of, c.bound, c.require, c.actual):
@@ -243,6 +251,20 @@ def _params_used(rule: RuleInfo) -> set[str]:
     if rule.when is not None:
         used |= rule.when.parameters
     return used
+
+
+def _set_boundaries(proc: Procedure) -> None:
+    """The dates where a parameter or a rule changes: epochs are cached between them."""
+    boundaries: set[dt.date] = set()
+    for info in proc.parameters.values():
+        boundaries.update(d for d, _ in info.timeline if d is not None)
+    for rule in proc.rules.values():
+        for w in rule.spec.in_force:
+            if w.from_ is not None:
+                boundaries.add(w.from_)
+            if w.to is not None:
+                boundaries.add(w.to + dt.timedelta(days=1))
+    proc._boundaries = sorted(boundaries)
 
 
 # ---------------------------------------------------------------------------- loading
@@ -327,6 +349,7 @@ class _Loader:
             for layer in self.layers(name, None, ()):
                 if all(layer[0].id != seen.id for seen, _ in layers):
                     layers.append(layer)
+        self.check_kinds(layers, "selection")
         if self.problems or not layers:
             raise InputError(self.problems)
         main, main_doc = layers[[s.id for s, _ in layers].index(ident)]
@@ -353,17 +376,52 @@ class _Loader:
         self.collect_rules(proc)
         if self.problems:
             raise InputError(self.problems)
-        boundaries: set[dt.date] = set()
-        for info in proc.parameters.values():
-            boundaries.update(d for d, _ in info.timeline if d is not None)
-        for rule in proc.rules.values():
-            for w in rule.spec.in_force:
-                if w.from_ is not None:
-                    boundaries.add(w.from_)
-                if w.to is not None:
-                    boundaries.add(w.to + dt.timedelta(days=1))
-        proc._boundaries = sorted(boundaries)
+        _set_boundaries(proc)
         return proc
+
+    def build_record(self, kind: str, rule_sets: tuple[str, ...]) -> Procedure:
+        """The rule sets a record file names, composed and compiled against its model."""
+        layers: list[tuple[ProcedureSpec, Document]] = []
+        for name in rule_sets:
+            for layer in self.layers(name, None, ()):
+                if all(layer[0].id != seen.id for seen, _ in layers):
+                    layers.append(layer)
+        for spec, doc in layers:
+            if spec.kind != "rule_set":
+                self.problem(Origin(doc, ("kind",)),
+                             f"{spec.id!r} 是程序：记录文件只能使用规则集（kind: rule_set）",
+                             f"{spec.id!r} is a procedure: a record file names rule sets "
+                             "(kind: rule_set)")
+        self.check_kinds(layers, kind)
+        if self.problems or not layers:
+            raise InputError(self.problems)
+        label = records.kind_label(kind)
+        spec = ProcedureSpec.model_validate({
+            "id": f"{kind}-record", "kind": "procedure", "applies_to": kind,
+            "title": {"zh": label.zh, "en": label.en},
+            "stages": [{"id": "record", "label": {"zh": label.zh, "en": label.en},
+                        "initial": True, "final": True}],
+        })
+        proc = Procedure(spec, layers, rule_sets)
+        self.collect_parameters(proc)
+        self.collect_rules(proc)
+        if self.problems:
+            raise InputError(self.problems)
+        _set_boundaries(proc)
+        return proc
+
+    def check_kinds(self, layers: list[tuple[ProcedureSpec, Document]], kind: str) -> None:
+        want = records.kind_label(kind)
+        for spec, doc in layers:
+            if spec.applies_to != kind:
+                have = records.kind_label(spec.applies_to)
+                self.problem(
+                    Origin(doc, ("applies_to",) if "applies_to" in doc.data else ("kind",)),
+                    f"{spec.id!r} 适用于{have.zh}（{spec.applies_to}），"
+                    f"不能用于{want.zh}（{kind}）",
+                    f"{spec.id!r} applies to {have.en}s ({spec.applies_to}), not to "
+                    f"{want.en}s ({kind})",
+                )
 
     def check_graph(self, proc: Procedure, doc: Document) -> None:
         spec = proc.spec
@@ -456,6 +514,11 @@ class _Loader:
                 Range if kind == "range" else ListOf(str) if kind == "list"
                 else str if kind == "text" else ANY
             )
+        if proc.record_kind != "selection":
+            # A record's rules read the record, typed against its model, and nothing else.
+            names = {"record": records.RECORD_MODELS[proc.record_kind], **params, **extra}
+            functions = make_record_functions(proc.record_kind)
+            return Scope(names, functions, frozenset(), frozenset(params))
         names.update(params)
         names.update(extra)
         selectors = frozenset(proc.steps) | frozenset(t for ts in proc.tags.values() for t in ts)
@@ -471,7 +534,8 @@ class _Loader:
                     first = proc.rules[rule.id].origin
                     self.problem(Origin(doc, ("rules", i, "id")),
                                  f"规则编号 {rule.id} 重复（首次出现于 {first.file}:{first.line}）",
-                                 f"duplicate rule id {rule.id} (first at {first.file}:{first.line})")
+                                 f"duplicate rule id {rule.id} "
+                                 f"(first at {first.file}:{first.line})")
                     continue
                 info = RuleInfo(rule, origin, spec.id)
                 proc.rules[rule.id] = info
@@ -490,6 +554,12 @@ class _Loader:
                                      f"unknown event type {ev!r} "
                                      f"(steps: {', '.join(sorted(selectors_events))})")
                 on_event = bool(rule.on.events or rule.on.tags)
+                if on_event and proc.record_kind != "selection":
+                    self.problem(Origin(doc, ("rules", i, "on")),
+                                 "记录文件没有步骤：规则应写 on: {end: true}，对整份记录检查一次",
+                                 "a record has no steps: a rule over it says on: {end: true} "
+                                 "and is checked once over the whole record")
+                    on_event = False
                 if rule.on.tags and spec.kind == "procedure":
                     for j, tag in enumerate(rule.on.tags):
                         if tag not in selectors_tags:
@@ -500,11 +570,12 @@ class _Loader:
                     info.when = self.compile(proc, rule.when, Origin(doc, ("rules", i, "when")),
                                              event=on_event, extra={})
                 for j, check in enumerate(rule.checks):
-                    compiled = self.compile_check(proc, check, Origin(doc, ("rules", i, "checks", j)),
+                    where = Origin(doc, ("rules", i, "checks", j))
+                    compiled = self.compile_check(proc, check, where,
                                                   event=on_event)
                     if compiled is not None:
                         info.checks.append(compiled)
-        if proc.order_rule is None:
+        if proc.order_rule is None and proc.record_kind == "selection":
             self.problems.append(Problem(
                 proc.layers[-1][1].path if proc.spec.kind != "procedure" else
                 next(d.path for s, d in proc.layers if s.id == proc.id),
@@ -584,6 +655,11 @@ def iter_checks(proc: Procedure) -> Iterator[tuple[RuleInfo, CompiledCheck]]:
 
 
 ProcedureCache = dict[tuple[str, tuple[str, ...]], Procedure]
+
+
+def load_record_rules(kind: str, rule_sets: tuple[str, ...], library: Library) -> Procedure:
+    """The rule sets for a record of `kind`, composed and compiled; InputError otherwise."""
+    return _Loader(library).build_record(kind, rule_sets)
 
 
 def cached_loader(library: Library) -> Callable[[str, tuple[str, ...]], Procedure]:

@@ -33,7 +33,10 @@ OP_DOC: dict[str, Text] = {
 
 
 class Spec(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    # defer_build: a model is compiled on first use, so a run pays only for the record
+    # kinds it reads (start-up time of the CLI is a target).
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True,
+                              defer_build=True)
 
 
 class Label(Spec):
@@ -189,7 +192,8 @@ class Check(Spec):
             if missing:
                 raise ValueError(f"a comparison needs {', '.join(missing)}")
             if self.of is not None and self.base is None:
-                raise ValueError("a share (`of`) must name its `base` (e.g. 有效票 / valid ballots)")
+                raise ValueError(
+                    "a share (`of`) must name its `base` (e.g. 有效票 / valid ballots)")
         elif self.expect is None:
             raise ValueError("a requirement needs `expect` (what was required)")
         return self
@@ -218,6 +222,62 @@ class Rule(Spec):
         return self
 
 
+class Selector(Spec):
+    """Part of a procedure graph: stages, steps by event type, or steps by tag."""
+
+    stages: list[str] = Field(default_factory=list)
+    events: list[str] = Field(default_factory=list)
+    tags: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _something(self) -> Selector:
+        if not (self.stages or self.events or self.tags):
+            raise ValueError("a selector names stages, events or tags")
+        return self
+
+
+class Property(Spec):
+    """A property the procedure claims; `selection-rules lint` proves or refutes it.
+
+    every_path_to T, passes G   every path from the initial stage that reaches T (a stage,
+                                or the firing of a step) has passed G before
+    never T, before G           the same claim, worded as an order: no T before G
+    serves_posts N              the parameters allow a selection of N posts at once
+    """
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    label: Label | None = None
+    every_path_to: Selector | None = None
+    passes: Selector | None = None
+    never: Selector | None = None
+    before: Selector | None = None
+    serves_posts: int | None = Field(None, ge=1)
+
+    @model_validator(mode="after")
+    def _one_claim(self) -> Property:
+        forms = [
+            self.every_path_to is not None or self.passes is not None,
+            self.never is not None or self.before is not None,
+            self.serves_posts is not None,
+        ]
+        if sum(forms) != 1:
+            raise ValueError(
+                "a property is one of: every_path_to + passes, never + before, serves_posts")
+        if forms[0] and (self.every_path_to is None or self.passes is None):
+            raise ValueError("every_path_to needs passes (and passes needs every_path_to)")
+        if forms[1] and (self.never is None or self.before is None):
+            raise ValueError("never needs before (and before needs never)")
+        return self
+
+    def gate(self) -> tuple[Selector, Selector] | None:
+        """(target, gate) for a path property, None for serves_posts."""
+        if self.every_path_to is not None and self.passes is not None:
+            return self.every_path_to, self.passes
+        if self.never is not None and self.before is not None:
+            return self.never, self.before
+        return None
+
+
 class ProcedureSpec(Spec):
     """A whole file under rules/: a procedure or a rule set."""
 
@@ -226,8 +286,11 @@ class ProcedureSpec(Spec):
     kind: Literal["procedure", "rule_set"]
     title: Label
     description: Label | None = None
-    applies_to: Literal["selection"] = Field(
-        "selection", description="The kind of record the rules read"
+    applies_to: Literal["selection", "assessment", "roster", "supervision"] = Field(
+        "selection",
+        description="The kind of file the rules read: a selection case (default), or a "
+        "record — an annual assessment file, a cadre roster, a supervision log (records.py). "
+        "A rule set for a record has no steps: its rules use `on: {end: true}`",
     )
     extends: list[str] = Field(default_factory=list)
     decision_tag: str = Field("decision", description="Tag of the step whose date decides")
@@ -235,6 +298,9 @@ class ProcedureSpec(Spec):
     steps: list[Step] = Field(default_factory=list)
     parameters: dict[str, Parameter] = Field(default_factory=dict)
     rules: list[Rule] = Field(default_factory=list)
+    properties: list[Property] = Field(
+        default_factory=list, description="Claims about the procedure that lint proves"
+    )
 
     @model_validator(mode="after")
     def _kind(self) -> ProcedureSpec:

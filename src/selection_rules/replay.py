@@ -105,7 +105,6 @@ def _replay_structure(
             if ev.posts and post not in ev.posts:
                 continue
             shared = not ev.posts
-            here = proc.stage_label(stage) or Text(stage, stage)
             if not machine.knows(ev.type):
                 known = ", ".join(proc.steps)
                 report("unknown_event", index, Text(
@@ -113,48 +112,56 @@ def _replay_structure(
                     f"unknown event type {ev.type!r}: the procedure has no such step "
                     f"(steps: {known})"), stage, post, shared, {"event": ev.type})
                 continue
-            label = proc.step_label(ev.type)
             dest = machine.fire(ev.type, stage)
+            if dest is not None:  # the usual path: nothing to word
+                done.setdefault(ev.type, index)
+                stage = dest
+                path.append(stage)
+                stage_of.setdefault(index, stage)
+                continue
+            label = proc.step_label(ev.type)
+            here = proc.stage_label(stage) or Text(stage, stage)
             step = proc.steps[ev.type]
-            if dest is None and step.once and ev.type in done:
+            if step.once and ev.type in done:
                 first = done[ev.type]
                 report("repeated", index, Text(
-                    f"步骤「{label.zh}」重复进行（首次为第 {first + 1} 个事件）：每个职位只进行一次",
+                    f"步骤「{label.zh}」重复进行（首次为第 {first + 1} 个事件）："
+                    f"每个职位只进行一次",
                     f"step '{label.en}' repeated (first as event {first + 1}): "
                     f"it happens once per post"), stage, post, shared,
                     {"event": ev.type, "first_index": first})
                 stage_of.setdefault(index, stage)
                 continue
-            if dest is None:
-                gap = machine.path(stage, machine.sources(ev.type))
-                if gap is None:
-                    allowed = Text(
-                        "、".join(f"「{proc.stage_label(s).zh}」" for s in  # type: ignore[union-attr]
-                                 sorted(machine.sources(ev.type))),
-                        ", ".join(f"'{proc.stage_label(s).en}'" for s in  # type: ignore[union-attr]
-                                  sorted(machine.sources(ev.type))),
-                    )
-                    report("out_of_order", index, Text(
-                        f"步骤「{label.zh}」顺序错误：案卷已处于阶段「{here.zh}」，"
-                        f"该步骤只能在阶段 {allowed.zh} 进行",
-                        f"step '{label.en}' out of order: the case is already at stage "
-                        f"'{here.en}'; the step belongs at stage {allowed.en}"),
-                        stage, post, shared, {"event": ev.type, "stage": stage})
-                    stage_of.setdefault(index, stage)
-                    continue
-                required = [e for e in gap if not e.step.optional]
-                if required:
-                    report("skipped", index, Text(
-                        f"步骤「{label.zh}」之前缺少步骤：{_labels(proc, required).zh}",
-                        f"step '{label.en}' came without the steps before it: "
-                        f"{_labels(proc, required).en}"),
-                        stage, post, shared,
-                        {"event": ev.type, "missing": [e.step.event for e in required]})
-                for e in gap:
-                    path.append(e.dest)
-                stage = gap[-1].dest if gap else stage
-                dest = machine.fire(ev.type, stage)
-                assert dest is not None
+            # The step is not open where the case stands: find what was skipped.
+            gap = machine.path(stage, machine.sources(ev.type))
+            if gap is None:
+                allowed = Text(
+                    "、".join(f"「{proc.stage_label(s).zh}」" for s in  # type: ignore[union-attr]
+                             sorted(machine.sources(ev.type))),
+                    ", ".join(f"'{proc.stage_label(s).en}'" for s in  # type: ignore[union-attr]
+                              sorted(machine.sources(ev.type))),
+                )
+                report("out_of_order", index, Text(
+                    f"步骤「{label.zh}」顺序错误：案卷已处于阶段「{here.zh}」，"
+                    f"该步骤只能在阶段 {allowed.zh} 进行",
+                    f"step '{label.en}' out of order: the case is already at stage "
+                    f"'{here.en}'; the step belongs at stage {allowed.en}"),
+                    stage, post, shared, {"event": ev.type, "stage": stage})
+                stage_of.setdefault(index, stage)
+                continue
+            required = [e for e in gap if not e.step.optional]
+            if required:
+                report("skipped", index, Text(
+                    f"步骤「{label.zh}」之前缺少步骤：{_labels(proc, required).zh}",
+                    f"step '{label.en}' came without the steps before it: "
+                    f"{_labels(proc, required).en}"),
+                    stage, post, shared,
+                    {"event": ev.type, "missing": [e.step.event for e in required]})
+            for e in gap:
+                path.append(e.dest)
+            stage = gap[-1].dest if gap else stage
+            dest = machine.fire(ev.type, stage)
+            assert dest is not None
             done.setdefault(ev.type, index)
             stage = dest
             path.append(stage)
@@ -190,6 +197,7 @@ def _run_checks(
     base: dict[str, Any] = dict(epoch.env)
     base["case"] = case
     base["_events"] = case.events
+    base["_by_selector"] = {}
     base["_calendar"] = calendar
     params = epoch.params
     findings: list[Finding] = []
@@ -201,7 +209,8 @@ def _run_checks(
         env["event"] = ev
         env["_index"] = index
         env["posts"] = _posts_of(case, ev)
-        env["_notes"] = notes = []
+        notes: list[Text] = []
+        env["_notes"] = notes
         stage = stage_of.get(index)
         for rule in rules:
             if not _applies(rule, env, findings):

@@ -55,9 +55,21 @@ def outcome_dict(o: Outcome) -> dict[str, Any]:
             "problems": [p.as_dict() for p in o.problems],
         }
     r = o.result
+    if r.record_kind != "selection":
+        return {
+            "file": o.path,
+            "status": "clean" if r.clean else "violations",
+            "kind": r.record_kind,
+            "record": r.case_id,
+            "rule_sets": list(r.rule_sets),
+            "as_of": r.decision_date,
+            "summary": {"counts": r.counts()},
+            "violations": [violation_dict(v, o.path) for v in r.violations],
+        }
     return {
         "file": o.path,
         "status": "clean" if r.clean else "violations",
+        "kind": "selection",
         "case": r.case_id,
         "procedure": r.procedure,
         "rule_sets": list(r.rule_sets),

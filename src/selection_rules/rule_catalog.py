@@ -17,7 +17,7 @@ from selection_rules.documents import load_document, validation_problems
 from selection_rules.errors import InputError
 from selection_rules.i18n import Lang, Text
 from selection_rules.library import Library
-from selection_rules.procedure import ParamInfo, RuleInfo, load_procedure
+from selection_rules.procedure import ParamInfo, RuleInfo, load_procedure, load_record_rules
 from selection_rules.procedure_model import OP_DOC, Check, Citation, ProcedureSpec
 from selection_rules.report_json import citation_dict
 
@@ -34,6 +34,12 @@ class Entry:
     @property
     def id(self) -> str:
         return self.rule.id
+
+    def rule_parameters(self) -> set[str]:
+        """The parameters the rule's checks read (their citations are the rule's too)."""
+        from selection_rules.procedure import params_used
+
+        return params_used(self.rule)
 
     def as_dict(self, detail: bool = False) -> dict[str, Any]:
         spec = self.rule.spec
@@ -89,13 +95,52 @@ def catalog(library: Library) -> list[Entry]:
                     parameters=proc.parameters,
                 )
             entry.used_by.append(ident)
-    # Rule sets no shipped procedure extends still belong in the catalogue.
+    # Rule sets for records (records.py) are compiled against their record's model.
+    for ident, (spec, _path) in specs.items():
+        if spec.kind == "rule_set" and spec.applies_to != "selection":
+            rules = load_record_rules(spec.applies_to, (ident,), library)
+            for rule in rules.rules.values():
+                entry = entries.get(rule.id)
+                if entry is None:
+                    entry = entries[rule.id] = Entry(
+                        rule, rule.procedure_id, rule.origin.file, rule.origin.line,
+                        parameters=rules.parameters,
+                    )
+                entry.used_by.append(f"record:{spec.applies_to}")
+    # A selection rule set a case adds (`rule_sets:`) is compiled with every procedure
+    # whose steps carry all the events and tags its rules attach to.
+    for ident, (spec, _path) in specs.items():
+        if spec.kind != "rule_set" or spec.applies_to != "selection":
+            continue
+        if all(r.id in entries for r in spec.rules):
+            continue  # a procedure already extends it
+        wanted = {x for r in spec.rules if r.on for x in (*r.on.events, *r.on.tags)}
+        for proc_id, (proc_spec, _) in specs.items():
+            if proc_spec.kind != "procedure":
+                continue
+            offered = {x for st in proc_spec.steps for x in (st.event, *st.tags)}
+            if not wanted <= offered:
+                continue
+            proc = load_procedure(proc_id, library, (ident,))
+            for rule in proc.rules.values():
+                if rule.procedure_id != ident:
+                    continue
+                entry = entries.get(rule.id)
+                if entry is None:
+                    entry = entries[rule.id] = Entry(
+                        rule, rule.procedure_id, rule.origin.file, rule.origin.line,
+                        parameters=proc.parameters,
+                    )
+                entry.used_by.append(f"{proc_id} + {ident}")
+    # Rule sets that fit no shipped procedure cannot be compiled, so cannot be listed.
     for ident, (spec, _path) in specs.items():
         if spec.kind == "rule_set" and any(r.id not in entries for r in spec.rules):
             raise InputError.at(
                 _path,
-                Text(f"规则集 {ident} 未被任何程序使用，无法编译其规则",
-                     f"rule set {ident} is used by no procedure, so its rules cannot be compiled"),
+                Text(f"规则集 {ident} 不适用于任何已有程序（没有程序带有它所挂接的步骤或标签），"
+                     f"无法编译其规则",
+                     f"rule set {ident} fits no procedure (none has the steps or tags it "
+                     f"attaches to), so its rules cannot be compiled"),
             )
     return sorted(entries.values(), key=lambda e: _sort_key(e.id))
 
@@ -180,14 +225,19 @@ def render_show(console: Console, e: Entry, lang: Lang) -> None:
             console.print(f"    {'基数' if zh else 'base'}: {s['base'][lang]}")
         for bv in s.get("bound_values", []):
             since = bv["from"] or "—"
-            console.print(f"    {'取值' if zh else 'value'} {bv['value']} ({since}): "
-                          + escape(str(bv["citation"])))
+            cited = bv["citation"] or {}
+            source = (f"{cited['seed']} “{cited.get('quote', '')}”" if "seed" in cited else
+                      " ".join(str(cited[k]) for k in ("regulation", "version", "article",
+                                                        "chapter", "provision") if k in cited))
+            console.print(f"    {'取值' if zh else 'value'} {bv['value']} "
+                          f"({'自' if zh else 'from'} {since}): " + escape(source))
         if s.get("expect"):
             console.print(f"    {'要求' if zh else 'expect'}: {s['expect'][lang]}")
     if spec.in_force:
         for w in spec.in_force:
             span = f"{w.from_ or '…'} ~ {w.to or '…'}"
-            console.print(f"{'有效期' if zh else 'in force'} {span}: {escape(_cite(w.citation, lang))}")
+            cite = escape(_cite(w.citation, lang))
+            console.print(f"{'有效期' if zh else 'in force'} {span}: {cite}")
     elif spec.citation is not None:
         console.print(("依据：" if zh else "source: ") + escape(_cite(spec.citation, lang)))
     if spec.explain is not None:

@@ -12,6 +12,7 @@ from typing import Any
 
 from selection_rules.casefile import Case
 from selection_rules.procedure_model import ProcedureSpec
+from selection_rules.records import RECORD_KINDS, RECORD_MODELS, kind_label
 
 
 def procedure_schema() -> dict[str, Any]:
@@ -26,10 +27,18 @@ def case_schema() -> dict[str, Any]:
     return schema
 
 
+def record_schema(kind: str) -> dict[str, Any]:
+    schema = RECORD_MODELS[kind].model_json_schema(by_alias=True)
+    schema["title"] = f"selection-rules {kind} record ({kind_label(kind).zh})"
+    return schema
+
+
 def write_schemas(folder: Path) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     out = []
-    for name, schema in (("procedure", procedure_schema()), ("case", case_schema())):
+    schemas = [("procedure", procedure_schema()), ("case", case_schema())]
+    schemas += [(kind, record_schema(kind)) for kind in RECORD_KINDS]
+    for name, schema in schemas:
         path = folder / f"{name}.schema.json"
         path.write_text(json.dumps(schema, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         out.append(path)

@@ -11,11 +11,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from selection_rules.case_loader import parse_case
-from selection_rules.documents import load_document
+from selection_rules.documents import Document, load_document
 from selection_rules.errors import InputError, Problem
 from selection_rules.i18n import Text
 from selection_rules.library import SUFFIXES, Library
 from selection_rules.procedure import cached_loader
+from selection_rules.record_loader import file_kind
+from selection_rules.record_replay import RecordChecker
 from selection_rules.replay import replay
 from selection_rules.violations import CaseResult
 from selection_rules.workdays import WorkCalendar
@@ -63,6 +65,7 @@ class Validator:
         self.library = library
         self.calendar = calendar
         self.procedures = cached_loader(library)
+        self.records = RecordChecker(library)
 
     def run(self, paths: Iterable[str], *, from_folder: bool = False) -> Iterator[Outcome]:
         files, problems = expand(paths)
@@ -77,9 +80,22 @@ class Validator:
     def validate_file(self, path: Path, *, skip_other_kinds: bool = False) -> Outcome | None:
         try:
             doc = load_document(path)
+        except InputError as exc:
+            return Outcome(str(path), problems=exc.problems)
+        return self.validate_document(doc, skip_other_kinds=skip_other_kinds)
+
+    def validate_document(
+        self, doc: Document, *, skip_other_kinds: bool = False
+    ) -> Outcome | None:
+        """Validate a loaded document (a rule test's base case with its changes applied)."""
+        path = Path(doc.path)
+        try:
             if skip_other_kinds and isinstance(doc.data, dict) and any(
                     k in doc.data for k in _OTHER_KINDS):
                 return None
+            kind = file_kind(doc)
+            if kind != "selection":
+                return Outcome(str(path), result=self.records.validate(doc, kind))
             case = parse_case(doc)
             if self.library.find(case.procedure) is None:
                 known = ", ".join(self.library.ids()) or "—"
@@ -98,6 +114,9 @@ class Validator:
                              f"unknown rule set {name!r} (available: {known})"),
                         line=doc.line_of(("rule_sets", i)), field=f"rule_sets[{i}]",
                     )
+            named = [(case.procedure, ("procedure",)),
+                     *((n, ("rule_sets", i)) for i, n in enumerate(case.rule_sets))]
+            self.records.check_kinds(doc, "selection", named)
             proc = self.procedures(case.procedure, tuple(case.rule_sets))
         except InputError as exc:
             return Outcome(str(path), problems=exc.problems)

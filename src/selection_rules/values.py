@@ -83,9 +83,9 @@ def parse_range(raw: object) -> Range:
         low, high = int(m.group(1)), int(m.group(2))
         if low <= high:
             return Range(low, high)
-    if isinstance(raw, list) and len(raw) == 2 and all(type(x) is int for x in raw):
-        if raw[0] <= raw[1]:
-            return Range(raw[0], raw[1])
+    if (isinstance(raw, list) and len(raw) == 2 and all(type(x) is int for x in raw)
+            and raw[0] <= raw[1]):
+        return Range(raw[0], raw[1])
     raise ValueError(f"{raw!r} is not a range such as 5~7 (low ≤ high)")
 
 
@@ -110,12 +110,31 @@ def _round(value: Fraction, digits: int) -> str:
     return ("-" if scaled < 0 else "") + text
 
 
+def decimal_text(x: Number) -> str:
+    """An exact number as people write it: 82.5, not 165/2 (p/q where it does not end)."""
+    f = Fraction(x)
+    if f.denominator == 1:
+        return str(f.numerator)
+    rest, places = f.denominator, 0
+    for prime in (2, 5):
+        count = 0
+        while rest % prime == 0:
+            rest //= prime
+            count += 1
+        places = max(places, count)
+    if rest != 1:
+        return f"{f.numerator}/{f.denominator}"
+    scaled = abs(f.numerator * 10**places // f.denominator)
+    sign = "-" if f < 0 else ""
+    return f"{sign}{scaled // 10**places}.{scaled % 10**places:0{places}d}"
+
+
 def show(x: object) -> str:
     """A value as a user reads it in a message."""
     if isinstance(x, bool):
         return "是/yes" if x else "否/no"
     if isinstance(x, Fraction):
-        return str(x.numerator) if x.denominator == 1 else f"{x.numerator}/{x.denominator}"
+        return decimal_text(x)
     if isinstance(x, date):
         return x.isoformat()
     if isinstance(x, list | tuple | set | frozenset):

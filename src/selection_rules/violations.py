@@ -53,6 +53,9 @@ class CaseResult:
     stages_reached: dict[str, list[str]]  # post -> stages in the order reached
     final: dict[str, bool]  # post -> ended in a final stage
     violations: list[Violation]
+    # "selection" for a case replayed through a procedure; otherwise the kind of record
+    # (records.py) checked by rule sets, which has no procedure, stages or posts.
+    record_kind: str = "selection"
 
     @property
     def fit(self) -> bool:
@@ -60,7 +63,7 @@ class CaseResult:
         return not any(v.structural for v in self.violations)
 
     def counts(self) -> dict[str, int]:
-        out = dict.fromkeys(SEVERITIES, 0)
+        out: dict[str, int] = dict.fromkeys(SEVERITIES, 0)
         for v in self.violations:
             out[v.severity] += 1
         return out

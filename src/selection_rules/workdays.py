@@ -130,7 +130,8 @@ class WorkingDays:
         years = "、".join(str(y) for y in self.estimated_years)
         years_en = ", ".join(str(y) for y in self.estimated_years)
         return Text(
-            f"{years} 年的法定节假日安排不在官方日历数据（chinese-calendar）中：这些日子按周一至周五"
+            f"{years} 年的法定节假日安排不在官方日历数据（chinese-calendar）中："
+            f"这些日子按周一至周五"
             f"估算，结果未必准确；请用 --holidays 提供该年国务院办公厅的节假日安排",
             f"the official holiday arrangement for {years_en} is not in the calendar data "
             f"(chinese-calendar): those days were estimated as Monday to Friday and may be "

@@ -1,0 +1,233 @@
+"""Checking a record (assessment file, roster, supervision log) against its rule sets.
+
+A record has no order of steps to replay: every rule in force on the record's date is
+evaluated once over the whole record (`on: {end: true}`), usually `each` over one of its
+lists. A violation points at the item it is about — `teams[2].rating` — by the check's
+`at:` template (`{index}` is the item's place in the `each` list, `{item}` the item) or,
+without one, at the item of the `each` list itself when that list is a field path of the
+record (`record.teams` → `teams[2]`). The list's name is the violation's section, which
+the reports print where a case prints its stage.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from fractions import Fraction
+
+from pydantic import BaseModel
+
+from selection_rules.checks import Finding, run_check
+from selection_rules.documents import Document, load_document
+from selection_rules.errors import InputError, Problem
+from selection_rules.expressions import Env, Missing
+from selection_rules.i18n import Text
+from selection_rules.library import Library
+from selection_rules.procedure import CompiledCheck, Procedure, RuleInfo, load_record_rules
+from selection_rules.record_functions import Span
+from selection_rules.record_loader import dotted, parse_record
+from selection_rules.records import SECTION_LABELS, RecordFile, kind_label
+from selection_rules.violations import CaseResult, Violation
+
+Loc = tuple[str | int, ...]
+
+_FIELD_PATH = re.compile(r"^record((?:\.[A-Za-z_]\w*)+)$")
+_TOKEN = re.compile(r"\[(\d+)\]|([^.\[\]]+)")
+
+
+def replay_record(rules: Procedure, record: RecordFile, file: str = "") -> CaseResult:
+    day = record.day()
+    epoch = rules.epoch(day)
+    env: Env = dict(epoch.env)
+    env["record"] = record
+    env["_notes"] = []
+    violations: list[Violation] = []
+    findings: list[Finding] = []
+    for rule in epoch.at_end:
+        if not _applies(rule, env):
+            continue
+        for check in rule.checks:
+            run_check(check, env, epoch.params, findings)
+        citation = epoch.rules[rule.id][1]
+        for f in findings:
+            loc = _location(f, env)
+            section = loc[0] if loc and isinstance(loc[0], str) else None
+            violations.append(Violation(
+                rule_id=rule.id,
+                severity=rule.spec.severity,
+                kind="missing_data" if f.missing else "check",
+                message=f.message,
+                citation=citation,
+                stage=section,
+                stage_label=SECTION_LABELS.get(section) if section else None,
+                loc=loc,
+                figures={k: _plain(v) for k, v in f.figures.items() if v is not None},
+            ))
+        findings.clear()
+    return CaseResult(
+        file=file,
+        case_id=record.id,
+        procedure="",
+        rule_sets=rules.rule_sets,
+        decision_date=day.isoformat(),
+        stages_reached={},
+        final={},
+        violations=violations,
+        record_kind=rules.record_kind,
+    )
+
+
+def _applies(rule: RuleInfo, env: Env) -> bool:
+    if rule.when is None:
+        return True
+    try:
+        return bool(rule.when(env))
+    except Missing:
+        return False  # as for a case: a condition that cannot be read selects nothing
+
+
+def _location(f: Finding, env: Env) -> Loc:
+    check = f.check
+    index = _index_of(check, env, f.item)
+    template = check.spec.at
+    if template is not None and (index is not None or "{index}" not in template):
+        text = template.replace("{index}", str(index))
+        if f.item is not None:
+            text = text.replace("{item}", str(getattr(f.item, "id", f.item)))
+        return _parse_path(text)
+    if check.each is not None:
+        m = _FIELD_PATH.match(check.each.source)
+        if m is not None:
+            base: Loc = tuple(m.group(1)[1:].split("."))
+            return (*base, index) if index is not None else base
+    return ()
+
+
+def _index_of(check: CompiledCheck, env: Env, item: object) -> int | None:
+    """The item's place in the check's `each` list (by identity first: equal items differ)."""
+    if check.each is None or item is None:
+        return None
+    try:
+        items = list(check.each(env) or [])
+    except Missing:
+        return None
+    for i, x in enumerate(items):
+        if x is item:
+            return i
+    for i, x in enumerate(items):
+        if x == item:
+            return i
+    return None
+
+
+def _parse_path(text: str) -> Loc:
+    out: list[str | int] = []
+    for index, name in _TOKEN.findall(text):
+        if index:
+            out.append(int(index))
+        elif name.isdigit():
+            out.append(int(name))
+        else:
+            out.append(name)
+    return tuple(out)
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, BaseModel):
+        return getattr(value, "id", None) or None
+    if isinstance(value, Span):
+        return {"years": value.years, "days": value.days,
+                "from": value.start.isoformat(), "to": value.end.isoformat()}
+    if isinstance(value, Fraction):
+        return value.numerator if value.denominator == 1 else str(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def cached_record_loader(library: Library) -> Callable[[str, tuple[str, ...]], Procedure]:
+    cache: dict[tuple[str, tuple[str, ...]], Procedure | InputError] = {}
+
+    def get(kind: str, rule_sets: tuple[str, ...]) -> Procedure:
+        key = (kind, rule_sets)
+        if key not in cache:
+            try:
+                cache[key] = load_record_rules(kind, rule_sets, library)
+            except InputError as exc:
+                cache[key] = exc
+        found = cache[key]
+        if isinstance(found, InputError):
+            raise found
+        return found
+
+    return get
+
+
+
+class RecordChecker:
+    """What `validate` does with a record file, and the kind check every file gets.
+
+    A rule set says which kind of file it reads (`applies_to`); naming it in a file of
+    another kind is one located error on the file's own line, before anything is
+    compiled — not a pile of false violations, nor the rule set's expressions failing
+    against the wrong model.
+    """
+
+    def __init__(self, library: Library) -> None:
+        self.library = library
+        self.rules = cached_record_loader(library)
+        self._kinds: dict[str, str] = {}
+
+    def declared_kind(self, ident: str) -> str | None:
+        path = self.library.find(ident)
+        if path is None:
+            return None
+        if str(path) not in self._kinds:
+            try:
+                data = load_document(path).data
+            except InputError:
+                return None  # the loader reports the file's own problems
+            kind = data.get("applies_to", "selection") if isinstance(data, dict) else None
+            self._kinds[str(path)] = kind if isinstance(kind, str) else "selection"
+        return self._kinds[str(path)]
+
+    def check_kinds(self, doc: Document, kind: str, refs: list[tuple[str, Loc]]) -> None:
+        """Raise one InputError listing every named procedure or rule set of another kind."""
+        problems: list[Problem] = []
+        want = kind_label(kind)
+        for name, loc in refs:
+            have = self.declared_kind(name)
+            if have is None or have == kind:
+                continue
+            label = kind_label(have)
+            problems.append(Problem(
+                doc.path,
+                Text(f"{name!r} 适用于{label.zh}（{have}），而本文件是{want.zh}（{kind}）："
+                     f"不能用它检查本文件",
+                     f"{name!r} applies to {label.en}s ({have}), but this file is of "
+                     f"kind {kind} ({want.en}): it cannot check this file"),
+                doc.line_of(loc), None, dotted(loc),
+                Text(f"适用于{want.zh}的规则集", f"a rule set that applies to {want.en}s"),
+            ))
+        if problems:
+            raise InputError(problems)
+
+    def validate(self, doc: Document, kind: str) -> CaseResult:
+        """The record's result; InputError for a bad record or rule set."""
+        record = parse_record(doc, kind)
+        for i, name in enumerate(record.rule_sets):
+            if self.library.find(name) is None:
+                known = ", ".join(self.library.ids()) or "—"
+                raise InputError.at(
+                    doc.path,
+                    Text(f"未知规则集 {name!r}（可用：{known}）",
+                         f"unknown rule set {name!r} (available: {known})"),
+                    line=doc.line_of(("rule_sets", i)), field=f"rule_sets[{i}]",
+                )
+        self.check_kinds(doc, kind, [(n, ("rule_sets", i)) for i, n in enumerate(record.rule_sets)])
+        rules = self.rules(kind, tuple(record.rule_sets))
+        result = replay_record(rules, record, file=doc.path)
+        for v in result.violations:
+            v.line = doc.line_of(v.loc)
+        return result
