@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
@@ -35,17 +35,17 @@ rules_app = typer.Typer(help="列出和查看规则 / list and show rules.", no_
 app.add_typer(rules_app, name="rules")
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     text = "text"
     json = "json"
 
 
-class LangOpt(str, Enum):
+class LangOpt(StrEnum):
     zh = "zh"
     en = "en"
 
 
-class FailOn(str, Enum):
+class FailOn(StrEnum):
     error = "error"
     warning = "warning"
     info = "info"
@@ -99,7 +99,8 @@ def _calendar(holidays: list[Path] | None, lang: Lang) -> WorkCalendar:
 def validate(
     paths: Annotated[list[str], typer.Argument(
         help="案卷文件、目录或通配符 / case files, folders or glob patterns", show_default=False)],
-    format: Annotated[Format, typer.Option("--format", "-f", help="输出格式 / output")] = Format.text,
+    format: Annotated[Format, typer.Option(
+        "--format", "-f", help="输出格式 / output")] = Format.text,
     lang: LangArg = None,
     holidays: Annotated[list[Path] | None, typer.Option(
         "--holidays", help="补充的节假日安排（官方日历未覆盖的年份）/ holiday list for years the "
@@ -166,7 +167,8 @@ def rules_show(
     except InputError as exc:
         _fail(exc, language)
     if not entries:
-        typer.echo(("未知规则编号 " if language == "zh" else "unknown rule id ") + rule_id, err=True)
+        typer.echo(("未知规则编号 " if language == "zh" else "unknown rule id ") + rule_id,
+                   err=True)
         raise typer.Exit(EXIT_BAD_INPUT)
     if format is Format.json:
         import json
@@ -186,6 +188,251 @@ def schema(
 
     for path in write_schemas(out):
         typer.echo(str(path))
+
+
+@app.command()
+def lint(
+    paths: Annotated[list[str] | None, typer.Argument(
+        help="程序或规则集文件、目录（默认：内置 rules/）/ procedure and rule-set files or "
+        "folders (default: the shipped rules/)", show_default=False)] = None,
+    format: Annotated[Format, typer.Option(
+        "--format", "-f", help="输出格式 / output")] = Format.text,
+    lang: LangArg = None,
+    rules: RulesDirs = None,
+    strict: Annotated[bool, typer.Option(
+        "--strict", help="警告也以 1 退出 / exit 1 on warnings too")] = False,
+) -> None:
+    """检查程序本身 / lint procedures: references, graph, declared properties, bounds, sources."""
+    from selection_rules import lint as linting
+    from selection_rules.library import shipped_rules_dir
+
+    language = _lang(lang)
+    shipped = shipped_rules_dir()
+    if shipped.is_relative_to(Path.cwd()):
+        shipped = shipped.relative_to(Path.cwd())  # shorter locations in the findings
+    report = linting.lint_paths(paths or [str(shipped)], rules or [])
+    if format is Format.json:
+        typer.echo(linting.render_json(report))
+    else:
+        linting.render_text(_console(), report, language)
+    raise typer.Exit(linting.exit_code(report, strict))
+
+
+@app.command("test")
+def test_rules(
+    paths: Annotated[list[str] | None, typer.Argument(
+        help="YAML 规则测试文件或目录（默认：tests/rules）/ YAML rule-test files or folders "
+        "(default: tests/rules)", show_default=False)] = None,
+    lang: LangArg = None,
+    rules: RulesDirs = None,
+    coverage: Annotated[bool, typer.Option(
+        "--coverage", help="报告规则覆盖（触发与静默）/ report rule coverage (fires and silent)"
+    )] = False,
+    minimum: Annotated[str | None, typer.Option(
+        "--min", help="覆盖率下限（百分数，精确比较）/ minimum coverage in percent, compared "
+        "exactly", show_default=False)] = None,
+    all_rules: Annotated[bool, typer.Option(
+        "--all-rules", help="覆盖率计入规则库中的全部规则 / count every rule of the library, not "
+        "only those the tested cases load")] = False,
+) -> None:
+    """运行 YAML 规则测试 / run YAML rule tests (as `openfisca test`)."""
+    from selection_rules import rule_coverage
+    from selection_rules.rule_tests import Runner, describe, discover, load_tests
+
+    language = _lang(lang)
+    zh = language == "zh"
+    floor = None
+    if minimum is not None:
+        try:
+            floor = rule_coverage.parse_min(minimum)
+        except ValueError as exc:
+            typer.echo(f"--min: {exc}", err=True)
+            raise typer.Exit(EXIT_BAD_INPUT) from None
+    files, problems = discover(paths or ["tests/rules"])
+    runner = Runner(rules or [])
+    results = []
+    for path in files:
+        try:
+            tests = load_tests(path)
+        except InputError as exc:
+            problems.extend(exc.problems)
+            continue
+        for test in tests:
+            result = runner.run(test)
+            results.append(result)
+            status = ("通过" if zh else "PASS") if result.passed else ("失败" if zh else "FAIL")
+            typer.echo(f"{status} {test.location()} {test.name}")
+            for line in describe(result, language) if not result.passed else []:
+                typer.echo("    " + line)
+    for p in problems:
+        typer.echo(p.render(language), err=True)
+    failed = sum(1 for r in results if not r.passed)
+    typer.echo(f"{len(results) - failed} 个通过，{failed} 个失败" if zh
+               else f"{len(results) - failed} passed, {failed} failed")
+    code = EXIT_OK
+    if not results:
+        typer.echo("没有找到任何测试" if zh else "no test found", err=True)
+        code = EXIT_VIOLATIONS
+    if failed:
+        code = EXIT_VIOLATIONS
+    if coverage or floor is not None:
+        cov = rule_coverage.measure(
+            runner, results, rule_coverage.universe_for(rules or [], all_rules))
+        rule_coverage.render(_console(), cov, language, floor)
+        if floor is not None and cov.percent < floor:
+            code = EXIT_VIOLATIONS
+    if problems or any(r.problems for r in results):
+        code = EXIT_BAD_INPUT
+    raise typer.Exit(code)
+
+
+@app.command()
+def simulate(
+    procedure: Annotated[str | None, typer.Argument(
+        help="程序编号 / procedure id, e.g. pengshan-five-votes (not needed with --from)",
+        show_default=False)] = None,
+    from_case: Annotated[Path | None, typer.Option(
+        "--from", help="从已有案卷的最后阶段继续 / resume from a case file at its last stage",
+        dir_okay=False)] = None,
+    script: Annotated[str | None, typer.Option(
+        "--script", help="按脚本运行，不交互（- 为标准输入）/ run a YAML or JSON list of "
+        "actions without prompts (- reads standard input)")] = None,
+    save: Annotated[Path | None, typer.Option(
+        "--save", help="结束时保存为案卷 / write the session as a case file at the end",
+        dir_okay=False)] = None,
+    set_: Annotated[list[str] | None, typer.Option(
+        "--set", help="假设改动（可重复）/ what-if change PATH=VALUE (repeatable), e.g. "
+        "events[3].ballot.tallies.C03.agree=95")] = None,
+    lang: LangArg = None,
+    holidays: Annotated[list[Path] | None, typer.Option(
+        "--holidays", help="补充的节假日安排 / holiday list for uncovered years",
+        dir_okay=False)] = None,
+    rules: RulesDirs = None,
+) -> None:
+    """逐步模拟程序 / walk a procedure step by step; each step is checked as validate does.
+
+    Exit code as validate's, for the case as it stands at the end: 0 clean, 1 violations
+    (an unfinished case counts), 2 bad input.
+    """
+    from selection_rules.simulate import run
+    from selection_rules.simulate_view import View
+
+    language = _lang(lang)
+    try:
+        session = run(procedure=procedure, from_case=from_case, script=script, save=save,
+                      sets=set_ or [], library=_library(rules),
+                      calendar=_calendar(holidays, language), view=View(_console(), language))
+    except InputError as exc:
+        _fail(exc, language)
+    raise typer.Exit(EXIT_VIOLATIONS if session is not None and session.result().violations
+                     else EXIT_OK)
+
+
+class DiagramFormat(StrEnum):
+    mermaid = "mermaid"
+    dot = "dot"
+    svg = "svg"
+    png = "png"
+
+
+@app.command()
+def diagram(
+    procedure: Annotated[str | None, typer.Argument(
+        help="程序编号 / procedure id (not needed with --case)", show_default=False)] = None,
+    format: Annotated[DiagramFormat, typer.Option(
+        "--format", "-f", help="输出格式 / output format")] = DiagramFormat.mermaid,
+    case: Annotated[Path | None, typer.Option(
+        "--case", help="叠加案卷走过的路径和违规 / overlay the path a case took and its "
+        "violations", dir_okay=False)] = None,
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="输出文件（默认标准输出）/ file to write (default: standard "
+        "output)", dir_okay=False)] = None,
+    lang: LangArg = None,
+    rules: RulesDirs = None,
+) -> None:
+    """画出程序图 / draw a procedure: stages, steps, checks with bounds and rule IDs."""
+    from selection_rules.diagram_cli import draw
+
+    language = _lang(lang)
+    try:
+        data, warning = draw(procedure, format.value, case, _library(rules), language)
+    except InputError as exc:
+        _fail(exc, language)
+    if warning is not None:
+        typer.echo(warning.get(language), err=True)
+    if output is not None:
+        output.write_bytes(data)
+    elif format in (DiagramFormat.mermaid, DiagramFormat.dot, DiagramFormat.svg):
+        sys.stdout.write(data.decode("utf-8"))
+    else:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+
+
+@app.command()
+def trace(
+    rule_id: Annotated[str, typer.Argument(help="规则编号 / rule id, e.g. PS-7")],
+    lang: LangArg = None,
+    format: Annotated[Format, typer.Option("--format", "-f")] = Format.text,
+    rules: RulesDirs = None,
+) -> None:
+    """追溯规则出处 / a rule, its bounds, where it is used, and its source sentence."""
+    from selection_rules.rule_catalog import catalog
+    from selection_rules.traceability import trace as trace_rule
+
+    language = _lang(lang)
+    try:
+        entries = [e for e in catalog(_library(rules)) if e.id == rule_id.upper()]
+    except InputError as exc:
+        _fail(exc, language)
+    if not entries:
+        typer.echo(("未知规则编号 " if language == "zh" else "unknown rule id ") + rule_id,
+                   err=True)
+        raise typer.Exit(EXIT_BAD_INPUT)
+    result = trace_rule(entries[0])
+    if format is Format.json:
+        import json
+
+        typer.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        from selection_rules.report_trace import render_trace
+
+        render_trace(_console(), result, language)
+
+
+@app.command()
+def sources(
+    seeds: Annotated[list[str] | None, typer.Argument(
+        help="只看这些种子文件 / only these seed files", show_default=False)] = None,
+    lang: LangArg = None,
+    format: Annotated[Format, typer.Option("--format", "-f")] = Format.text,
+    rules: RulesDirs = None,
+) -> None:
+    """原文覆盖情况 / each seed paragraph: the rules that encode it, or why none does."""
+    from selection_rules.rule_catalog import catalog
+    from selection_rules.traceability import sources as seed_sources
+
+    language = _lang(lang)
+    try:
+        found = seed_sources(catalog(_library(rules)))
+    except InputError as exc:
+        _fail(exc, language)
+    unknown = [s for s in seeds or [] if s not in found]
+    if unknown:
+        typer.echo(("未知种子文件：" if language == "zh" else "unknown seed file: ")
+                   + ", ".join(unknown) + f" ({', '.join(found)})", err=True)
+        raise typer.Exit(EXIT_BAD_INPUT)
+    if seeds:
+        found = {s: found[s] for s in seeds}
+    if format is Format.json:
+        import json
+
+        typer.echo(json.dumps({s: [p.as_dict() for p in ps] for s, ps in found.items()},
+                              ensure_ascii=False, indent=2))
+    else:
+        from selection_rules.report_trace import render_sources
+
+        render_sources(_console(), found, language)
 
 
 def main() -> None:
