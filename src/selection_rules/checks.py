@@ -58,50 +58,114 @@ class Finding:
 
 def run_check(check: CompiledCheck, env: Env, params: Mapping[str, ParamValue],
               out: list[Finding]) -> None:
-    try:
-        if check.each is None:
-            items: list[Any] = [None]
-        else:
-            found = check.each.fn(env)
-            items = list(found) if found is not None else []
-    except Missing as exc:
-        out.append(_missing(check, None, exc))
-        return
+    """Evaluate one check on the event in `env`; append what fails to `out`."""
+    evaluate = check.evaluator
+    if evaluate is None:
+        evaluate = check.evaluator = evaluator_for(check)
+    evaluate(env, params, out)
+
+
+Evaluator = Callable[[Env, Mapping[str, ParamValue], list[Finding]], None]
+One = Callable[[Env, Mapping[str, ParamValue], list[Finding], Any], None]
+
+
+def evaluator_for(check: CompiledCheck) -> Evaluator:
+    """A closure for this check's shape, so replay does not re-decide it per event.
+
+    Checks run tens of times per case: deciding once whether the check is a
+    requirement or a comparison, a share or a count, one item or each item, keeps
+    the per-event cost to the comparisons themselves.
+    """
+    one = _requirement(check) if check.require is not None else _comparison(check)
+    if check.each is None:
+        def evaluate(env: Env, params: Mapping[str, ParamValue], out: list[Finding]) -> None:
+            try:
+                one(env, params, out, None)
+            except Missing as exc:
+                out.append(_missing(check, None, exc))
+            except TypeError as exc:
+                # A figure of the wrong kind (text where a number is compared): the case
+                # file records it, but not in a form this check can read.
+                out.append(_missing(check, None, Missing(str(exc))))
+
+        return evaluate
+
+    each = check.each.fn
     name = check.spec.as_
-    for item in items:
-        if check.each is not None:
-            env[name] = item
+
+    def evaluate_each(env: Env, params: Mapping[str, ParamValue], out: list[Finding]) -> None:
         try:
-            if check.when is not None and not check.when.fn(env):
-                continue
-            if check.require is not None:
-                if not check.require.fn(env):
-                    out.append(_unmet(check, env, item))
-                continue
-            assert check.value is not None and check.bound is not None
-            value = check.value.fn(env)
-            bound = check.bound.fn(env)
-            base = check.of.fn(env) if check.of is not None else None
-            if value is None:
-                raise Missing(check.value.source)
-            if base is not None:
-                if base == 0:
-                    raise Missing(f"{check.of.source if check.of else ''} = 0")
-                measured: Any = Fraction(value, base)
-            else:
-                measured = value
-            if bound is None:
-                raise Missing(check.bound.source)
-            op = check.spec.op
-            assert op is not None
-            if not OPS[op](measured, bound):
-                out.append(_failed(check, env, item, value, base, bound, params))
+            found = each(env)
         except Missing as exc:
-            out.append(_missing(check, item, exc))
-        except TypeError as exc:
-            # A figure of the wrong kind (text where a number is compared): the case
-            # file records it, but not in a form this check can read.
-            out.append(_missing(check, item, Missing(str(exc))))
+            out.append(_missing(check, None, exc))
+            return
+        for item in found if found is not None else ():
+            env[name] = item
+            try:
+                one(env, params, out, item)
+            except Missing as exc:
+                out.append(_missing(check, item, exc))
+            except TypeError as exc:
+                out.append(_missing(check, item, Missing(str(exc))))
+
+    return evaluate_each
+
+
+def _requirement(check: CompiledCheck) -> One:
+    assert check.require is not None
+    require = check.require.fn
+    when = check.when.fn if check.when is not None else None
+
+    def one(env: Env, params: Mapping[str, ParamValue], out: list[Finding], item: Any) -> None:
+        if when is not None and not when(env):
+            return
+        if not require(env):
+            out.append(_unmet(check, env, item))
+
+    return one
+
+
+def _comparison(check: CompiledCheck) -> One:
+    spec = check.spec
+    assert check.value is not None and check.bound is not None and spec.op is not None
+    value_fn, value_src = check.value.fn, check.value.source
+    bound_fn, bound_src = check.bound.fn, check.bound.source
+    of_fn = check.of.fn if check.of is not None else None
+    of_src = check.of.source if check.of is not None else ""
+    when = check.when.fn if check.when is not None else None
+    compare = OPS[spec.op]
+    # A share of whole numbers against a number is compared by cross-multiplying
+    # (value·q ⋚ p·base for a bound p/q, base > 0): exact, and no Fraction is made
+    # unless the check fails and its message needs one.
+    cross = spec.op != "between"
+
+    def one(env: Env, params: Mapping[str, ParamValue], out: list[Finding], item: Any) -> None:
+        if when is not None and not when(env):
+            return
+        value = value_fn(env)
+        if value is None:
+            raise Missing(value_src)
+        bound = bound_fn(env)
+        if bound is None:
+            raise Missing(bound_src)
+        if of_fn is None:
+            if not compare(value, bound):
+                out.append(_failed(check, env, item, value, None, bound, params))
+            return
+        base = of_fn(env)
+        if base is None:
+            raise Missing(of_src)
+        if base == 0:
+            raise Missing(f"{of_src} = 0")
+        if cross and type(value) is int and type(base) is int and base > 0 \
+                and isinstance(bound, int | Fraction) and not isinstance(bound, bool):
+            ok = compare(value * bound.denominator, bound.numerator * base)
+        else:
+            ok = compare(Fraction(value, base), bound)
+        if not ok:
+            out.append(_failed(check, env, item, value, base, bound, params))
+
+    return one
 
 
 def _subject(check: CompiledCheck, env: Env, item: object) -> str:

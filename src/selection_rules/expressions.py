@@ -122,6 +122,8 @@ class Function:
     doc: Text
     # Argument positions that must be string literals naming an event type or tag.
     event_selector_args: tuple[int, ...] = ()
+    # The result depends on nothing but the current event's type (e.g. tagged('x')).
+    type_only: bool = False
 
 
 @dataclass
@@ -145,6 +147,9 @@ class Compiled:
     parameters: frozenset[str] = field(default_factory=frozenset)
     # Dotted data paths the expression reads, for explanations and lint.
     reads: tuple[str, ...] = ()
+    # It reads nothing but the event's type, constants and parameters: an epoch can
+    # evaluate it once per event type instead of once per event.
+    type_only: bool = False
 
     def __call__(self, env: Env) -> Any:
         return self.fn(env)
@@ -193,7 +198,8 @@ def compile_expr(source: str | int | bool, scope: Scope) -> Compiled:
         ) from None
     compiler = _Compiler(text, scope)
     fn, typ = compiler.visit(tree.body)
-    return Compiled(text, fn, typ, frozenset(compiler.used_parameters), tuple(compiler.reads))
+    return Compiled(text, fn, typ, frozenset(compiler.used_parameters), tuple(compiler.reads),
+                    compiler.type_only())
 
 
 class _Compiler:
@@ -206,6 +212,15 @@ class _Compiler:
         self._names: dict[int, str] = {}
         self._paths: dict[int, tuple[Fn, str | None, tuple[str, ...], tuple[str, ...]]] = {}
         self._keep: list[Fn] = []
+        # For type_only(): data names read, `event.type` reads, other calls made.
+        self._data_names: list[str] = []
+        self._event_type_reads = 0
+        self._dynamic_calls = 0
+
+    def type_only(self) -> bool:
+        events = self._data_names.count("event")
+        return (not self._dynamic_calls and events == len(self._data_names)
+                and events == self._event_type_reads)
 
     def seg(self, node: ast.AST) -> str:
         return ast.get_source_segment(self.source, node) or self.source
@@ -253,6 +268,8 @@ class _Compiler:
             )
         if name in self.scope.parameters:
             self.used_parameters.add(name)
+        else:
+            self._data_names.append(name)
 
         def get_name(env: Env) -> Any:
             return env[name]
@@ -323,6 +340,8 @@ class _Compiler:
         root, name, attrs, srcs = self._paths.get(
             id(base_fn), (base_fn, self._names.get(id(base_fn)), (), ()))
         attrs, srcs = (*attrs, attr), (*srcs, base_src)
+        if name == "event" and attrs == ("type",):
+            self._event_type_reads += 1
         getter = operator.attrgetter(".".join(attrs))
 
         def missing(obj: Any) -> Missing | None:
@@ -527,6 +546,8 @@ class _Compiler:
         impl = fn_def.impl
 
         returns = fn_def.returns([t for _, t in compiled])
+        if not fn_def.type_only:
+            self._dynamic_calls += 1
         if all(isinstance(a, ast.Constant) and a.value is not None for a in node.args):
             # last('inspection'), tagged('publicity'): the arguments are known now.
             consts = [a.value for a in node.args]  # type: ignore[attr-defined]

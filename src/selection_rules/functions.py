@@ -282,7 +282,7 @@ def make_functions(tags: Mapping[str, frozenset[str]]) -> dict[str, Function]:
         "tagged": Function(tagged, (1, 1), lambda a: bool,
                            Text("当前事件的步骤带有此标签",
                                 "the current event's step has this tag"),
-                           event_selector_args=(0,)),
+                           event_selector_args=(0,), type_only=True),
         "candidate": Function(candidate, (1, 1), lambda a: casefile.Candidate,
                               Text("按编号取人选", "the candidate with this id")),
         "post": Function(post, (1, 1), lambda a: casefile.Post,
@@ -333,7 +333,8 @@ def make_functions(tags: Mapping[str, frozenset[str]]) -> dict[str, Function]:
         "has_tag": Function(has_tag, (1, 1), lambda a: bool,
                             Text("当前事件的步骤带有此标签（程序中没有此标签时为否，不报错）",
                                  "the current event's step has this tag (false, not an error, "
-                                 "where no step of the procedure carries it)")),
+                                 "where no step of the procedure carries it)"),
+                            type_only=True),
         "steps_tagged": Function(steps_tagged, (1, 1), lambda a: ListOf(casefile.Event),
                                  Text("整个案卷中步骤带有此标签的事件（含之后的事件）",
                                       "every event of the case whose step has this tag, "

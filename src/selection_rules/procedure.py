@@ -12,7 +12,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
 
@@ -106,6 +106,8 @@ class CompiledCheck:
     actual: Compiled | None
     # The bound is a bare parameter: show it as written ("80%", "1:3").
     bound_param: str | None
+    # checks.run_check's specialised evaluator, made on first use.
+    evaluator: Callable[..., None] | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass
@@ -149,6 +151,9 @@ class Epoch:
     rules: dict[str, tuple[RuleInfo, Citation]]
     by_event: dict[str, list[RuleInfo]]
     at_end: list[RuleInfo]
+    # What replay runs for an event of each type: the rules, and of each rule the
+    # checks left once conditions on the event's type alone (tagged('x')) are decided.
+    plan: dict[str, list[tuple[RuleInfo, list[CompiledCheck]]]] = field(default_factory=dict)
 
     @cached_property
     def env(self) -> dict[str, Any]:
@@ -239,7 +244,47 @@ class Procedure:
             for event in by_event:
                 if event in rule.spec.on.events or self.tags[event] & set(rule.spec.on.tags):
                     by_event[event].append(rule)
-        return Epoch(params, rules, by_event, at_end)
+        env = {name: p.value for name, p in params.items()}
+        plan = {event: _plan(rs, env, event) for event, rs in by_event.items()}
+        return Epoch(params, rules, by_event, at_end, plan)
+
+
+@dataclass(frozen=True)
+class _EventType:
+    """Stands for an event when only its type is read (see Compiled.type_only)."""
+
+    type: str
+
+
+def _plan(
+    rules: list[RuleInfo], env: dict[str, Any], event: str
+) -> list[tuple[RuleInfo, list[CompiledCheck]]]:
+    """The rules and checks an event of this type runs, with type-only conditions decided."""
+    from selection_rules.expressions import Missing
+
+    stub = {**env, "event": _EventType(event)}
+
+    def decided(compiled: Compiled | None) -> bool | None:
+        if compiled is None or not compiled.type_only:
+            return None
+        try:
+            return bool(compiled.fn(stub))
+        except Missing:
+            return None  # left to replay, which reports it as it always has
+
+    out: list[tuple[RuleInfo, list[CompiledCheck]]] = []
+    for rule in rules:
+        if decided(rule.when) is False:
+            continue
+        checks: list[CompiledCheck] = []
+        for check in rule.checks:
+            holds = decided(check.when)
+            if holds is False:
+                continue
+            checks.append(replace(check, when=None, evaluator=None) if holds else check)
+        if checks or rule.when is not None:
+            out.append((rule, checks))
+    return out
 
 
 def params_used(rule: RuleInfo) -> set[str]:

@@ -11,16 +11,18 @@ is still judged.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from selection_rules.casefile import Case, Event
-from selection_rules.checks import Finding, run_check
+from selection_rules.checks import Finding, evaluator_for, run_check
 from selection_rules.i18n import Text
 from selection_rules.machine import Edge
 from selection_rules.procedure import Epoch, Procedure, RuleInfo
 from selection_rules.procedure_model import Citation
 from selection_rules.violations import CaseResult, Kind, Violation
-from selection_rules.workdays import WorkCalendar
+
+if TYPE_CHECKING:
+    from selection_rules.workdays import WorkCalendar
 
 
 def decision_date(proc: Procedure, case: Case) -> dt.date | None:
@@ -201,8 +203,9 @@ def _run_checks(
     base["_calendar"] = calendar
     params = epoch.params
     findings: list[Finding] = []
+    plan = epoch.plan
     for index, ev in enumerate(case.events):
-        rules = epoch.by_event.get(ev.type)
+        rules = plan.get(ev.type)
         if not rules:
             continue
         env = base.copy()
@@ -212,11 +215,15 @@ def _run_checks(
         notes: list[Text] = []
         env["_notes"] = notes
         stage = stage_of.get(index)
-        for rule in rules:
+        for rule, checks in rules:
             if not _applies(rule, env, findings):
                 continue
-            for check in rule.checks:
-                run_check(check, env, params, findings)
+            for check in checks:
+                # run_check, inlined: this loop is the hot path of a replay.
+                evaluate = check.evaluator
+                if evaluate is None:
+                    evaluate = check.evaluator = evaluator_for(check)
+                evaluate(env, params, findings)
             if findings or notes:
                 _collect(proc, epoch, rule, findings, notes, index, ev.type, stage, out)
     if epoch.at_end:

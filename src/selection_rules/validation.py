@@ -9,6 +9,7 @@ import glob
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from selection_rules.case_loader import parse_case
 from selection_rules.documents import Document, load_document
@@ -20,7 +21,9 @@ from selection_rules.record_loader import file_kind
 from selection_rules.record_replay import RecordChecker
 from selection_rules.replay import replay
 from selection_rules.violations import CaseResult
-from selection_rules.workdays import WorkCalendar
+
+if TYPE_CHECKING:
+    from selection_rules.workdays import WorkCalendar
 
 # Files in a folder that are known not to be case files (they are read by other options).
 _OTHER_KINDS = ("holidays",)

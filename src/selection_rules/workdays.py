@@ -24,7 +24,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-import chinese_calendar
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from selection_rules.documents import Document, validation_problems
@@ -33,7 +32,7 @@ from selection_rules.i18n import Text
 
 
 class _DayRange(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, defer_build=True)
 
     from_: dt.date = Field(alias="from")
     to: dt.date
@@ -46,7 +45,7 @@ class _DayRange(BaseModel):
 
 
 class _HolidayFile(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     source: str = Field(description="The notice the arrangement comes from")
     years: list[int] = Field(min_length=1, description="Years this list covers entirely")
@@ -110,6 +109,8 @@ def parse_holiday_list(doc: Document) -> HolidayList:
 @lru_cache(maxsize=8192)
 def _official(day: dt.date) -> bool | None:
     """Whether `day` is an official working day; None where the package has no data."""
+    import chinese_calendar  # only a run that counts working days pays for its tables
+
     try:
         return bool(chinese_calendar.is_workday(day))
     except NotImplementedError:
