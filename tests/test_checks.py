@@ -1,0 +1,79 @@
+"""The check evaluator: exact shares at the bound, and a base that is missing or zero."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conftest import EXAMPLES
+from selection_rules.documents import loads_document
+
+CLEAN = (EXAMPLES / "pengshan" / "clean.yaml").read_text(encoding="utf-8")
+# In the clean case C03 has 96 of 120 valid recommendation votes: exactly 80%.
+C03 = "C03: {agree: 96, disagree: 20, abstain: 4}"
+
+
+def _violations(validator, text: str):  # type: ignore[no-untyped-def]
+    outcome = validator.validate_document(loads_document(text, "case.yaml"))
+    assert outcome.problems == [], outcome.problems
+    return outcome.result.violations
+
+
+@pytest.mark.parametrize(("agree", "valid", "fires"), [
+    (96, 120, False),   # 80% exactly: 不足80% is strict
+    (95, 120, True),
+    (96, 121, True),    # 79.34%
+    (100, 125, False),  # 80% again, other figures
+])
+def test_share_at_the_bound(validator, agree: int, valid: int, fires: bool) -> None:  # type: ignore[no-untyped-def]
+    text = CLEAN.replace(C03, f"C03: {{agree: {agree}, disagree: 0, abstain: 0}}")
+    text = text.replace("      valid: 120\n      invalid: 0\n      tallies:",
+                        f"      valid: {valid}\n      invalid: 0\n      tallies:")
+    text = text.replace("returned: 120", f"returned: {valid}").replace(
+        "issued: 120", f"issued: {max(valid, 120)}")
+    text = text.replace("participants: 120", f"participants: {max(valid, 120)}")
+    text = text.replace("entitled: 125", "entitled: 130")
+    got = [v for v in _violations(validator, text) if v.rule_id == "PS-7"]
+    assert bool(got) is fires, [v.message.en for v in got]
+    if fires:
+        assert got[0].figures["value"] == agree and got[0].figures["base"] == valid
+
+
+def test_missing_base_is_missing_data_not_a_bare_count(validator) -> None:  # type: ignore[no-untyped-def]
+    text = CLEAN.replace("      valid: 120\n      invalid: 0\n      tallies:", "      tallies:")
+    text = text.replace("      returned: 120\n", "")
+    [v] = [v for v in _violations(validator, text) if v.rule_id == "PS-7"][:1]
+    assert v.kind == "missing_data"
+    assert "ballot.valid" in v.message.en
+
+
+def test_zero_base_is_missing_data(validator) -> None:  # type: ignore[no-untyped-def]
+    text = CLEAN.replace("      valid: 120\n      invalid: 0\n      tallies:",
+                         "      valid: 0\n      invalid: 120\n      tallies:")
+    text = text.replace(C03, "C03: {agree: 0}").replace(
+        "C01: {agree: 110, disagree: 8, abstain: 2}", "C01: {agree: 0}").replace(
+        "C02: {agree: 101, disagree: 15, abstain: 4}", "C02: {agree: 0}")
+    got = [v for v in _violations(validator, text) if v.rule_id == "PS-7"]
+    assert got and all(v.kind == "missing_data" for v in got)
+    assert "= 0" in got[0].message.en
+
+
+@settings(max_examples=80, deadline=None)
+@given(agree=st.integers(min_value=0, max_value=400), extra=st.integers(min_value=0, max_value=400))
+def test_cross_multiplication_matches_fractions(validator, agree: int, extra: int) -> None:  # type: ignore[no-untyped-def]
+    valid = agree + extra
+    if valid == 0:
+        return
+    text = CLEAN.replace(C03, f"C03: {{agree: {agree}}}")
+    text = text.replace("      valid: 120\n      invalid: 0\n      tallies:",
+                        f"      valid: {valid}\n      tallies:")
+    for field in ("entitled: 125", "participants: 120", "issued: 120", "returned: 120"):
+        key = field.split(":")[0]
+        text = text.replace(field, f"{key}: {valid}", 1)
+    text = text.replace("C01: {agree: 110, disagree: 8, abstain: 2}", "C01: {agree: 0}")
+    text = text.replace("C02: {agree: 101, disagree: 15, abstain: 4}", "C02: {agree: 0}")
+    fired = {v.figures.get("item") for v in _violations(validator, text) if v.rule_id == "PS-7"}
+    assert ("C03" in fired) is (Fraction(agree, valid) < Fraction(4, 5))
