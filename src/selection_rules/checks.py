@@ -7,6 +7,7 @@ and nothing more.
 from __future__ import annotations
 
 import operator
+import re
 from collections.abc import Callable, Mapping
 from fractions import Fraction
 from typing import Any
@@ -45,7 +46,7 @@ FAILED: dict[str, Text] = {
 class Finding:
     """A failed check (or a value it could not find), before it becomes a Violation."""
 
-    __slots__ = ("check", "figures", "item", "message", "missing")
+    __slots__ = ("check", "figures", "index", "item", "message", "missing")
 
     def __init__(self, check: CompiledCheck, item: object, message: Text,
                  figures: dict[str, object], missing: bool = False) -> None:
@@ -54,6 +55,44 @@ class Finding:
         self.message = message
         self.figures = figures
         self.missing = missing
+        self.index: int | None = None  # the item's place in the check's `each` list
+
+    def path(self, root: str) -> tuple[str | int, ...]:
+        """Where the finding points, relative to the event (root `event`) or the record.
+
+        The check's `at:` template says it (`{index}` is the item's place in the
+        `each` list, `{item}` the item); without one, a check over `each: event.x`
+        points at `x[index]`.
+        """
+        check = self.check
+        template = check.spec.at
+        if template is not None and (self.index is not None or "{index}" not in template):
+            text = template.replace("{index}", str(self.index))
+            if self.item is not None:
+                text = text.replace("{item}", str(getattr(self.item, "id", self.item)))
+            return parse_path(text)
+        if check.each is not None:
+            m = re.fullmatch(rf"{root}((?:\.[A-Za-z_]\w*)+)", check.each.source)
+            if m is not None:
+                base: tuple[str | int, ...] = tuple(m.group(1)[1:].split("."))
+                return (*base, self.index) if self.index is not None else base
+        return ()
+
+
+_TOKEN = re.compile(r"\[(\d+)\]|([^.\[\]]+)")
+
+
+def parse_path(text: str) -> tuple[str | int, ...]:
+    """`talks[3].date` or `ballot.tallies.C01` as a path into the document."""
+    out: list[str | int] = []
+    for index, name in _TOKEN.findall(text):
+        if index:
+            out.append(int(index))
+        elif name.isdigit():
+            out.append(int(name))
+        else:
+            out.append(name)
+    return tuple(out)
 
 
 def run_check(check: CompiledCheck, env: Env, params: Mapping[str, ParamValue],
@@ -99,14 +138,17 @@ def evaluator_for(check: CompiledCheck) -> Evaluator:
         except Missing as exc:
             out.append(_missing(check, None, exc))
             return
-        for item in found if found is not None else ():
+        for index, item in enumerate(found if found is not None else ()):
             env[name] = item
+            before = len(out)
             try:
                 one(env, params, out, item)
             except Missing as exc:
                 out.append(_missing(check, item, exc))
             except TypeError as exc:
                 out.append(_missing(check, item, Missing(str(exc))))
+            for finding in out[before:]:
+                finding.index = index
 
     return evaluate_each
 

@@ -12,7 +12,6 @@ the reports print where a case prints its stage.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable
 from fractions import Fraction
 
@@ -24,7 +23,7 @@ from selection_rules.errors import InputError, Problem
 from selection_rules.expressions import Env, Missing
 from selection_rules.i18n import Text
 from selection_rules.library import Library
-from selection_rules.procedure import CompiledCheck, Procedure, RuleInfo, load_record_rules
+from selection_rules.procedure import Procedure, RuleInfo, load_record_rules
 from selection_rules.record_functions import Span
 from selection_rules.record_loader import dotted, parse_record
 from selection_rules.records import SECTION_LABELS, RecordFile, kind_label
@@ -32,8 +31,6 @@ from selection_rules.violations import CaseResult, Violation
 
 Loc = tuple[str | int, ...]
 
-_FIELD_PATH = re.compile(r"^record((?:\.[A-Za-z_]\w*)+)$")
-_TOKEN = re.compile(r"\[(\d+)\]|([^.\[\]]+)")
 
 
 def replay_record(rules: Procedure, record: RecordFile, file: str = "") -> CaseResult:
@@ -51,7 +48,7 @@ def replay_record(rules: Procedure, record: RecordFile, file: str = "") -> CaseR
             run_check(check, env, epoch.params, findings)
         citation = epoch.rules[rule.id][1]
         for f in findings:
-            loc = _location(f, env)
+            loc = f.path("record")
             section = loc[0] if loc and isinstance(loc[0], str) else None
             violations.append(Violation(
                 rule_id=rule.id,
@@ -87,50 +84,6 @@ def _applies(rule: RuleInfo, env: Env) -> bool:
         return False  # as for a case: a condition that cannot be read selects nothing
 
 
-def _location(f: Finding, env: Env) -> Loc:
-    check = f.check
-    index = _index_of(check, env, f.item)
-    template = check.spec.at
-    if template is not None and (index is not None or "{index}" not in template):
-        text = template.replace("{index}", str(index))
-        if f.item is not None:
-            text = text.replace("{item}", str(getattr(f.item, "id", f.item)))
-        return _parse_path(text)
-    if check.each is not None:
-        m = _FIELD_PATH.match(check.each.source)
-        if m is not None:
-            base: Loc = tuple(m.group(1)[1:].split("."))
-            return (*base, index) if index is not None else base
-    return ()
-
-
-def _index_of(check: CompiledCheck, env: Env, item: object) -> int | None:
-    """The item's place in the check's `each` list (by identity first: equal items differ)."""
-    if check.each is None or item is None:
-        return None
-    try:
-        items = list(check.each(env) or [])
-    except Missing:
-        return None
-    for i, x in enumerate(items):
-        if x is item:
-            return i
-    for i, x in enumerate(items):
-        if x == item:
-            return i
-    return None
-
-
-def _parse_path(text: str) -> Loc:
-    out: list[str | int] = []
-    for index, name in _TOKEN.findall(text):
-        if index:
-            out.append(int(index))
-        elif name.isdigit():
-            out.append(int(name))
-        else:
-            out.append(name)
-    return tuple(out)
 
 
 def _plain(value: object) -> object:

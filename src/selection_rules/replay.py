@@ -259,9 +259,8 @@ def _collect(
 ) -> None:
     citation: Citation = epoch.rules[rule.id][1]
     for f in findings:
-        loc: tuple[str | int, ...] = ("events", index) if index is not None else ("events",)
-        if f.check.spec.at and index is not None:
-            loc = loc + _at(f.check.spec.at, f.item)
+        loc: tuple[str | int, ...] = (
+            ("events", index, *f.path("event")) if index is not None else ("events",))
         out.append(Violation(
             rule_id=rule.id,
             severity=rule.spec.severity,
@@ -284,11 +283,6 @@ def _collect(
         ))
     findings.clear()
     notes.clear()
-
-
-def _at(template: str, item: object) -> tuple[str | int, ...]:
-    text = template.replace("{item}", str(item)) if item is not None else template
-    return tuple(int(p) if p.isdigit() else p for p in text.split(".") if p)
 
 
 def _plain(value: object) -> object:
