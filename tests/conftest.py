@@ -15,3 +15,20 @@ def validator():  # type: ignore[no-untyped-def]
     from selection_rules.workdays import WorkCalendar
 
     return Validator(Library(), WorkCalendar())
+
+
+def shift_dates(data: object, weeks: int) -> object:
+    """The same record `weeks` earlier or later: every date moves, weekdays are kept.
+
+    A case that must fall under an earlier regulation is moved in time as a whole;
+    its decision date cannot simply be overridden (validation refuses that).
+    """
+    import datetime as dt
+
+    if isinstance(data, dict):
+        return {k: shift_dates(v, weeks) for k, v in data.items()}
+    if isinstance(data, list):
+        return [shift_dates(v, weeks) for v in data]
+    if isinstance(data, dt.date):
+        return data + dt.timedelta(weeks=weeks)
+    return data

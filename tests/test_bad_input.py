@@ -133,3 +133,14 @@ def test_bad_holiday_list_is_located(tmp_path: Path) -> None:
     result = runner.invoke(app, ["validate", "--holidays", str(holidays), str(case)])
     assert result.exit_code == 2
     assert f"{holidays}:3" in result.output, result.output
+
+
+def test_decision_date_cannot_contradict_the_recorded_decision(tmp_path: Path) -> None:
+    # Otherwise a case could choose the regulation it is judged by (CN-3 is 2019 only).
+    text = (EXAMPLES / "pengshan" / "cn3-leader-not-last.yaml").read_text(encoding="utf-8")
+    text = text.replace("unit: ", "decision_date: 2015-06-01\nunit: ", 1)
+    path = _write(tmp_path, text)
+    code, out = _validate(path, "--lang", "en")
+    assert code == 2, out
+    assert f"{path}:{_line_of(text, 'decision_date:')}" in out
+    assert "contradicts the decision recorded by event" in out

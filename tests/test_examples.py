@@ -106,3 +106,11 @@ def test_examples_are_never_modified(validator, tmp_path: Path) -> None:  # type
     list(validator.run([str(PENGSHAN)]))
     after = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in PENGSHAN.glob("*.yaml")}
     assert before == after
+
+
+def test_stages_passed_over_by_a_skip_are_not_reached(validator) -> None:  # type: ignore[no-untyped-def]
+    result = validator.validate_file(PENGSHAN / "ps1-out-of-order.yaml").result
+    # Publicity came before the plenary vote: the case resumes past the gap, but the
+    # stage of the vote was never reached, and the end does not count as reached.
+    assert "decided" not in result.stages_reached["P1"]
+    assert result.final == {"P1": False}

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import yaml
 
-from conftest import EXAMPLES
+from conftest import EXAMPLES, shift_dates
 from selection_rules import casefile
 from selection_rules.functions import make_functions
 from selection_rules.validation import Outcome
@@ -153,21 +153,20 @@ def test_cn5_messages_show_the_probation_and_its_bound(validator: Any) -> None:
     assert late.event_index is None
 
 
-def test_cn5_before_2019_cites_the_2014_article(validator: Any, tmp_path: Path) -> None:
-    def to_2018(data: dict[str, Any]) -> None:
-        data["decision_date"] = "2018-04-14"
+def _five_years_earlier(data: dict[str, Any]) -> None:
+    data.update(shift_dates(data, -261))  # 261 weeks: 2023-04 → 2018-04, same weekdays
 
-    path = _changed(tmp_path, CN / "cn5-short-probation.yaml", to_2018)
+
+def test_cn5_before_2019_cites_the_2014_article(validator: Any, tmp_path: Path) -> None:
+    path = _changed(tmp_path, CN / "cn5-short-probation.yaml", _five_years_earlier)
     v = _one(validator, path)
     assert v.rule_id == "CN-5"
     assert v.citation.version == "2014" and v.citation.article == "第四十二条"
 
 
 def test_cn7_cites_article_36_under_2014(validator: Any, tmp_path: Path) -> None:
-    def to_2018(data: dict[str, Any]) -> None:
-        data["decision_date"] = "2018-04-14"
-
-    v = _one(validator, _changed(tmp_path, CN / "cn7-open-plenary-vote.yaml", to_2018))
+    v = _one(validator, _changed(tmp_path, CN / "cn7-open-plenary-vote.yaml",
+                                 _five_years_earlier))
     assert v.rule_id == "CN-7" and v.citation.article == "第三十六条"
     assert v.message.zh == "P1 应当全委会无记名投票；实际：open"
 
@@ -250,3 +249,16 @@ def test_without_example_counts_text_and_blank_examples(fns: dict[str, Any]) -> 
     items = ["一句话", casefile.Shortcoming(point="甲", example=" "),
              casefile.Shortcoming(point="乙", example="事例")]
     assert fns["without_example"]({}, items) == ["一句话", "甲"]
+
+
+def test_hz7_before_2019_only_hz7_fires(validator: Any, tmp_path: Path) -> None:
+    # CN-3 (the main leader speaks last) is in the 2019 regulation only: three years
+    # earlier, the same meeting breaks Hanzhong's 末位表态 alone.
+    def three_years_earlier(data: dict[str, Any]) -> None:
+        data.update(shift_dates(data, -157))  # 2021-04 → 2018-04, same weekdays
+
+    outcome = validator.validate_file(_changed(tmp_path, HZ / "hz7-leader-not-last.yaml",
+                                               three_years_earlier))
+    assert outcome.problems == []
+    assert outcome.result.decision_date.startswith("2018-")
+    assert [v.rule_id for v in outcome.result.violations] == ["HZ-7"]

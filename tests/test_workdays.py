@@ -103,3 +103,16 @@ def test_counts_add_up_over_adjacent_ranges(start: dt.date, split: int, length: 
     right = cal.count_working_days(mid + dt.timedelta(days=1), end).days
     assert whole == left + right
     assert 0 <= whole <= (end - start).days + 1
+
+
+def test_a_huge_span_is_counted_at_once_and_its_years_summarised() -> None:
+    import time
+
+    started = time.process_time()
+    result = WorkCalendar().count_working_days(D(1, 1, 1), D(9999, 12, 31))
+    assert time.process_time() - started < 10
+    warning = result.warning()
+    assert warning is not None and "1–2003, 2027–9999" in warning.en
+    # Monday to Friday across the estimated years, the official count elsewhere.
+    official = WorkCalendar().count_working_days(D(2004, 1, 1), D(2026, 12, 31)).days
+    assert result.days > official > 0

@@ -25,14 +25,42 @@ if TYPE_CHECKING:
     from selection_rules.workdays import WorkCalendar
 
 
+def decision_event(proc: Procedure, case: Case) -> tuple[int, Event] | None:
+    decisive = proc.decision_events
+    for index, ev in enumerate(case.events):
+        if ev.type in decisive:
+            return index, ev
+    return None
+
+
 def decision_date(proc: Procedure, case: Case) -> dt.date | None:
+    """The date that picks the regulation in force: the decision step's, where recorded.
+
+    `decision_date:` in the case serves a case not yet decided (a draft, a simulation);
+    where the decision is recorded, validation refuses a `decision_date` that differs.
+    """
+    found = decision_event(proc, case)
+    if found is not None:
+        return found[1].date
     if case.decision_date is not None:
         return case.decision_date
-    decisive = proc.decision_events
-    for ev in case.events:
-        if ev.type in decisive:
-            return ev.date
     return case.events[-1].date if case.events else None
+
+
+def decision_date_conflict(proc: Procedure, case: Case) -> Text | None:
+    """Why the case's `decision_date` cannot stand, if it contradicts the recorded decision."""
+    found = decision_event(proc, case)
+    if found is None or case.decision_date is None or case.decision_date == found[1].date:
+        return None
+    index, ev = found
+    label = proc.step_label(ev.type)
+    return Text(
+        f"decision_date {case.decision_date} 与第 {index + 1} 个事件「{label.zh}」记录的决定日期 "
+        f"{ev.date} 不一致：适用哪一版条例由实际决定日期确定，请删除或更正 decision_date",
+        f"decision_date {case.decision_date} contradicts the decision recorded by event "
+        f"{index + 1} ('{label.en}') on {ev.date}: the version of the regulation in force "
+        f"follows the actual decision; remove or correct decision_date",
+    )
 
 
 def replay(proc: Procedure, case: Case, calendar: WorkCalendar, file: str = "") -> CaseResult:
@@ -76,7 +104,7 @@ def _replay_structure(
     reported_shared: set[tuple[str, int]] = set()
 
     def report(kind: Kind, index: int | None, message: Text, stage: str, post: str,
-               shared: bool, figures: dict[str, object]) -> None:
+               shared: bool, figures: dict[str, object], field: str = "type") -> None:
         if order is None:
             return
         if shared and index is not None:
@@ -94,7 +122,7 @@ def _replay_structure(
             stage_label=proc.stage_label(stage),
             event_index=index,
             event_type=case.events[index].type if index is not None else None,
-            loc=("events", index, "type") if index is not None else ("events",),
+            loc=("events", index, field) if index is not None else ("events",),
             post=None if shared else post,
             figures=figures,
         ))
@@ -103,10 +131,40 @@ def _replay_structure(
         stage = machine.initial
         path = [stage]
         done: dict[str, int] = {}
+        skipped = False  # a required step never happened: the end is not truly reached
+        # The latest-dated event so far, overall and per unit: events of different units
+        # (Zigong's districts) run side by side, so only a unit's own events, and those
+        # of no unit, must come before its next one.
+        latest_all: tuple[int, dt.date] | None = None
+        latest_unit: dict[str | None, tuple[int, dt.date]] = {}
         for index, ev in enumerate(case.events):
             if ev.posts and post not in ev.posts:
                 continue
             shared = not ev.posts
+            unit = ev.unit
+            if unit is None:
+                latest = latest_all
+            else:
+                candidates = [d for d in (latest_unit.get(None), latest_unit.get(unit)) if d]
+                latest = max(candidates, key=lambda d: d[1]) if candidates else None
+            if latest is not None and ev.date < latest[1]:
+                before = proc.step_label(case.events[latest[0]].type)
+                now = proc.step_label(ev.type)
+                report("date_order", index, Text(
+                    f"第 {index + 1} 个事件「{now.zh}」的日期 {ev.date} 早于第 {latest[0] + 1} 个"
+                    f"事件「{before.zh}」的日期 {latest[1]}：各步骤应按时间先后进行和记录",
+                    f"event {index + 1} ('{now.en}') is dated {ev.date}, before event "
+                    f"{latest[0] + 1} ('{before.en}') on {latest[1]}: the steps happen, and are "
+                    f"recorded, in the order of their dates"),
+                    stage, post, shared,
+                    {"date": ev.date.isoformat(), "earlier_event": latest[0],
+                     "earlier_date": latest[1].isoformat()}, field="date")
+            else:
+                if latest_all is None or ev.date >= latest_all[1]:
+                    latest_all = (index, ev.date)
+                own = latest_unit.get(unit)
+                if own is None or ev.date >= own[1]:
+                    latest_unit[unit] = (index, ev.date)
             if not machine.knows(ev.type):
                 known = ", ".join(proc.steps)
                 report("unknown_event", index, Text(
@@ -159,8 +217,8 @@ def _replay_structure(
                     f"{_labels(proc, required).en}"),
                     stage, post, shared,
                     {"event": ev.type, "missing": [e.step.event for e in required]})
-            for e in gap:
-                path.append(e.dest)
+                skipped = True
+            # Replay resumes past the gap, but its stages were never reached.
             stage = gap[-1].dest if gap else stage
             dest = machine.fire(ev.type, stage)
             assert dest is not None
@@ -169,7 +227,7 @@ def _replay_structure(
             path.append(stage)
             stage_of.setdefault(index, stage)
         reached[post] = list(dict.fromkeys(path))
-        final[post] = stage in machine.finals
+        final[post] = stage in machine.finals and not skipped
         if stage not in machine.finals:
             rest = machine.path(stage, machine.finals) or []
             required = [e for e in rest if not e.step.optional]

@@ -19,7 +19,7 @@ from selection_rules.library import SUFFIXES, Library
 from selection_rules.procedure import cached_loader
 from selection_rules.record_loader import file_kind
 from selection_rules.record_replay import RecordChecker
-from selection_rules.replay import replay
+from selection_rules.replay import decision_date_conflict, replay
 from selection_rules.violations import CaseResult
 
 if TYPE_CHECKING:
@@ -121,6 +121,10 @@ class Validator:
                      *((n, ("rule_sets", i)) for i, n in enumerate(case.rule_sets))]
             self.records.check_kinds(doc, "selection", named)
             proc = self.procedures(case.procedure, tuple(case.rule_sets))
+            conflict = decision_date_conflict(proc, case)
+            if conflict is not None:
+                raise InputError.at(doc.path, conflict, line=doc.line_of(("decision_date",)),
+                                    field="decision_date")
         except InputError as exc:
             return Outcome(str(path), problems=exc.problems)
         result = replay(proc, case, self.calendar, file=str(path))

@@ -16,10 +16,12 @@ Kind = Literal[
     "repeated",  # a once-per-post step that happened again
     "skipped",  # required steps that never happened before a later one
     "incomplete",  # required steps missing at the end of the case
+    "date_order",  # an event dated before an earlier event of the same post
     "calendar",  # working days counted without official calendar data
 ]
 
-STRUCTURAL_KINDS = frozenset({"unknown_event", "out_of_order", "repeated", "skipped", "incomplete"})
+STRUCTURAL_KINDS = frozenset(
+    {"unknown_event", "out_of_order", "repeated", "skipped", "incomplete", "date_order"})
 
 
 @dataclass(slots=True)

@@ -128,8 +128,8 @@ class WorkingDays:
     def warning(self) -> Text | None:
         if not self.estimated_years:
             return None
-        years = "、".join(str(y) for y in self.estimated_years)
-        years_en = ", ".join(str(y) for y in self.estimated_years)
+        spans = _spans(self.estimated_years)
+        years, years_en = "、".join(spans), ", ".join(spans)
         return Text(
             f"{years} 年的法定节假日安排不在官方日历数据（chinese-calendar）中："
             f"这些日子按周一至周五"
@@ -162,7 +162,12 @@ class WorkCalendar:
         return day.weekday() < 5, "estimate"
 
     def count_working_days(self, start: dt.date, end: dt.date) -> WorkingDays:
-        """Working days from `start` to `end`, both included (0 if end is before start)."""
+        """Working days from `start` to `end`, both included (0 if end is before start).
+
+        Day by day within a year the calendar or a user list covers (at most 366
+        steps each), in closed form for a year that is estimated: a record that
+        claims a publicity from year 1 to 9999 is counted at once, not in minutes.
+        """
         if isinstance(start, dt.datetime):
             start = start.date()
         if isinstance(end, dt.datetime):
@@ -170,14 +175,39 @@ class WorkCalendar:
         days = 0
         estimated: set[int] = set()
         supplied: set[str] = set()
-        day = start
-        one = dt.timedelta(days=1)
-        while day <= end:
-            working, source = self.is_workday(day)
-            days += working
-            if source == "estimate":
-                estimated.add(day.year)
-            elif source != "official":
-                supplied.add(source)
-            day += one
+        for year in range(start.year, end.year + 1):
+            first = max(start, dt.date(year, 1, 1))
+            last = min(end, dt.date(year, 12, 31))
+            listed = self._by_year.get(year)
+            if listed is None and _official(first) is None:
+                days += _weekdays(first, last)
+                estimated.add(year)
+                continue
+            if listed is not None:
+                supplied.add(listed.path)
+            day, one = first, dt.timedelta(days=1)
+            while day <= last:
+                days += self.is_workday(day)[0]
+                day += one
         return WorkingDays(days, tuple(sorted(estimated)), tuple(sorted(supplied)))
+
+
+def _spans(years: tuple[int, ...]) -> list[str]:
+    """2027, 2028, 2029, 2031 as ['2027–2029', '2031']."""
+    out: list[str] = []
+    for year in years:
+        if out and out[-1].split("–")[-1] == str(year - 1):
+            out[-1] = f"{out[-1].split('–')[0]}–{year}"
+        else:
+            out.append(str(year))
+    return out
+
+
+def _weekdays(first: dt.date, last: dt.date) -> int:
+    """Monday-to-Friday days from `first` to `last` inclusive, without walking them."""
+    if last < first:
+        return 0
+    span = (last - first).days + 1
+    weeks, rest = divmod(span, 7)
+    start = first.weekday()
+    return weeks * 5 + sum(1 for i in range(rest) if (start + i) % 7 < 5)
