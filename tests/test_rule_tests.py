@@ -13,23 +13,13 @@ from selection_rules.cli import app
 from selection_rules.documents import load_document
 from selection_rules.errors import InputError
 from selection_rules.rule_coverage import Coverage, RuleCoverage, parse_min
-from selection_rules.rule_tests import Change, Expectation, apply_changes, match, parse_path
+from selection_rules.rule_tests import Change, Expectation, apply_changes, load_tests, match
 from selection_rules.violations import Violation
 
 CLEAN = EXAMPLES / "pengshan" / "clean.yaml"
 AUTHORING = EXAMPLES / "authoring"
 runner = CliRunner()
 pytest_plugins = ["pytester"]
-
-
-@pytest.mark.parametrize(("text", "parts"), [
-    ("events[3].ballot.tallies.C03.agree", ["events", 3, "ballot", "tallies", "C03", "agree"]),
-    ("decision_date", ["decision_date"]),
-    ('candidates[0].attributes["a.b"]', ["candidates", 0, "attributes", "a.b"]),
-    ("events..date", None), ("events[x]", None), ("events.", None), ("", None),
-])
-def test_parse_path(text: str, parts: list[str | int] | None) -> None:
-    assert parse_path(text) == parts
 
 
 def test_changes_apply_in_memory_and_keep_lines() -> None:
@@ -114,7 +104,8 @@ def test_shipped_rule_tests_pass() -> None:
              for n in ("test_pengshan-five-votes.yaml", "test_cn-baseline.yaml")]
     result = runner.invoke(app, ["test", *paths, "--lang", "en"])
     assert result.exit_code == 0, result.output
-    assert "30 passed, 0 failed" in result.output
+    count = sum(len(load_tests(Path(p))) for p in paths)
+    assert count >= 30 and f"{count} passed, 0 failed" in result.output
 
 
 def test_coverage_of_the_authoring_example_is_exactly_100(tmp_path: Path) -> None:

@@ -162,7 +162,7 @@ def test_paths() -> None:
     assert assign(data, parse_path("events[0].a"), 2) == 1 and data == {"events": [{"a": 2}]}
     assert assign(data, parse_path("events[0].b.c"), 3) is None
     assert data["events"][0]["b"] == {"c": 3}
-    with pytest.raises(InputError, match="does not exist"):
+    with pytest.raises(InputError, match=r"cannot set events\[5\]\.a: .* no \[5\]"):
         assign(data, parse_path("events[5].a"), 1)
     with pytest.raises(InputError):
         parse_path("events[x")

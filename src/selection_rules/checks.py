@@ -6,16 +6,23 @@ and nothing more.
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import operator
 import re
 from collections.abc import Callable, Mapping
 from fractions import Fraction
 from typing import Any
 
+from pydantic import BaseModel
+
+from selection_rules.documents import Hole, PathError, fill_loc, parse_loc_template
 from selection_rules.expressions import Env, Missing
 from selection_rules.i18n import Text
-from selection_rules.procedure import CompiledCheck, ParamValue
+from selection_rules.procedure import CompiledCheck, ParamValue, RuleInfo
+from selection_rules.procedure_model import Citation
 from selection_rules.values import Range, percent, show
+from selection_rules.violations import Violation
 
 
 def _between(a: Any, b: Any) -> bool:
@@ -61,16 +68,20 @@ class Finding:
         """Where the finding points, relative to the event (root `event`) or the record.
 
         The check's `at:` template says it (`{index}` is the item's place in the
-        `each` list, `{item}` the item); without one, a check over `each: event.x`
-        points at `x[index]`.
+        `each` list, `{item}` the item's id, put in as one key whatever characters it
+        has); without one, a check over `each: event.x` points at `x[index]`.
         """
         check = self.check
         template = check.spec.at
         if template is not None and (self.index is not None or "{index}" not in template):
-            text = template.replace("{index}", str(self.index))
-            if self.item is not None:
-                text = text.replace("{item}", str(getattr(self.item, "id", self.item)))
-            return parse_path(text)
+            parts = parse_path(template)
+            if parts is not None:
+                values: dict[str, str | int] = {}
+                if self.index is not None:
+                    values["index"] = self.index
+                if self.item is not None:
+                    values["item"] = str(getattr(self.item, "id", self.item))
+                return fill_loc(parts, values)
         if check.each is not None:
             m = re.fullmatch(rf"{root}((?:\.[A-Za-z_]\w*)+)", check.each.source)
             if m is not None:
@@ -79,20 +90,14 @@ class Finding:
         return ()
 
 
-_TOKEN = re.compile(r"\[(\d+)\]|([^.\[\]]+)")
-
-
-def parse_path(text: str) -> tuple[str | int, ...]:
-    """`talks[3].date` or `ballot.tallies.C01` as a path into the document."""
-    out: list[str | int] = []
-    for index, name in _TOKEN.findall(text):
-        if index:
-            out.append(int(index))
-        elif name.isdigit():
-            out.append(int(name))
-        else:
-            out.append(name)
-    return tuple(out)
+@functools.lru_cache(maxsize=1024)
+def parse_path(template: str) -> tuple[str | int | Hole, ...] | None:
+    """An `at:` template read once per text (`talks[{index}].date`, `ballot.tallies.{item}`);
+    None if it cannot be read, and the finding falls back to the check's `each` list."""
+    try:
+        return parse_loc_template(template)
+    except PathError:
+        return None
 
 
 def run_check(check: CompiledCheck, env: Env, params: Mapping[str, ParamValue],
@@ -303,3 +308,55 @@ def _missing(check: CompiledCheck, item: object, exc: Missing) -> Finding:
             f"{subject}the case file does not record {exc.what}, which this rule needs{en_label}",
         )
     return Finding(check, item, message, {"item": item, "missing": exc.what}, missing=True)
+
+
+# ---------------------------------------------------------------------------- findings
+
+
+def rule_applies(rule: RuleInfo, env: Env) -> bool:
+    """Whether a rule's `when:` holds for this event or record.
+
+    A condition that cannot be read selects nothing: it says which cases the rule is
+    about (CN-7: heads of a city or county), not a figure the rule checks.
+    """
+    if rule.when is None:
+        return True
+    try:
+        return bool(rule.when.fn(env))
+    except Missing:
+        return False
+
+
+def figure(value: object) -> object:
+    """A figure as the JSON report holds it."""
+    if isinstance(value, Fraction):
+        return value.numerator if value.denominator == 1 else str(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    as_figure = getattr(value, "as_figure", None)
+    if callable(as_figure):
+        return as_figure()
+    if isinstance(value, BaseModel):
+        return getattr(value, "id", None)
+    return value
+
+
+def to_violation(
+    f: Finding, rule: RuleInfo, citation: Citation, *, loc: tuple[str | int, ...],
+    stage: str | None, stage_label: Text | None, event_index: int | None = None,
+    event_type: str | None = None,
+) -> Violation:
+    """The violation a finding of `rule` becomes, wherever it was found."""
+    return Violation(
+        rule_id=rule.id,
+        severity=rule.spec.severity,
+        kind="missing_data" if f.missing else "check",
+        message=f.message,
+        citation=citation,
+        stage=stage,
+        stage_label=stage_label,
+        event_index=event_index,
+        event_type=event_type,
+        loc=loc,
+        figures={k: figure(v) for k, v in f.figures.items() if v is not None},
+    )

@@ -28,7 +28,15 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from selection_rules.documents import Document, format_loc, load_document
+from selection_rules.documents import (
+    PATH_EXAMPLE,
+    Document,
+    PathError,
+    assign_at,
+    format_loc,
+    load_document,
+    parse_loc,
+)
 from selection_rules.errors import InputError, Problem
 from selection_rules.i18n import Lang, Text
 from selection_rules.library import SUFFIXES, Library
@@ -99,8 +107,8 @@ class TestResult:
 
 def _problem(doc: Document, loc: tuple[str | int, ...], zh: str, en: str,
              expected: Text | None = None) -> Problem:
-    dotted = ".".join(str(p) for p in loc) if loc else None
-    return Problem(doc.path, Text(zh, en), doc.line_of(loc), None, dotted, expected)
+    return Problem(doc.path, Text(zh, en), doc.line_of(loc), None, format_loc(loc) or None,
+                   expected)
 
 
 def is_test_file(path: Path) -> bool:
@@ -268,90 +276,36 @@ def _expectations(doc: Document, where: tuple[str | int, ...], raw: Any,
 # ---------------------------------------------------------------------------- changes
 
 
-_SEGMENT = re.compile(r"""([^.\[\]"']+)|\[(\d+)\]|\["([^"]*)"\]|\['([^']*)'\]|(\.)""")
-
-
-def parse_path(text: str) -> list[str | int] | None:
-    """`events[3].ballot.tallies.C03.agree` -> ["events", 3, "ballot", ...], or None."""
-    parts: list[str | int] = []
-    pos = 0
-    expect_name = True
-    while pos < len(text):
-        m = _SEGMENT.match(text, pos)
-        if m is None:
-            return None
-        name, index, dq, sq, dot = m.groups()
-        if dot:
-            if expect_name:
-                return None
-            expect_name = True
-        elif name is not None:
-            if not expect_name:
-                return None
-            parts.append(name)
-            expect_name = False
-        elif index is not None:
-            if expect_name and parts:
-                return None
-            parts.append(int(index))
-            expect_name = False
-        else:
-            parts.append(dq if dq is not None else sq)
-            expect_name = False
-        pos = m.end()
-    return parts if parts and not expect_name else None
-
-
 def apply_changes(base: Document, changes: Sequence[Change], test_file: str) -> Document:
-    """A copy of `base` with each change applied to its data; the file is never written."""
+    """A copy of `base` with each change applied to its data; the file is never written.
+
+    A change may add the last key of its path (a field the base leaves out: the case's
+    schema still refuses a misspelt one), never a mapping on the way to it, so that a
+    misspelt step in the path is reported rather than silently made.
+    """
     data = copy.deepcopy(base.data)
     problems: list[Problem] = []
     for change in changes:
-        parts = parse_path(change.path)
-        if parts is None:
+        try:
+            loc = parse_loc(change.path)
+        except PathError as exc:
             problems.append(Problem(test_file, Text(
-                f"无法解析修改路径 {change.path!r}",
-                f"cannot read the change path {change.path!r}"), change.line, None, change.path,
-                Text("例如 events[3].ballot.tallies.C03.agree",
-                     "e.g. events[3].ballot.tallies.C03.agree")))
+                f"无法读取修改路径：{exc.message.zh}",
+                f"cannot read the change path: {exc.message.en}"), change.line, None,
+                change.path, exc.expected or PATH_EXAMPLE))
             continue
-        error = _assign(data, parts, change.value)
-        if error is not None:
+        try:
+            assign_at(data, loc, change.value)
+        except PathError as exc:
             problems.append(Problem(test_file, Text(
-                f"修改路径 {change.path!r} 在 {base.path} 中不存在：{error.zh}",
-                f"the change path {change.path!r} does not exist in {base.path}: {error.en}"),
-                change.line, None, change.path))
+                f"修改路径 {change.path!r} 在 {base.path} 中不存在：{exc.message.zh}",
+                f"the change path {change.path!r} does not exist in {base.path}: "
+                f"{exc.message.en}"), change.line, None, change.path, exc.expected))
     if problems:
         raise InputError(problems)
     changed = copy.copy(base)
     changed.data = data
     return changed
-
-
-def _assign(data: Any, parts: list[str | int], value: Any) -> Text | None:
-    node = data
-    for n, part in enumerate(parts):
-        done = format_loc(parts[:n]) or "(top)"
-        last = n == len(parts) - 1
-        if isinstance(node, dict):
-            # The last key may be new (a field the base leaves out): the case's schema
-            # still refuses a misspelled field. Every key before it must exist.
-            if not isinstance(part, str) or (part not in node and not last):
-                keys = ", ".join(str(k) for k in node) or "—"
-                return Text(f"{done} 下没有 {part!r}（已有：{keys}）",
-                            f"{done} has no {part!r} (it has: {keys})")
-        elif isinstance(node, list):
-            if not isinstance(part, int) or not 0 <= part < len(node):
-                return Text(f"{done} 只有 {len(node)} 项，没有 [{part}]",
-                            f"{done} has {len(node)} item(s), no [{part}]")
-        else:
-            return Text(f"{done} 是一个值，不能再往下取 {part!r}",
-                        f"{done} is a value, it has no {part!r}")
-        if last:
-            node[part] = value
-        else:
-            node = node[part]
-    return None
 
 
 # ---------------------------------------------------------------------------- running

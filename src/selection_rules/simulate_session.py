@@ -12,7 +12,6 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import os
-import re
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -23,7 +22,14 @@ from pydantic import ValidationError
 
 from selection_rules.case_loader import parse_case
 from selection_rules.casefile import Case, Event, reference_problems
-from selection_rules.documents import Document, format_loc, validation_problems
+from selection_rules.documents import (
+    Document,
+    PathError,
+    assign_at,
+    format_loc,
+    parse_loc,
+    validation_problems,
+)
 from selection_rules.errors import InputError, Problem
 from selection_rules.i18n import Text
 from selection_rules.library import Library, shipped_rules_dir
@@ -318,57 +324,29 @@ def _decimal(x: Fraction) -> str | None:
 
 # ---------------------------------------------------------------------------- what-if
 
-_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
-
-
 def parse_path(path: str) -> Loc:
     """`events[3].ballot.tallies.C03.agree` -> ('events', 3, 'ballot', 'tallies', ...)."""
-    loc: list[str | int] = []
-    pos = 0
-    text = path.strip()
-    while pos < len(text):
-        if text[pos] == "." and loc:
-            pos += 1
-        m = _PART.match(text, pos)
-        if m is None:
-            raise InputError.at("--set", Text(f"无法读取路径 {path!r}",
-                                              f"cannot read the path {path!r}"),
-                                expected=Text("如 events[3].ballot.tallies.C03.agree",
-                                              "e.g. events[3].ballot.tallies.C03.agree"))
-        loc.append(int(m.group(2)) if m.group(2) is not None else m.group(1))
-        pos = m.end()
-    if not loc:
-        raise InputError.at("--set", Text("路径为空", "the path is empty"))
-    return tuple(loc)
+    try:
+        return parse_loc(path)
+    except PathError as exc:
+        raise InputError.at("--set", exc.message, column=exc.column,
+                            expected=exc.expected) from None
 
 
 def assign(data: Any, loc: Loc, value: Any) -> Any:
-    """Set `value` at `loc` in `data`; return the old value (None if there was none)."""
-    node = data
-    for i, part in enumerate(loc):
-        last = i == len(loc) - 1
-        where = format_loc(loc[: i + 1])
-        if isinstance(part, int):
-            if not isinstance(node, list) or not 0 <= part < len(node):
-                size = len(node) if isinstance(node, list) else 0
-                raise InputError.at("--set", Text(
-                    f"{where} 不存在（该列表有 {size} 项，从 0 开始编号）",
-                    f"{where} does not exist (the list has {size} item(s), numbered from 0)"))
-            if last:
-                old = node[part]
-                node[part] = value
-                return old
-            node = node[part]
-            continue
-        if not isinstance(node, dict):
-            raise InputError.at("--set", Text(f"{format_loc(loc[:i])} 不是映射，不能取 {part}",
-                                              f"{format_loc(loc[:i])} is not a mapping"))
-        if last:
-            old = node.get(part)
-            node[part] = value
-            return old
-        node = node.setdefault(part, {} if not isinstance(loc[i + 1], int) else [])
-    return None
+    """Set `value` at `loc` in `data`; return the old value (None if there was none).
+
+    A what-if may add mappings on the way (`events[2].meeting.present` on an event
+    recorded without a meeting): the whole case is validated again afterwards, and a
+    change that leaves it invalid is refused and not kept.
+    """
+    try:
+        return assign_at(data, loc, value, make_parents=True)
+    except PathError as exc:
+        where = format_loc(loc)
+        raise InputError.at("--set", Text(f"无法改动 {where}：{exc.message.zh}",
+                                          f"cannot set {where}: {exc.message.en}"),
+                            expected=exc.expected) from None
 
 
 def _key(v: Violation) -> tuple[object, ...]:
