@@ -118,3 +118,31 @@ def test_shipped_schemas_are_current(tmp_path: Path) -> None:
     for name in ("case.schema.json", "procedure.schema.json"):
         assert (ROOT / "schemas" / name).read_text(encoding="utf-8") == \
             (tmp_path / name).read_text(encoding="utf-8"), f"run: selection-rules schema ({name})"
+
+
+def test_a_missing_rules_folder_is_a_usage_error() -> None:
+    result = run("validate", "--rules", "/no/such/folder", str(PENGSHAN / "clean.yaml"))
+    assert result.exit_code == 2
+    assert "/no/such/folder" in result.output
+
+
+def test_an_internal_defect_exits_2_without_a_traceback(monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    import sys
+
+    import pytest
+
+    from selection_rules import cli
+    from selection_rules.validation import Validator
+
+    def broken(self, paths):  # type: ignore[no-untyped-def]
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(Validator, "run", broken)
+    monkeypatch.delenv("SELECTION_RULES_DEBUG", raising=False)
+    monkeypatch.setattr(sys, "argv", ["selection-rules", "validate", str(PENGSHAN / "clean.yaml")])
+    with pytest.raises(SystemExit) as exc:
+        cli.main()
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert "内部错误" in err and "internal error" in err and "boom" in err
+    assert "Traceback" not in err

@@ -62,7 +62,7 @@ LangArg = Annotated[LangOpt | None, typer.Option(
     show_default=False)]
 RulesDirs = Annotated[list[Path] | None, typer.Option(
     "--rules", help="额外的规则目录（优先于内置规则）/ extra folder of procedures, searched first",
-    file_okay=False)]
+    file_okay=False, exists=True)]  # a mistyped folder must not silently drop local rules
 
 
 def _console() -> Console:
@@ -436,7 +436,17 @@ def sources(
 
 
 def main() -> None:
-    app()
+    try:
+        app()
+    except Exception as exc:  # a defect of ours: say so in both languages, exit 2
+        if os.environ.get("SELECTION_RULES_DEBUG"):
+            raise
+        typer.echo(
+            f"selection-rules 内部错误 / internal error: {type(exc).__name__}: {exc}\n"
+            "这是本工具的缺陷，不是输入的问题；设置 SELECTION_RULES_DEBUG=1 可看到详细信息。\n"
+            "This is a defect of the tool, not of the input; set SELECTION_RULES_DEBUG=1 "
+            "for the details.", err=True)
+        sys.exit(EXIT_BAD_INPUT)
 
 
 if __name__ == "__main__":

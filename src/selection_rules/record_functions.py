@@ -52,6 +52,11 @@ class Span:
     years: int
     days: int
 
+    def as_figure(self) -> dict[str, object]:
+        """How a report's figures show the span."""
+        return {"years": self.years, "days": self.days,
+                "from": self.start.isoformat(), "to": self.end.isoformat()}
+
     def _key(self) -> tuple[int, int]:
         return (self.years, self.days)
 

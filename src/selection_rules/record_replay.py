@@ -11,20 +11,15 @@ the reports print where a case prints its stage.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
-from fractions import Fraction
 
-from pydantic import BaseModel
-
-from selection_rules.checks import Finding, run_check
+from selection_rules.checks import Finding, rule_applies, run_check, to_violation
 from selection_rules.documents import Document, load_document
 from selection_rules.errors import InputError, Problem
-from selection_rules.expressions import Env, Missing
+from selection_rules.expressions import Env
 from selection_rules.i18n import Text
 from selection_rules.library import Library
-from selection_rules.procedure import Procedure, RuleInfo, load_record_rules
-from selection_rules.record_functions import Span
+from selection_rules.procedure import Procedure, load_record_rules
 from selection_rules.record_loader import dotted, parse_record
 from selection_rules.records import SECTION_LABELS, RecordFile, kind_label
 from selection_rules.violations import CaseResult, Violation
@@ -38,29 +33,21 @@ def replay_record(rules: Procedure, record: RecordFile, file: str = "") -> CaseR
     epoch = rules.epoch(day)
     env: Env = dict(epoch.env)
     env["record"] = record
-    env["_notes"] = []
     violations: list[Violation] = []
     findings: list[Finding] = []
     for rule in epoch.at_end:
-        if not _applies(rule, env):
+        if not rule_applies(rule, env):
             continue
         for check in rule.checks:
             run_check(check, env, epoch.params, findings)
         citation = epoch.rules[rule.id][1]
         for f in findings:
             loc = f.path("record")
+            # A record has no stages: its sections (the list a finding is in) stand in.
             section = loc[0] if loc and isinstance(loc[0], str) else None
-            violations.append(Violation(
-                rule_id=rule.id,
-                severity=rule.spec.severity,
-                kind="missing_data" if f.missing else "check",
-                message=f.message,
-                citation=citation,
-                stage=section,
-                stage_label=SECTION_LABELS.get(section) if section else None,
-                loc=loc,
-                figures={k: _plain(v) for k, v in f.figures.items() if v is not None},
-            ))
+            violations.append(to_violation(
+                f, rule, citation, loc=loc, stage=section,
+                stage_label=SECTION_LABELS.get(section) if section else None))
         findings.clear()
     return CaseResult(
         file=file,
@@ -73,30 +60,6 @@ def replay_record(rules: Procedure, record: RecordFile, file: str = "") -> CaseR
         violations=violations,
         record_kind=rules.record_kind,
     )
-
-
-def _applies(rule: RuleInfo, env: Env) -> bool:
-    if rule.when is None:
-        return True
-    try:
-        return bool(rule.when(env))
-    except Missing:
-        return False  # as for a case: a condition that cannot be read selects nothing
-
-
-
-
-def _plain(value: object) -> object:
-    if isinstance(value, BaseModel):
-        return getattr(value, "id", None) or None
-    if isinstance(value, Span):
-        return {"years": value.years, "days": value.days,
-                "from": value.start.isoformat(), "to": value.end.isoformat()}
-    if isinstance(value, Fraction):
-        return value.numerator if value.denominator == 1 else str(value)
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return value
 
 
 def cached_record_loader(library: Library) -> Callable[[str, tuple[str, ...]], Procedure]:

@@ -14,7 +14,13 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from selection_rules.casefile import Case, Event
-from selection_rules.checks import Finding, evaluator_for, run_check
+from selection_rules.checks import (
+    Finding,
+    evaluator_for,
+    rule_applies,
+    run_check,
+    to_violation,
+)
 from selection_rules.i18n import Text
 from selection_rules.machine import Edge
 from selection_rules.procedure import Epoch, Procedure, RuleInfo
@@ -274,7 +280,7 @@ def _run_checks(
         env["_notes"] = notes
         stage = stage_of.get(index)
         for rule, checks in rules:
-            if not _applies(rule, env, findings):
+            if not rule_applies(rule, env):
                 continue
             for check in checks:
                 # run_check, inlined: this loop is the hot path of a replay.
@@ -290,25 +296,12 @@ def _run_checks(
         env["posts"] = list(case.posts)
         env["_notes"] = notes = []
         for rule in epoch.at_end:
-            if not _applies(rule, env, findings):
+            if not rule_applies(rule, env):
                 continue
             for check in rule.checks:
                 run_check(check, env, params, findings)
             if findings or notes:
                 _collect(proc, epoch, rule, findings, notes, None, None, None, out)
-
-
-def _applies(rule: RuleInfo, env: dict[str, Any], findings: list[Finding]) -> bool:
-    if rule.when is None:
-        return True
-    from selection_rules.expressions import Missing
-
-    try:
-        return bool(rule.when(env))
-    except Missing:
-        # A rule whose condition cannot be read does not apply: its condition says
-        # which cases it is about (e.g. CN-7: heads of a city or county).
-        return False
 
 
 def _collect(
@@ -319,19 +312,9 @@ def _collect(
     for f in findings:
         loc: tuple[str | int, ...] = (
             ("events", index, *f.path("event")) if index is not None else ("events",))
-        out.append(Violation(
-            rule_id=rule.id,
-            severity=rule.spec.severity,
-            kind="missing_data" if f.missing else "check",
-            message=f.message,
-            citation=citation,
-            stage=stage,
-            stage_label=proc.stage_label(stage),
-            event_index=index,
-            event_type=event_type,
-            loc=loc,
-            figures={k: _plain(v) for k, v in f.figures.items() if v is not None},
-        ))
+        out.append(to_violation(f, rule, citation, loc=loc, stage=stage,
+                                stage_label=proc.stage_label(stage), event_index=index,
+                                event_type=event_type))
     for note in dict.fromkeys(notes):
         out.append(Violation(
             rule_id=rule.id, severity="warning", kind="calendar", message=note,
@@ -341,13 +324,3 @@ def _collect(
         ))
     findings.clear()
     notes.clear()
-
-
-def _plain(value: object) -> object:
-    from fractions import Fraction
-
-    if isinstance(value, Fraction):
-        return str(value)
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return value
