@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import ValidationError
 
 from selection_rules.casefile import Case, reference_problems
-from selection_rules.documents import Document, validation_problems
+from selection_rules.documents import Document, format_loc, validation_problems
 from selection_rules.errors import InputError, Problem
 from selection_rules.i18n import Text
 
@@ -35,14 +35,9 @@ def parse_case(doc: Document) -> Case:
     refs = reference_problems(case)
     if refs:
         raise InputError([
-            Problem(doc.path, message, doc.line_of(loc), None, _dotted(loc))
+            Problem(doc.path, message, doc.line_of(loc), None, format_loc(loc))
             for loc, message in refs
         ])
     return case
 
 
-def _dotted(loc: tuple[str | int, ...]) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out

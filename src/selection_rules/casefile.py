@@ -444,8 +444,8 @@ def reference_problems(case: Case) -> list[tuple[Loc, Text]]:
     case file does not describe.
     """
     problems: list[tuple[Loc, Text]] = []
-    post_ids = _ids([p.id for p in case.posts], "posts", problems)
-    cand_ids = _ids([c.id for c in case.candidates], "candidates", problems)
+    post_ids = unique_ids([p.id for p in case.posts], "posts", problems)
+    cand_ids = unique_ids([c.id for c in case.candidates], "candidates", problems)
     for i, ev in enumerate(case.events):
         for j, pid in enumerate(ev.posts):
             if pid not in post_ids:
@@ -483,7 +483,8 @@ def reference_problems(case: Case) -> list[tuple[Loc, Text]]:
     return problems
 
 
-def _ids(ids: list[str], where: str, problems: list[tuple[Loc, Text]]) -> set[str]:
+def unique_ids(ids: list[str], where: str, problems: list[tuple[Loc, Text]]) -> set[str]:
+    """The ids of a list (posts, candidates, teams …); each repeat is a located problem."""
     seen: set[str] = set()
     for i, name in enumerate(ids):
         if name in seen:

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from selection_rules.documents import Document
+from selection_rules.documents import Document, format_loc
 from selection_rules.i18n import Text
 from selection_rules.lint_findings import Finding, Proof
 from selection_rules.procedure import CompiledCheck, Origin, Procedure, RuleInfo
@@ -338,18 +338,13 @@ def _contradiction(proc: Procedure, sys: System, c: Contradiction, posts: int,
     first = next((b.origin for b in c.because if b.origin is not None), None)
     if first is None:
         return Finding("L401", main_path(proc), None, body)
-    return Finding("L401", first.file, first.line, body, _dotted(first.loc))
+    return Finding("L401", first.file, first.line, body, format_loc(first.loc))
 
 
 def main_path(proc: Procedure) -> str:
     return next(doc.path for spec, doc in proc.layers if spec.id == proc.id)
 
 
-def _dotted(loc: tuple[str | int, ...]) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
 
 
 # --------------------------------------------------------------------------- shares
@@ -406,7 +401,7 @@ def _share_problem(rule: RuleInfo, check: CompiledCheck, value: Any, shown: str,
         or (op == "at_most" and high < 0)
         or (op == "less_than" and high <= 0)
     )
-    dotted = _dotted(origin.loc)
+    dotted = format_loc(origin.loc)
     if impossible:
         return Finding("L402", origin.file, origin.line, Text(
             f"{rule.id}：{quantity.zh}的界限 {shown} 不可能满足：比例只能在 0 与 100% 之间",

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from selection_rules.documents import Document
+from selection_rules.documents import Document, format_loc
 from selection_rules.i18n import Text
 from selection_rules.lint_findings import Finding
 from selection_rules.seed_text import find_quote, seed_names
@@ -41,11 +41,6 @@ def _citations(data: dict[str, Any]) -> Iterator[tuple[Loc, dict[str, Any]]]:
                 yield ("parameters", name, "values", str(day), "citation"), dated["citation"]
 
 
-def _dotted(loc: Loc) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
 
 
 def citation_findings(doc: Document) -> list[Finding]:
@@ -62,26 +57,27 @@ def citation_findings(doc: Document) -> list[Finding]:
             at = (*loc, "seed")
             out.append(Finding("L502", doc.path, doc.line_of(at), Text(
                 f"未知的来源文件 {seed!r}（seeds/ 中有：{'、'.join(known)}）",
-                f"unknown seed {seed!r} (seeds/ has: {', '.join(known)})"), _dotted(at)))
+                f"unknown seed {seed!r} (seeds/ has: {', '.join(known)})"), format_loc(at)))
         elif isinstance(quote, str) and find_quote(seed, quote) is None:
             at = (*loc, "quote")
             out.append(Finding("L501", doc.path, doc.line_of(at), Text(
                 f"引文未在规范化的来源 {seed} 中逐字出现：“{quote}”",
                 f"the quote is not verbatim in the normalized seed {seed}: “{quote}”"),
-                _dotted(at)))
+                format_loc(at)))
     for name, param in _items(data.get("parameters")):
         if not isinstance(param, dict):
             continue
         if "value" in param and not param.get("citation"):
             here: Loc = ("parameters", name)
             out.append(Finding("L504", doc.path, doc.line_of(here), Text(
-                f"参数 {name} 没有注明依据", f"parameter {name} cites no source"), _dotted(here)))
+                f"参数 {name} 没有注明依据", f"parameter {name} cites no source"),
+                format_loc(here)))
         for day, dated in _items(param.get("values")):
             if isinstance(dated, dict) and not dated.get("citation"):
                 here = ("parameters", name, "values", str(day))
                 out.append(Finding("L504", doc.path, doc.line_of(here), Text(
                     f"参数 {name} 自 {day} 起的取值没有注明依据",
-                    f"the value of parameter {name} from {day} cites no source"), _dotted(here)))
+                    f"the value of parameter {name} from {day} cites no source"), format_loc(here)))
     return out
 
 

@@ -19,7 +19,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from selection_rules import casefile, records
-from selection_rules.documents import Document, load_document, validation_problems
+from selection_rules.documents import Document, format_loc, load_document, validation_problems
 from selection_rules.errors import InputError, Problem
 from selection_rules.expressions import (
     ANY,
@@ -330,7 +330,7 @@ class _Loader:
 
     def problem(self, origin: Origin, zh: str, en: str, column: int | None = None) -> None:
         self.problems.append(
-            Problem(origin.file, Text(zh, en), origin.line, column, _dotted(origin.loc))
+            Problem(origin.file, Text(zh, en), origin.line, column, format_loc(origin.loc))
         )
 
     def read(self, ident: str, referrer: Origin | None) -> tuple[ProcedureSpec, Document] | None:
@@ -639,7 +639,7 @@ class _Loader:
             self.problems.append(Problem(
                 origin.file,
                 exc.message + Text(f"（表达式：{source}）", f" (expression: {source})"),
-                origin.line, None, _dotted(origin.loc),
+                origin.line, None, format_loc(origin.loc),
             ))
             return None
 
@@ -686,11 +686,6 @@ class _Loader:
         return None if failed else compiled
 
 
-def _dotted(loc: Loc) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
 
 
 def iter_checks(proc: Procedure) -> Iterator[tuple[RuleInfo, CompiledCheck]]:

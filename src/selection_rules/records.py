@@ -22,7 +22,7 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
-from selection_rules.casefile import Exact, Record
+from selection_rules.casefile import Exact, Record, unique_ids
 from selection_rules.i18n import Text
 
 RecordKind = Literal["assessment", "roster", "supervision"]
@@ -286,8 +286,8 @@ def reference_problems(record: RecordFile) -> list[tuple[Loc, Text]]:
     """Ids defined twice or used without being defined, each with the path where it stands."""
     problems: list[tuple[Loc, Text]] = []
     if isinstance(record, AssessmentFile):
-        teams = _ids([t.id for t in record.teams], "teams", problems)
-        leaders = _ids([x.id for x in record.leaders], "leaders", problems)
+        teams = unique_ids([t.id for t in record.teams], "teams", problems)
+        leaders = unique_ids([x.id for x in record.leaders], "leaders", problems)
         for i, t in enumerate(record.teams):
             for name in ("main_leader", "government_leader"):
                 ref = getattr(t, name)
@@ -313,23 +313,13 @@ def reference_problems(record: RecordFile) -> list[tuple[Loc, Text]]:
                         f"team {tid!r} is ranked more than once")))
                 ranked.add(tid)
     elif isinstance(record, Roster):
-        cadres = _ids([c.id for c in record.cadres], "cadres", problems)
+        cadres = unique_ids([c.id for c in record.cadres], "cadres", problems)
         for i, m in enumerate(record.moves):
             if m.cadre not in cadres:
                 problems.append((("moves", i, "cadre"), _unknown("cadre", m.cadre, cadres)))
     elif isinstance(record, SupervisionLog):
-        _ids([u.id for u in record.units], "units", problems)
+        unique_ids([u.id for u in record.units], "units", problems)
     return problems
-
-
-def _ids(ids: list[str], where: str, problems: list[tuple[Loc, Text]]) -> set[str]:
-    seen: set[str] = set()
-    for i, name in enumerate(ids):
-        if name in seen:
-            problems.append(
-                ((where, i, "id"), Text(f"编号 {name!r} 重复", f"duplicate id {name!r}")))
-        seen.add(name)
-    return seen
 
 
 _WHAT = {"team": "领导班子", "leader": "领导干部", "cadre": "干部"}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from selection_rules.documents import format_loc
 from selection_rules.i18n import Text
 from selection_rules.procedure_model import SEVERITIES, Citation
 from selection_rules.validation import Outcome
@@ -33,18 +34,13 @@ def violation_dict(v: Violation, file: str) -> dict[str, Any]:
         "event": {"index": v.event_index, "type": v.event_type}
         if v.event_index is not None else None,
         "post": v.post,
-        "location": {"file": file, "line": v.line, "path": _path(v.loc)},
+        "location": {"file": file, "line": v.line, "path": format_loc(v.loc)},
         "message": v.message.as_dict(),
         "figures": v.figures,
         "citation": citation_dict(v.citation),
     }
 
 
-def _path(loc: tuple[str | int, ...]) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
 
 
 def outcome_dict(o: Outcome) -> dict[str, Any]:
