@@ -16,6 +16,12 @@ CLEAN = (EXAMPLES / "pengshan" / "clean.yaml").read_text(encoding="utf-8")
 C03 = "C03: {agree: 96, disagree: 20, abstain: 4}"
 
 
+def _sub(text: str, old: str, new: str) -> str:
+    """text with `old` replaced, failing if the fixture no longer holds `old`."""
+    assert old in text, f"the clean example no longer holds {old!r}"
+    return text.replace(old, new, 1)
+
+
 def _violations(validator, text: str):  # type: ignore[no-untyped-def]
     outcome = validator.validate_document(loads_document(text, "case.yaml"))
     assert outcome.problems == [], outcome.problems
@@ -29,13 +35,13 @@ def _violations(validator, text: str):  # type: ignore[no-untyped-def]
     (100, 125, False),  # 80% again, other figures
 ])
 def test_share_at_the_bound(validator, agree: int, valid: int, fires: bool) -> None:  # type: ignore[no-untyped-def]
-    text = CLEAN.replace(C03, f"C03: {{agree: {agree}, disagree: 0, abstain: 0}}")
-    text = text.replace("      valid: 120\n      invalid: 0\n      tallies:",
+    text = _sub(CLEAN, C03, f"C03: {{agree: {agree}, disagree: 0, abstain: 0}}")
+    text = _sub(text, "      valid: 120\n      invalid: 0\n      tallies:",
                         f"      valid: {valid}\n      invalid: 0\n      tallies:")
-    text = text.replace("returned: 120", f"returned: {valid}").replace(
-        "issued: 120", f"issued: {max(valid, 120)}")
-    text = text.replace("participants: 120", f"participants: {max(valid, 120)}")
-    text = text.replace("entitled: 125", "entitled: 130")
+    text = _sub(text, "returned: 120", f"returned: {valid}")
+    text = _sub(text, "issued: 120", f"issued: {max(valid, 120)}")
+    text = _sub(text, "participants: 120", f"participants: {max(valid, 120)}")
+    text = _sub(text, "entitled: 125", "entitled: 130")
     got = [v for v in _violations(validator, text) if v.rule_id == "PS-7"]
     assert bool(got) is fires, [v.message.en for v in got]
     if fires:
@@ -43,19 +49,19 @@ def test_share_at_the_bound(validator, agree: int, valid: int, fires: bool) -> N
 
 
 def test_missing_base_is_missing_data_not_a_bare_count(validator) -> None:  # type: ignore[no-untyped-def]
-    text = CLEAN.replace("      valid: 120\n      invalid: 0\n      tallies:", "      tallies:")
-    text = text.replace("      returned: 120\n", "")
+    text = _sub(CLEAN, "      valid: 120\n      invalid: 0\n      tallies:", "      tallies:")
+    text = _sub(text, "      returned: 120\n", "")
     [v] = [v for v in _violations(validator, text) if v.rule_id == "PS-7"][:1]
     assert v.kind == "missing_data"
     assert "ballot.valid" in v.message.en
 
 
 def test_zero_base_is_missing_data(validator) -> None:  # type: ignore[no-untyped-def]
-    text = CLEAN.replace("      valid: 120\n      invalid: 0\n      tallies:",
+    text = _sub(CLEAN, "      valid: 120\n      invalid: 0\n      tallies:",
                          "      valid: 0\n      invalid: 120\n      tallies:")
-    text = text.replace(C03, "C03: {agree: 0}").replace(
-        "C01: {agree: 110, disagree: 8, abstain: 2}", "C01: {agree: 0}").replace(
-        "C02: {agree: 101, disagree: 15, abstain: 4}", "C02: {agree: 0}")
+    text = _sub(text, C03, "C03: {agree: 0}")
+    text = _sub(text, "C01: {agree: 110, disagree: 8, abstain: 2}", "C01: {agree: 0}")
+    text = _sub(text, "C02: {agree: 101, disagree: 15, abstain: 4}", "C02: {agree: 0}")
     got = [v for v in _violations(validator, text) if v.rule_id == "PS-7"]
     assert got and all(v.kind == "missing_data" for v in got)
     assert "= 0" in got[0].message.en
@@ -67,13 +73,13 @@ def test_cross_multiplication_matches_fractions(validator, agree: int, extra: in
     valid = agree + extra
     if valid == 0:
         return
-    text = CLEAN.replace(C03, f"C03: {{agree: {agree}}}")
-    text = text.replace("      valid: 120\n      invalid: 0\n      tallies:",
+    text = _sub(CLEAN, C03, f"C03: {{agree: {agree}}}")
+    text = _sub(text, "      valid: 120\n      invalid: 0\n      tallies:",
                         f"      valid: {valid}\n      tallies:")
     for field in ("entitled: 125", "participants: 120", "issued: 120", "returned: 120"):
         key = field.split(":")[0]
-        text = text.replace(field, f"{key}: {valid}", 1)
-    text = text.replace("C01: {agree: 110, disagree: 8, abstain: 2}", "C01: {agree: 0}")
-    text = text.replace("C02: {agree: 101, disagree: 15, abstain: 4}", "C02: {agree: 0}")
+        text = _sub(text, field, f"{key}: {valid}")
+    text = _sub(text, "C01: {agree: 110, disagree: 8, abstain: 2}", "C01: {agree: 0}")
+    text = _sub(text, "C02: {agree: 101, disagree: 15, abstain: 4}", "C02: {agree: 0}")
     fired = {v.figures.get("item") for v in _violations(validator, text) if v.rule_id == "PS-7"}
     assert ("C03" in fired) is (Fraction(agree, valid) < Fraction(4, 5))
