@@ -10,12 +10,14 @@ from selection_rules import casefile
 from selection_rules.expressions import (
     ANY,
     ExprError,
+    Function,
     ListOf,
     Missing,
     Scope,
     compile_expr,
 )
 from selection_rules.functions import make_functions
+from selection_rules.i18n import Text
 
 SCOPE = Scope(
     names={"event": casefile.Event, "case": casefile.Case, "posts": ListOf(casefile.Post),
@@ -109,3 +111,148 @@ def test_dates_compare() -> None:
     assert run("event.publicity.start >= event.date", event=ev) is True
     assert run("days_between(event.date, event.publicity.end)", event=ev) == 7
     assert isinstance(ev.date, dt.date)
+
+
+# ---------------------------------------------------------------------------- hardening
+
+MOTION = {"by": "standing committee", "reason": "vacancy"}
+
+
+@pytest.mark.parametrize("src", ["1e1001", "1e-1001", "2.5E+1001", "1e1_001", "1e99999999"])
+def test_a_decimal_with_a_huge_exponent_is_refused_where_it_is(src: str) -> None:
+    # Fraction("1e99999999") would build 10**99999999 and hang the procedure load.
+    with pytest.raises(ExprError) as info:
+        compile_expr(f"event.ballot.valid > {src}", SCOPE)
+    assert "exponent" in info.value.message.en and "1000" in info.value.message.en
+    assert "指数" in info.value.message.zh
+    assert info.value.column == len("event.ballot.valid > ")
+
+
+def test_a_decimal_within_the_exponent_limit_stays_exact() -> None:
+    assert run("1.5e3") == 1500
+    assert run("1e-3") == Fraction(1, 1000)
+
+
+@pytest.mark.parametrize(
+    ("src", "fragment"),
+    [
+        ("'x' * 99999999999", "'x' (str) is not a number"),
+        ("[1] * 999999999", "[1] (list[int]) is not a number"),
+        ("3 * event.candidates", "event.candidates (list[str]) is not a number"),
+        ("event.ballot.kind / 2", "event.ballot.kind (str) is not a number"),
+        ("event.date - 1", "event.date (date) is not a number"),
+        ("item + 1", "cannot be joined with +"),
+        ("event.candidates + item", "cannot be joined with +"),
+    ],
+)
+def test_arithmetic_on_texts_and_lists_is_refused_at_compile_time(src: str,
+                                                                  fragment: str) -> None:
+    with pytest.raises(ExprError) as info:
+        compile_expr(src, SCOPE)
+    assert fragment in info.value.message.en
+    assert "不是数" in info.value.message.zh or "不能用 + 连接" in info.value.message.zh
+
+
+@pytest.mark.parametrize(
+    ("src", "value", "fragment"),
+    [
+        ("threshold * 99999999999", "x", "threshold (str x) is not a number"),
+        ("99999999999 * threshold", [1], "threshold (list) is not a number"),
+        ("threshold - 1", True, "threshold (bool"),
+        # Fraction("1/3") would read the text as a number.
+        ("threshold / 2", "1/3", "threshold (str 1/3) is not a number"),
+        ("threshold + 1", "x", "cannot be joined with +"),
+    ],
+)
+def test_arithmetic_on_a_value_that_is_not_a_number_is_reported(src: str, value: object,
+                                                                fragment: str) -> None:
+    with pytest.raises(Missing) as info:
+        run(src, threshold=value)
+    assert info.value.text is not None
+    assert fragment in info.value.text.en
+    assert "threshold" in info.value.text.zh
+
+
+def test_plus_still_joins_texts_and_lists() -> None:
+    # The shipped rules build subjects (qingshui-assessment) and lists (qingshui-gates) so.
+    ev = event(candidates=["A", "B"], result=["B"])
+    assert run("item + ' (' + item + ')'", item="C1") == "C1 (C1)"
+    assert run("event.candidates + event.result", event=ev) == ["A", "B", "B"]
+    assert run("threshold + item", threshold="P", item="1") == "P1"
+    assert run("threshold + threshold", threshold=["a"]) == ["a", "a"]
+    assert run("threshold * 2 + 1", threshold=Fraction(1, 2)) == 2
+
+
+@pytest.mark.parametrize(
+    ("src", "fragment"),
+    [
+        ("event.ballot.valid is 3", "compare values with =="),
+        ("threshold is not item", "compare values with !="),
+        ("threshold is None and event.motion is not threshold", "compare values with !="),
+    ],
+)
+def test_is_is_only_for_none(src: str, fragment: str) -> None:
+    with pytest.raises(ExprError) as info:
+        compile_expr(src, SCOPE)
+    assert fragment in info.value.message.en
+    assert "None" in info.value.message.zh
+
+
+def test_is_none_still_works() -> None:
+    assert run("event.motion is None", event=event()) is True
+    assert run("None is not event.motion", event=event()) is False
+
+
+def test_constant_call_arguments_are_exact_like_every_other_decimal() -> None:
+    echo = Function(lambda env, x: x, (1, 1), lambda a: ANY, Text("原样返回", "the argument"))
+    scope = Scope(names={}, functions={"echo": echo})
+    value = compile_expr("echo(0.1)", scope)({})
+    assert value == Fraction(1, 10) and type(value) is Fraction
+    assert compile_expr("echo(2.0)", scope)({}) == 2
+
+
+def test_not_of_a_value_the_case_does_not_record_is_missing() -> None:
+    ev = event(motion=MOTION)
+    with pytest.raises(Missing) as info:
+        run("not event.motion.note", event=ev)
+    assert info.value.what == "event.motion.note"
+    assert run("not event.motion.ad_hoc", event=ev) is True
+    assert run("not event.motion.note", event=event(motion={**MOTION, "note": "x"})) is False
+
+
+def test_division_by_zero_says_so_in_each_language() -> None:
+    with pytest.raises(Missing) as info:
+        run("event.ballot.valid / threshold",
+            event=event(ballot={"kind": "secret", "valid": 3, "tallies": {}}), threshold=0)
+    text = info.value.text
+    assert text is not None
+    assert text.zh.startswith("除数为零") and "division" not in text.zh
+    assert text.en.startswith("division by zero") and "除数" not in text.en
+    assert "threshold" in text.en and "threshold" in text.zh
+
+
+@pytest.mark.parametrize(
+    ("src", "value"),
+    [
+        ("threshold.real", 3),  # a Python attribute of an int
+        ("threshold.upper", "x"),  # a method of a str
+        ("threshold.keys", {"a": 1}),  # a method of a dict, not one of its keys
+        # A pydantic method, not a field.
+        ("threshold.model_dump", casefile.Motion.model_validate(MOTION)),
+        ("threshold.nope", casefile.Motion.model_validate(MOTION)),
+    ],
+)
+def test_attributes_of_untyped_values_are_only_fields_and_keys(src: str,
+                                                               value: object) -> None:
+    with pytest.raises(Missing) as info:
+        run(src, threshold=value)
+    assert info.value.what == src
+
+
+def test_fields_and_keys_of_untyped_values_are_read() -> None:
+    motion = casefile.Motion.model_validate({**MOTION, "ad_hoc": True})
+    assert run("threshold.ad_hoc", threshold=motion) is True
+    assert run("threshold.a", threshold={"a": 1}) == 1
+    with pytest.raises(Missing) as info:
+        run("threshold.a", threshold=None)
+    assert info.value.what == "threshold"

@@ -7,9 +7,11 @@ resolved against the case-file models when the procedure loads, and the tree is 
 into plain closures. An expression can read only the values the engine passes in, and
 call only the functions listed in `FUNCTIONS`.
 
-Division is exact (Fraction). A value the case file does not record (a field left out)
-raises `Missing` at run time with the text of the expression that needed it, so that a
-check can report it rather than pass or crash.
+Division is exact (Fraction). Arithmetic is on numbers only (`+` also joins two texts or
+two lists), so that no expression can build a huge text or list. A value the case file
+does not record (a field left out) raises `Missing` at run time with the text of the
+expression that needed it, so that a check can report it rather than pass or crash; `not`
+of such a value is missing too, not true.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from __future__ import annotations
 import ast
 import difflib
 import operator
+import re
 import types
 import typing
 from collections.abc import Callable, Mapping
@@ -26,8 +29,9 @@ from typing import Any, Union
 
 from pydantic import BaseModel
 
+from selection_rules.documents import _MAX_EXPONENT
 from selection_rules.i18n import Text
-from selection_rules.values import normalize
+from selection_rules.values import normalize, show
 
 Env = dict[str, Any]
 Fn = Callable[[Env], Any]
@@ -169,18 +173,64 @@ _CMP: dict[type[ast.cmpop], Callable[[Any, Any], bool]] = {
 }
 
 
-def _div(a: Any, b: Any) -> Any:
-    if b == 0:
-        raise Missing("division by zero / 除数为零")
-    return normalize(Fraction(a) / Fraction(b))
-
-
-_BIN: dict[type[ast.operator], Callable[[Any, Any], Any]] = {
+_BIN_SYMBOL: dict[type[ast.operator], str] = {
+    ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/",
+}
+# Division is not here: it is exact, and has its own closure.
+_ARITHMETIC: dict[type[ast.operator], Callable[[Any, Any], Any]] = {
     ast.Add: operator.add,
     ast.Sub: operator.sub,
     ast.Mult: operator.mul,
-    ast.Div: _div,
 }
+# The run-time classes arithmetic accepts. bool is left out: `True * 3` is a slip, not a
+# count. Only numbers, because `'x' * 10**11` or `[1] * 10**9` would exhaust memory.
+_NUMBERS: frozenset[type] = frozenset({int, Fraction})
+# `+` also joins two texts or two lists (rules build subjects and candidate lists with it):
+# the result is no larger than its parts, so it cannot blow up as `*` can.
+_JOINABLE: frozenset[type] = frozenset({str, list})
+_STATIC_NUMBERS: tuple[StaticType, ...] = (int, Fraction, ANY)
+# A decimal literal's exponent: Fraction("1e99999999") would build 10**99999999.
+_EXPONENT = re.compile(r"[eE]([-+]?[0-9]+)$")
+
+
+def _not_number(a: Any, b: Any, lsrc: str, rsrc: str, symbol: str) -> Missing:
+    """Why `a symbol b` has no value: a side is missing, or is of the wrong kind."""
+    for value, src in ((a, lsrc), (b, rsrc)):
+        if value is None:
+            return Missing(src)
+    if symbol == "+" and (a.__class__ in _JOINABLE or b.__class__ in _JOINABLE):
+        return Missing(f"{lsrc} + {rsrc}", Text(
+            f"{lsrc}（{_kind(a)}）与 {rsrc}（{_kind(b)}）不能用 + 连接："
+            "两边应同为数、同为文字或同为列表",
+            f"{lsrc} ({_kind(a)}) and {rsrc} ({_kind(b)}) cannot be joined with +: "
+            "both sides must be numbers, both texts or both lists",
+        ))
+    src, value = (lsrc, a) if a.__class__ not in _NUMBERS else (rsrc, b)
+    return Missing(src, Text(
+        f"{src}（{_kind(value)}）不是数，不能用于 {symbol} 运算",
+        f"{src} ({_kind(value)}) is not a number, so it cannot be used with {symbol}",
+    ))
+
+
+_FIELDS: dict[type, frozenset[str]] = {}
+
+
+def _fields_of(cls: type) -> frozenset[str]:
+    """The fields of a pydantic model class (none for any other class), kept per class."""
+    fields = _FIELDS.get(cls)
+    if fields is None:
+        fields = frozenset(cls.model_fields) if issubclass(cls, BaseModel) else frozenset()
+        _FIELDS[cls] = fields
+    return fields
+
+
+def _kind(value: Any) -> str:
+    """A value's kind and, when short, the value itself, for a message."""
+    kind = type(value).__name__
+    if isinstance(value, list | tuple | dict | set | frozenset | BaseModel):
+        return kind
+    text = show(value)
+    return f"{kind} {text}" if len(text) <= 40 else kind
 
 
 def compile_expr(source: str | int | bool, scope: Scope) -> Compiled:
@@ -200,6 +250,10 @@ def compile_expr(source: str | int | bool, scope: Scope) -> Compiled:
     fn, typ = compiler.visit(tree.body)
     return Compiled(text, fn, typ, frozenset(compiler.used_parameters), tuple(compiler.reads),
                     compiler.type_only())
+
+
+def _is_none(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and node.value is None
 
 
 class _Compiler:
@@ -246,10 +300,28 @@ class _Compiler:
         value: Any = node.value
         if isinstance(value, float):
             # 0.8 in source text is exact to the reader, so it is exact here too.
-            value = normalize(Fraction(self.seg(node)))
+            value = self.exact_decimal(node)
         if not isinstance(value, str | int | bool | Fraction | type(None)):
             raise self.fail(node, "不支持的常量", f"unsupported constant {value!r}")
         return (lambda env: value), (type(value) if value is not None else ANY)
+
+    def exact_decimal(self, node: ast.Constant) -> Any:
+        """The exact value of a decimal literal, refusing exponents no figure needs."""
+        text = self.seg(node).replace("_", "")
+        exponent = _EXPONENT.search(text)
+        if exponent is not None and (len(exponent.group(1)) > 6
+                                     or abs(int(exponent.group(1))) > _MAX_EXPONENT):
+            raise self.fail(
+                node,
+                f"{self.seg(node)} 的指数太大（绝对值至多 {_MAX_EXPONENT}）",
+                f"the exponent of {self.seg(node)} is too large (at most {_MAX_EXPONENT} "
+                "either way)",
+            )
+        try:
+            return normalize(Fraction(text))
+        except ValueError:  # more digits than Python converts (sys.get_int_max_str_digits)
+            raise self.fail(node, f"数字 {text[:20]}… 太长",
+                            f"the number {text[:20]}… is too long") from None
 
     def visit_Name(self, node: ast.Name) -> tuple[Fn, StaticType]:
         name = node.id
@@ -314,14 +386,19 @@ class _Compiler:
         if isinstance(base_t, DictOf) or base_t is ANY:
 
             def get_key(env: Env) -> Any:
+                # Only a model's declared fields and a mapping's keys: never a Python
+                # attribute or method of whatever object the value happens to be.
                 base = base_fn(env)
-                if base is None:
+                if isinstance(base, dict):
+                    if attr in base:
+                        return base[attr]
+                elif attr in _fields_of(base.__class__):
+                    return getattr(base, attr)
+                elif base is None:
                     raise Missing(base_src)
-                if isinstance(base, Mapping):
-                    if attr not in base:
-                        raise Missing(f"{base_src}.{attr}")
+                elif isinstance(base, Mapping) and attr in base:
                     return base[attr]
-                return getattr(base, attr)
+                raise Missing(f"{base_src}.{attr}")
 
             return get_key, (base_t.value if isinstance(base_t, DictOf) else ANY)
         raise self.fail(
@@ -420,7 +497,16 @@ class _Compiler:
         fn, typ = self.visit(node.operand)
         src = self.seg(node.operand)
         if isinstance(node.op, ast.Not):
-            return (lambda env: not fn(env)), bool
+
+            def not_(env: Env) -> bool:
+                # A value the case does not record is neither true nor false: `not` of it
+                # is reported as missing, as a comparison of it is.
+                v = fn(env)
+                if v is None:
+                    raise Missing(src)
+                return not v
+
+            return not_, bool
         if isinstance(node.op, ast.USub):
 
             def neg(env: Env) -> Any:
@@ -433,25 +519,96 @@ class _Compiler:
         raise self.fail(node, "不支持的运算符", "unsupported operator")
 
     def visit_BinOp(self, node: ast.BinOp) -> tuple[Fn, StaticType]:
-        op = _BIN.get(type(node.op))
-        if op is None:
+        symbol = _BIN_SYMBOL.get(type(node.op))
+        if symbol is None:
             raise self.fail(node, "只支持 + - * /", "only + - * / are allowed")
         lf, lt = self.visit(node.left)
         rf, rt = self.visit(node.right)
         lsrc, rsrc = self.seg(node.left), self.seg(node.right)
+        if isinstance(node.op, ast.Add):
+            typ = self.join_type(node, lt, rt, lsrc, rsrc)
+        else:
+            for side, t, src in ((node.left, lt, lsrc), (node.right, rt, rsrc)):
+                if t not in _STATIC_NUMBERS:
+                    raise self.fail(
+                        side,
+                        f"{src}（{_type_name(t)}）不是数，不能用于 {symbol} 运算",
+                        f"{src} ({_type_name(t)}) is not a number, so it cannot be used "
+                        f"with {symbol}",
+                    )
+            typ = Fraction if isinstance(node.op, ast.Div) else (lt if lt == rt else ANY)
 
-        def binop(env: Env) -> Any:
+        if isinstance(node.op, ast.Div):
+
+            def divide(env: Env) -> Any:
+                a: Any = lf(env)
+                b: Any = rf(env)
+                if type(a) not in _NUMBERS or type(b) not in _NUMBERS:
+                    raise _not_number(a, b, lsrc, rsrc, symbol)
+                if not b:
+                    raise Missing(f"{rsrc} = 0", Text(f"除数为零（{rsrc}）",
+                                                      f"division by zero ({rsrc})"))
+                return normalize(Fraction(a, b))
+
+            return divide, typ
+        if isinstance(node.op, ast.Add) and typ not in _STATIC_NUMBERS:
+            joined = str if typ is str else list
+
+            def join(env: Env) -> Any:
+                a, b = lf(env), rf(env)
+                if a.__class__ is joined and b.__class__ is joined:
+                    return a + b
+                raise _not_number(a, b, lsrc, rsrc, symbol)
+
+            return join, typ
+
+        op = _ARITHMETIC[type(node.op)]
+        # `x + y` of two untyped values may still be two texts or two lists.
+        joins = _JOINABLE if isinstance(node.op, ast.Add) else frozenset()
+
+        def arithmetic(env: Env) -> Any:
             a, b = lf(env), rf(env)
-            if a is None:
-                raise Missing(lsrc)
-            if b is None:
-                raise Missing(rsrc)
-            return op(a, b)
+            if a.__class__ in _NUMBERS and b.__class__ in _NUMBERS:
+                return op(a, b)
+            if a.__class__ is b.__class__ and a.__class__ in joins:
+                return a + b
+            raise _not_number(a, b, lsrc, rsrc, symbol)
 
-        typ: StaticType = Fraction if isinstance(node.op, ast.Div) else (lt if lt == rt else ANY)
-        return binop, typ
+        return arithmetic, typ
+
+    def join_type(self, node: ast.BinOp, lt: StaticType, rt: StaticType, lsrc: str,
+                  rsrc: str) -> StaticType:
+        """The type of `left + right`: numbers add, two texts or two lists are joined."""
+        if lt in _STATIC_NUMBERS and rt in _STATIC_NUMBERS:
+            return lt if lt == rt else ANY
+        if lt in (str, ANY) and rt in (str, ANY):
+            return str
+        if isinstance(lt, ListOf) and isinstance(rt, ListOf):
+            return lt if lt == rt else ListOf(ANY)
+        if isinstance(lt, ListOf) and rt is ANY:
+            return lt
+        if lt is ANY and isinstance(rt, ListOf):
+            return rt
+        raise self.fail(
+            node,
+            f"{lsrc}（{_type_name(lt)}）与 {rsrc}（{_type_name(rt)}）不能用 + 连接："
+            "两边应同为数、同为文字或同为列表",
+            f"{lsrc} ({_type_name(lt)}) and {rsrc} ({_type_name(rt)}) cannot be joined with +: "
+            "both sides must be numbers, both texts or both lists",
+        )
 
     def visit_Compare(self, node: ast.Compare) -> tuple[Fn, StaticType]:
+        lhs = node.left
+        for op, rhs in zip(node.ops, node.comparators, strict=True):
+            if isinstance(op, ast.Is | ast.IsNot) and not (_is_none(lhs) or _is_none(rhs)):
+                word, eq = ("is", "==") if isinstance(op, ast.Is) else ("is not", "!=")
+                raise self.fail(
+                    node,
+                    f"{word} 只能与 None 比较（{self.seg(node)}）；比较值请用 {eq}",
+                    f"{word} may only be used with None ({self.seg(node)}); "
+                    f"compare values with {eq}",
+                )
+            lhs = rhs
         first = self.visit(node.left)[0]
         rest = [(_CMP[type(op)], self.visit(c)[0], self.seg(c)) for op, c in zip(
             node.ops, node.comparators, strict=True)]
@@ -550,7 +707,8 @@ class _Compiler:
             self._dynamic_calls += 1
         if all(isinstance(a, ast.Constant) and a.value is not None for a in node.args):
             # last('inspection'), tagged('publicity'): the arguments are known now.
-            consts = [a.value for a in node.args]  # type: ignore[attr-defined]
+            # Their compiled values, so a decimal is the same exact Fraction as elsewhere.
+            consts = [f({}) for f in arg_fns]
             return (lambda env: impl(env, *consts)), returns
         # Calls are on replay's hot path: the usual one- and two-argument forms skip the loop.
         if len(arg_fns) == 1:
