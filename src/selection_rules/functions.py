@@ -102,12 +102,16 @@ def make_functions(tags: Mapping[str, frozenset[str]]) -> dict[str, Function]:
             if i < index and (current is None or _same_track(ev, current))
         ]
 
-    def last(env: Env, selector: str) -> casefile.Event:
-        # Several checks of one event ask for the same earlier step: look it up once.
+    def earlier_once(env: Env, selector: str) -> list[casefile.Event]:
+        # Several checks of one event ask for the same earlier steps: look them up once.
         memo: dict[str, list[casefile.Event]] = env.setdefault("_earlier", {})
         found = memo.get(selector)
         if found is None:
             found = memo[selector] = earlier(env, selector)
+        return found
+
+    def last(env: Env, selector: str) -> casefile.Event:
+        found = earlier_once(env, selector)
         if not found:
             raise Missing(f"last({selector!r})", Text(
                 f"此前没有“{selector}”步骤的记录", f"no earlier '{selector}' step is recorded"))
@@ -275,7 +279,7 @@ def make_functions(tags: Mapping[str, frozenset[str]]) -> dict[str, Function]:
                          Text("此前同一职位最近一次该类型或标签的事件",
                               "the latest earlier event of this type or tag for the same post"),
                          event_selector_args=(0,)),
-        "events": Function(earlier, (1, 1), lambda a: ListOf(casefile.Event),
+        "events": Function(earlier_once, (1, 1), lambda a: ListOf(casefile.Event),
                            Text("此前同一职位该类型或标签的全部事件",
                                 "all earlier events of this type or tag for the same post"),
                            event_selector_args=(0,)),

@@ -20,7 +20,7 @@ A holiday list file:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -175,6 +175,8 @@ class WorkCalendar:
         days = 0
         estimated: set[int] = set()
         supplied: set[str] = set()
+        if end < start:
+            return WorkingDays(0)
         for year in range(start.year, end.year + 1):
             first = max(start, dt.date(year, 1, 1))
             last = min(end, dt.date(year, 12, 31))
@@ -185,11 +187,35 @@ class WorkCalendar:
                 continue
             if listed is not None:
                 supplied.add(listed.path)
-            day, one = first, dt.timedelta(days=1)
-            while day <= last:
-                days += self.is_workday(day)[0]
-                day += one
+                table = _listed_table(listed, year)
+            else:
+                table = _official_table(year)
+            # table[n] = working days of the year before its day n (0-based): a range
+            # within the year is one subtraction.
+            lo = first.timetuple().tm_yday - 1
+            hi = last.timetuple().tm_yday
+            days += table[hi] - table[lo]
         return WorkingDays(days, tuple(sorted(estimated)), tuple(sorted(supplied)))
+
+
+def _running_total(year: int, is_workday: Callable[[dt.date], bool]) -> tuple[int, ...]:
+    total, out = 0, [0]
+    day, one = dt.date(year, 1, 1), dt.timedelta(days=1)
+    while day.year == year:
+        total += is_workday(day)
+        out.append(total)
+        day += one
+    return tuple(out)
+
+
+@lru_cache(maxsize=64)
+def _official_table(year: int) -> tuple[int, ...]:
+    return _running_total(year, lambda day: bool(_official(day)))
+
+
+@lru_cache(maxsize=64)
+def _listed_table(listed: HolidayList, year: int) -> tuple[int, ...]:
+    return _running_total(year, listed.is_workday)
 
 
 def _spans(years: tuple[int, ...]) -> list[str]:
