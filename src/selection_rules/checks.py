@@ -128,9 +128,7 @@ def evaluator_for(check: CompiledCheck) -> Evaluator:
             except Missing as exc:
                 out.append(_missing(check, None, exc))
             except TypeError as exc:
-                # A figure of the wrong kind (text where a number is compared): the case
-                # file records it, but not in a form this check can read.
-                out.append(_missing(check, None, Missing(str(exc))))
+                out.append(_missing(check, None, _wrong_kind(exc)))
 
         return evaluate
 
@@ -151,11 +149,19 @@ def evaluator_for(check: CompiledCheck) -> Evaluator:
             except Missing as exc:
                 out.append(_missing(check, item, exc))
             except TypeError as exc:
-                out.append(_missing(check, item, Missing(str(exc))))
+                out.append(_missing(check, item, _wrong_kind(exc)))
             for finding in out[before:]:
                 finding.index = index
 
     return evaluate_each
+
+
+def _wrong_kind(exc: TypeError) -> Missing:
+    """A figure of the wrong kind (text where a number is compared): the case file
+    records it, but not in a form this check can read."""
+    return Missing(str(exc), Text(
+        f"案卷记录的数值类型不符，本规则无法比较（{exc}）",
+        f"the case file records a figure of the wrong kind for this rule to compare ({exc})"))
 
 
 def _requirement(check: CompiledCheck) -> One:
