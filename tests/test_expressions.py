@@ -256,3 +256,28 @@ def test_fields_and_keys_of_untyped_values_are_read() -> None:
     with pytest.raises(Missing) as info:
         run("threshold.a", threshold=None)
     assert info.value.what == "threshold"
+
+
+def test_what_does_not_read_the_loop_item_is_evaluated_once_per_loop() -> None:
+    calls: list[str] = []
+
+    def pool(env: Any, name: str) -> list[str]:
+        calls.append(name)
+        return ["C01", "C02"]
+
+    functions = {"pool": Function(pool, (1, 1), lambda a: ListOf(str), Text("池", "pool"))}
+    scope = Scope(names={"item": str}, functions=functions, loop_names=frozenset({"item"}))
+    check = compile_expr("item in pool('x')", scope)
+    from selection_rules.expressions import HOISTED
+
+    env: dict[str, Any] = {HOISTED: {}}
+    results = []
+    for item in ["C01", "C03", "C02"]:
+        env["item"] = item
+        results.append(check(env))
+    assert results == [True, False, True]
+    assert calls == ["x"]  # looked up once for the loop, not once per item
+    # Outside a loop (no memo), or in the next loop, it is evaluated afresh.
+    assert check({"item": "C01"}) is True and calls == ["x", "x"]
+    env = {HOISTED: {}, "item": "C02"}
+    assert check(env) is True and calls == ["x", "x", "x"]

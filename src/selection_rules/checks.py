@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from selection_rules.documents import Hole, PathError, fill_loc, parse_loc_template
-from selection_rules.expressions import Env, Missing
+from selection_rules.expressions import HOISTED, Env, Missing
 from selection_rules.i18n import Text
 from selection_rules.procedure import CompiledCheck, ParamValue, RuleInfo
 from selection_rules.procedure_model import Citation
@@ -141,17 +141,21 @@ def evaluator_for(check: CompiledCheck) -> Evaluator:
         except Missing as exc:
             out.append(_missing(check, None, exc))
             return
-        for index, item in enumerate(found if found is not None else ()):
-            env[name] = item
-            before = len(out)
-            try:
-                one(env, params, out, item)
-            except Missing as exc:
-                out.append(_missing(check, item, exc))
-            except TypeError as exc:
-                out.append(_missing(check, item, _wrong_kind(exc)))
-            for finding in out[before:]:
-                finding.index = index
+        env[HOISTED] = {}  # what does not read the item is evaluated once for the loop
+        try:
+            for index, item in enumerate(found if found is not None else ()):
+                env[name] = item
+                before = len(out)
+                try:
+                    one(env, params, out, item)
+                except Missing as exc:
+                    out.append(_missing(check, item, exc))
+                except TypeError as exc:
+                    out.append(_missing(check, item, _wrong_kind(exc)))
+                for finding in out[before:]:
+                    finding.index = index
+        finally:
+            del env[HOISTED]
 
     return evaluate_each
 

@@ -139,6 +139,8 @@ class Scope:
     event_selectors: frozenset[str] = frozenset()
     # Names whose value is a parameter: recorded so a check can show its bound's source.
     parameters: frozenset[str] = frozenset()
+    # The item name of a check's `each` loop: what does not read it is loop-invariant.
+    loop_names: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -233,6 +235,29 @@ def _kind(value: Any) -> str:
     return f"{kind} {text}" if len(text) <= 40 else kind
 
 
+HOISTED = "_hoisted"
+
+
+def _once_per_loop(fn: Fn) -> Fn:
+    """`fn`, evaluated once per `each` loop of a check (env[HOISTED] is that loop's memo).
+
+    `item in last('inspection').candidates` looks the earlier step up once for the
+    event, not once per item. A value that is missing is not kept: each item reports it.
+    """
+    key = object()
+
+    def once(env: Env) -> Any:
+        memo: dict[object, Any] | None = env.get(HOISTED)
+        if memo is None:
+            return fn(env)
+        if key in memo:
+            return memo[key]
+        value = memo[key] = fn(env)
+        return value
+
+    return once
+
+
 def compile_expr(source: str | int | bool, scope: Scope) -> Compiled:
     """Compile `source` against `scope`, or raise ExprError saying what is wrong and where."""
     if isinstance(source, bool | int):
@@ -292,6 +317,11 @@ class _Compiler:
                 f"{what} is not allowed in a rule expression ({self.seg(node)})",
             )
         result: tuple[Fn, StaticType] = method(node)
+        if self.scope.loop_names and isinstance(node, ast.Call | ast.Attribute | ast.Subscript):
+            names = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+            if not names & self.scope.loop_names and any(
+                    isinstance(n, ast.Call) for n in ast.walk(node)):
+                return _once_per_loop(result[0]), result[1]
         return result
 
     # -- leaves

@@ -567,7 +567,8 @@ class _Loader:
         names.update(params)
         names.update(extra)
         selectors = frozenset(proc.steps) | frozenset(t for ts in proc.tags.values() for t in ts)
-        return Scope(names, make_functions(proc.tags), selectors, frozenset(params))
+        return Scope(names, make_functions(proc.tags), selectors, frozenset(params),
+                     loop_names=frozenset(extra))
 
     def collect_rules(self, proc: Procedure) -> None:
         selectors_events = set(proc.steps)
