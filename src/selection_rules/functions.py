@@ -216,12 +216,6 @@ def make_functions(tags: Mapping[str, frozenset[str]]) -> dict[str, Function]:
     def signed(env: Env, records: Any) -> list[Any]:
         return [r for r in records if r.signed_by]
 
-    def has_tag(env: Env, tag: str) -> bool:
-        # Unlike tagged(), a tag no step carries is simply false: a shared rule set (the
-        # national baseline) may name a step that only some procedures have.
-        event = env.get("event")
-        return event is not None and tag in tags.get(event.type, ())
-
     def steps_tagged(env: Env, tag: str) -> list[casefile.Event]:
         # The whole record, later steps included; an unknown tag is an empty list (see has_tag).
         return [ev for ev in env["_events"] if tag in tags.get(ev.type, ())]
@@ -334,7 +328,10 @@ def make_functions(tags: Mapping[str, frozenset[str]]) -> dict[str, Function]:
                           Text("涉及该人选的记录", "the records about this candidate id")),
         "signed": Function(signed, (1, 1), _records_with("signed", "signed_by", lambda t: t),
                            Text("有人签名的文件", "the documents signed by at least one person")),
-        "has_tag": Function(has_tag, (1, 1), lambda a: bool,
+        # has_tag is tagged() without the load-time check that some step carries the
+        # tag: a shared rule set (the national baseline) may name a step only some
+        # procedures have.
+        "has_tag": Function(tagged, (1, 1), lambda a: bool,
                             Text("当前事件的步骤带有此标签（程序中没有此标签时为否，不报错）",
                                  "the current event's step has this tag (false, not an error, "
                                  "where no step of the procedure carries it)"),
