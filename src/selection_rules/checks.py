@@ -152,8 +152,9 @@ def evaluator_for(check: CompiledCheck) -> Evaluator:
                     out.append(_missing(check, item, exc))
                 except TypeError as exc:
                     out.append(_missing(check, item, _wrong_kind(exc)))
-                for finding in out[before:]:
-                    finding.index = index
+                while before < len(out):  # findings of this item: tell them its place
+                    out[before].index = index
+                    before += 1
         finally:
             del env[HOISTED]
 

@@ -520,8 +520,22 @@ class _Compiler:
                 return (lambda env: bool(f0(env) and f1(env))), bool
             return (lambda env: bool(f0(env) or f1(env))), bool
         if isinstance(node.op, ast.And):
-            return (lambda env: all(f(env) for f in fns)), bool
-        return (lambda env: any(f(env) for f in fns)), bool
+            def all_of(env: Env) -> bool:
+                # A loop, not all(generator): a generator frame per call costs more.
+                for f in fns:  # noqa: SIM110
+                    if not f(env):
+                        return False
+                return True
+
+            return all_of, bool
+
+        def any_of(env: Env) -> bool:
+            for f in fns:  # noqa: SIM110
+                if f(env):
+                    return True
+            return False
+
+        return any_of, bool
 
     def visit_UnaryOp(self, node: ast.UnaryOp) -> tuple[Fn, StaticType]:
         fn, typ = self.visit(node.operand)

@@ -97,10 +97,10 @@ def make_functions(tags: Mapping[str, frozenset[str]]) -> dict[str, Function]:
                 for sel in selectors_of.get(ev.type, ()):
                     by_selector.setdefault(sel, []).append((i, ev))
         matching = by_selector.get(selector, ())
-        return [
-            ev for i, ev in matching
-            if i < index and (current is None or _same_track(ev, current))
-        ]
+        case = env.get("case")
+        if current is None or not current.posts or (case is not None and len(case.posts) == 1):
+            return [ev for i, ev in matching if i < index]  # one track: no filter needed
+        return [ev for i, ev in matching if i < index and _same_track(ev, current)]
 
     def earlier_once(env: Env, selector: str) -> list[casefile.Event]:
         # Several checks of one event ask for the same earlier steps: look them up once.

@@ -280,7 +280,7 @@ def _run_checks(
         env["_notes"] = notes
         stage = stage_of.get(index)
         for rule, checks in rules:
-            if not rule_applies(rule, env):
+            if rule.when is not None and not rule_applies(rule, env):
                 continue
             for check in checks:
                 # run_check, inlined: this loop is the hot path of a replay.
