@@ -281,3 +281,21 @@ def test_what_does_not_read_the_loop_item_is_evaluated_once_per_loop() -> None:
     assert check({"item": "C01"}) is True and calls == ["x", "x"]
     env = {HOISTED: {}, "item": "C02"}
     assert check(env) is True and calls == ["x", "x", "x"]
+
+
+def test_conditions_on_the_event_type_alone_are_decided_per_type() -> None:
+    from selection_rules.procedure import decided_for_type
+
+    only = compile_expr("tagged('inspection')", SCOPE)
+    assert only.type_only
+    assert decided_for_type(only, {}, "inspection") is True
+    assert decided_for_type(only, {}, "plenary_vote") is False
+    mixed = compile_expr("event.type == 'inspection' and count(event.result) > 0", SCOPE)
+    assert not mixed.type_only and mixed.type_guard is not None
+    # A false type-only conjunct decides the whole condition; a true one leaves the rest
+    # to replay, and data conditions are never decided ahead.
+    assert decided_for_type(mixed, {}, "plenary_vote") is False
+    assert decided_for_type(mixed, {}, "inspection") is None
+    data = compile_expr("count(event.result) > 0", SCOPE)
+    assert not data.type_only and data.type_guard is None
+    assert decided_for_type(data, {}, "inspection") is None

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from selection_rules.i18n import Text
-from selection_rules.procedure import Procedure
+from selection_rules.procedure import CompiledCheck, Procedure
 from selection_rules.procedure_model import Check
 from selection_rules.rule_catalog import check_summary
 
@@ -24,9 +24,8 @@ _PER_POST = re.compile(r"^\s*([A-Za-z_]\w*)\s*\*\s*count\(posts\)\s*$")
 _POSTS = Text("职位数", "posts")
 
 
-def runs_on(check: Check, proc: Procedure, event: str) -> bool:
-    guard = _TAGGED.match(check.when or "")
-    return guard is None or guard.group(1) in {event, *proc.tags.get(event, frozenset())}
+def runs_on(check: CompiledCheck, proc: Procedure, event: str) -> bool:
+    return proc.check_runs_on(check, event)
 
 
 @dataclass(frozen=True)
@@ -51,9 +50,9 @@ def step_checks(proc: Procedure, event: str) -> list[CheckLine]:
         via = () if on is None or event in on.events else tuple(t for t in on.tags if t in tags)
         first = min((w.from_ for w in rule.spec.in_force if w.from_), default=None)
         since = first.isoformat() if first and oldest and first > oldest else None
-        for check in rule.spec.checks:
+        for check in rule.checks:
             if runs_on(check, proc, event):
-                out.append(CheckLine(rule.id, check_text(proc, check), origin, via, since))
+                out.append(CheckLine(rule.id, check_text(proc, check.spec), origin, via, since))
     return sorted(out, key=lambda c: c.rule_set is not None)
 
 
@@ -70,7 +69,7 @@ def later_uses(proc: Procedure, event: str) -> list[tuple[str, str]]:
             continue
         for rule in proc.rules_for_event(at):
             for check in rule.checks:
-                if not runs_on(check.spec, proc, at):
+                if not runs_on(check, proc, at):
                     continue
                 parts = (check.each, check.when, check.subject, check.value, check.of,
                          check.bound, check.require, check.actual)

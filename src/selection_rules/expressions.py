@@ -156,6 +156,9 @@ class Compiled:
     # It reads nothing but the event's type, constants and parameters: an epoch can
     # evaluate it once per event type instead of once per event.
     type_only: bool = False
+    # For `a and b and …`, the conjuncts that are type-only, as one function: where it
+    # is false for an event type, so is the whole condition.
+    type_guard: Fn | None = None
 
     def __call__(self, env: Env) -> Any:
         return self.fn(env)
@@ -274,7 +277,21 @@ def compile_expr(source: str | int | bool, scope: Scope) -> Compiled:
     compiler = _Compiler(text, scope)
     fn, typ = compiler.visit(tree.body)
     return Compiled(text, fn, typ, frozenset(compiler.used_parameters), tuple(compiler.reads),
-                    compiler.type_only())
+                    compiler.type_only(), _type_guard(tree.body, text, scope))
+
+
+def _type_guard(node: ast.expr, text: str, scope: Scope) -> Fn | None:
+    if not (isinstance(node, ast.BoolOp) and isinstance(node.op, ast.And)):
+        return None
+    guards: list[Fn] = []
+    for part in node.values:
+        sub = _Compiler(text, scope)
+        fn, _ = sub.visit(part)
+        if sub.type_only():
+            guards.append(fn)
+    if not guards:
+        return None
+    return lambda env: all(g(env) for g in guards)
 
 
 def _is_none(node: ast.expr) -> bool:

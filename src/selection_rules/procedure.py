@@ -213,6 +213,13 @@ class Procedure:
             and (event in r.spec.on.events or tags & set(r.spec.on.tags))
         ]
 
+    def check_runs_on(self, check: CompiledCheck, event: str) -> bool:
+        """Whether a check of a rule attached to this step can apply to its events: false
+        only where its condition reads nothing but the event's type and excludes this one
+        (for diagrams and simulation prompts; replay decides it per epoch)."""
+        env = self.epoch(dt.date.today()).env
+        return decided_for_type(check.when, env, event) is not False
+
     def epoch(self, day: dt.date) -> Epoch:
         index = bisect.bisect_right(self._boundaries, day)
         epoch = self._epochs.get(index)
@@ -256,21 +263,31 @@ class _EventType:
     type: str
 
 
+def decided_for_type(compiled: Compiled | None, env: dict[str, Any], event: str) -> bool | None:
+    """A condition's value for every event of this type, if it reads nothing but the type."""
+    from selection_rules.expressions import Missing
+
+    if compiled is None:
+        return None
+    test = compiled.fn if compiled.type_only else compiled.type_guard
+    if test is None:
+        return None
+    try:
+        holds = bool(test({**env, "event": _EventType(event)}))
+    except Missing:
+        return None  # left to replay, which reports it as it always has
+    if not compiled.type_only and holds:
+        return None  # the type allows it; the rest of the condition is for replay
+    return holds
+
+
 def _plan(
     rules: list[RuleInfo], env: dict[str, Any], event: str
 ) -> list[tuple[RuleInfo, list[CompiledCheck]]]:
     """The rules and checks an event of this type runs, with type-only conditions decided."""
-    from selection_rules.expressions import Missing
-
-    stub = {**env, "event": _EventType(event)}
 
     def decided(compiled: Compiled | None) -> bool | None:
-        if compiled is None or not compiled.type_only:
-            return None
-        try:
-            return bool(compiled.fn(stub))
-        except Missing:
-            return None  # left to replay, which reports it as it always has
+        return decided_for_type(compiled, env, event)
 
     out: list[tuple[RuleInfo, list[CompiledCheck]]] = []
     for rule in rules:

@@ -131,8 +131,7 @@ def _paths_read(proc: Procedure, event: str) -> set[FieldPath]:
     selectors = {event, *proc.tags.get(event, frozenset())}
     found: set[FieldPath] = set()
     for rule, check in iter_checks(proc):
-        guard = _TAGGED.match(check.spec.when or "")
-        if guard and guard.group(1) not in selectors:
+        if not proc.check_runs_on(check, event):
             continue
         compiled = [check.each, check.when, check.subject, check.value, check.of, check.bound,
                     check.require, check.actual]
