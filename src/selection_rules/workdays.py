@@ -23,6 +23,7 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -117,8 +118,7 @@ def _official(day: dt.date) -> bool | None:
         return None
 
 
-@dataclass(frozen=True)
-class WorkingDays:
+class WorkingDays(NamedTuple):
     """A count of working days, and the years for which it had to fall back on Mon–Fri."""
 
     days: int
@@ -172,16 +172,23 @@ class WorkCalendar:
             start = start.date()
         if isinstance(end, dt.datetime):
             end = end.date()
+        if end < start:
+            return _NONE
+        if start.year == end.year and start.year not in self._by_year:
+            # The usual publicity: days of one year the official calendar covers.
+            table = _official_table(start.year)
+            if table:
+                jan1 = _JAN1[start.year]
+                return WorkingDays(table[end.toordinal() - jan1 + 1]
+                                   - table[start.toordinal() - jan1])
         days = 0
         estimated: set[int] = set()
         supplied: set[str] = set()
-        if end < start:
-            return WorkingDays(0)
         for year in range(start.year, end.year + 1):
             first = max(start, dt.date(year, 1, 1))
             last = min(end, dt.date(year, 12, 31))
             listed = self._by_year.get(year)
-            if listed is None and _official(first) is None:
+            if listed is None and not _official_table(year):
                 days += _weekdays(first, last)
                 estimated.add(year)
                 continue
@@ -192,10 +199,12 @@ class WorkCalendar:
                 table = _official_table(year)
             # table[n] = working days of the year before its day n (0-based): a range
             # within the year is one subtraction.
-            lo = first.timetuple().tm_yday - 1
-            hi = last.timetuple().tm_yday
-            days += table[hi] - table[lo]
+            jan1 = _JAN1[year]
+            days += table[last.toordinal() - jan1 + 1] - table[first.toordinal() - jan1]
         return WorkingDays(days, tuple(sorted(estimated)), tuple(sorted(supplied)))
+
+
+_NONE = WorkingDays(0)
 
 
 def _running_total(year: int, is_workday: Callable[[dt.date], bool]) -> tuple[int, ...]:
@@ -210,7 +219,21 @@ def _running_total(year: int, is_workday: Callable[[dt.date], bool]) -> tuple[in
 
 @lru_cache(maxsize=64)
 def _official_table(year: int) -> tuple[int, ...]:
+    """Running totals of the official calendar's year; empty if it does not cover it."""
+    if _official(dt.date(year, 1, 1)) is None:
+        return ()
     return _running_total(year, lambda day: bool(_official(day)))
+
+
+class _Jan1(dict[int, int]):
+    """Ordinal of 1 January of each year, computed once."""
+
+    def __missing__(self, year: int) -> int:
+        value = self[year] = dt.date(year, 1, 1).toordinal()
+        return value
+
+
+_JAN1 = _Jan1()
 
 
 @lru_cache(maxsize=64)
