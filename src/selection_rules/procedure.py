@@ -154,6 +154,9 @@ class Epoch:
     # What replay runs for an event of each type: the rules, and of each rule the
     # checks left once conditions on the event's type alone (tagged('x')) are decided.
     plan: dict[str, list[tuple[RuleInfo, list[CompiledCheck]]]] = field(default_factory=dict)
+    # The plan with each check's evaluator made (by replay, on first use of a type).
+    runs: dict[str, list[tuple[RuleInfo, list[Callable[..., None]]]]] = field(
+        default_factory=dict)
 
     @cached_property
     def env(self) -> dict[str, Any]:

@@ -267,9 +267,13 @@ def _run_checks(
     base["_calendar"] = calendar
     params = epoch.params
     findings: list[Finding] = []
-    plan = epoch.plan
+    runs = epoch.runs
     for index, ev in enumerate(case.events):
-        rules = plan.get(ev.type)
+        rules = runs.get(ev.type)
+        if rules is None:
+            rules = runs[ev.type] = [
+                (rule, [evaluator_for(check) for check in checks])
+                for rule, checks in epoch.plan.get(ev.type, [])]
         if not rules:
             continue
         env = base.copy()
@@ -279,14 +283,10 @@ def _run_checks(
         notes: list[Text] = []
         env["_notes"] = notes
         stage = stage_of.get(index)
-        for rule, checks in rules:
+        for rule, evaluators in rules:
             if rule.when is not None and not rule_applies(rule, env):
                 continue
-            for check in checks:
-                # run_check, inlined: this loop is the hot path of a replay.
-                evaluate = check.evaluator
-                if evaluate is None:
-                    evaluate = check.evaluator = evaluator_for(check)
+            for evaluate in evaluators:
                 evaluate(env, params, findings)
             if findings or notes:
                 _collect(proc, epoch, rule, findings, notes, index, ev.type, stage, out)
