@@ -132,29 +132,15 @@ def evaluator_for(check: CompiledCheck) -> Evaluator:
 
         return evaluate
 
-    each = check.each.fn
-    name = check.spec.as_
+    plain = _each_plain(check, one, check.each.fn, check.spec.as_)
+    parts = (check.when, check.value, check.of, check.bound, check.require)
+    if not any(c is not None and c.hoists for c in parts):
+        return plain
 
     def evaluate_each(env: Env, params: Mapping[str, ParamValue], out: list[Finding]) -> None:
-        try:
-            found = each(env)
-        except Missing as exc:
-            out.append(_missing(check, None, exc))
-            return
         env[HOISTED] = {}  # what does not read the item is evaluated once for the loop
         try:
-            for index, item in enumerate(found if found is not None else ()):
-                env[name] = item
-                before = len(out)
-                try:
-                    one(env, params, out, item)
-                except Missing as exc:
-                    out.append(_missing(check, item, exc))
-                except TypeError as exc:
-                    out.append(_missing(check, item, _wrong_kind(exc)))
-                while before < len(out):  # findings of this item: tell them its place
-                    out[before].index = index
-                    before += 1
+            plain(env, params, out)
         finally:
             del env[HOISTED]
 
@@ -167,6 +153,32 @@ def _wrong_kind(exc: TypeError) -> Missing:
     return Missing(str(exc), Text(
         f"案卷记录的数值类型不符，本规则无法比较（{exc}）",
         f"the case file records a figure of the wrong kind for this rule to compare ({exc})"))
+
+
+def _each_plain(check: CompiledCheck, one: One, each: Callable[[Env], Any],
+                name: str) -> Evaluator:
+    """The check once per item of its `each` list, each finding told the item's place."""
+
+    def evaluate_each(env: Env, params: Mapping[str, ParamValue], out: list[Finding]) -> None:
+        try:
+            found = each(env)
+        except Missing as exc:
+            out.append(_missing(check, None, exc))
+            return
+        for index, item in enumerate(found if found is not None else ()):
+            env[name] = item
+            before = len(out)
+            try:
+                one(env, params, out, item)
+            except Missing as exc:
+                out.append(_missing(check, item, exc))
+            except TypeError as exc:
+                out.append(_missing(check, item, _wrong_kind(exc)))
+            while before < len(out):  # findings of this item: tell them its place
+                out[before].index = index
+                before += 1
+
+    return evaluate_each
 
 
 def _requirement(check: CompiledCheck) -> One:

@@ -159,6 +159,8 @@ class Compiled:
     # For `a and b and …`, the conjuncts that are type-only, as one function: where it
     # is false for an event type, so is the whole condition.
     type_guard: Fn | None = None
+    # Parts of it are evaluated once per `each` loop (see _once_per_loop).
+    hoists: bool = False
 
     def __call__(self, env: Env) -> Any:
         return self.fn(env)
@@ -277,7 +279,8 @@ def compile_expr(source: str | int | bool, scope: Scope) -> Compiled:
     compiler = _Compiler(text, scope)
     fn, typ = compiler.visit(tree.body)
     return Compiled(text, fn, typ, frozenset(compiler.used_parameters), tuple(compiler.reads),
-                    compiler.type_only(), _type_guard(tree.body, text, scope))
+                    compiler.type_only(), _type_guard(tree.body, text, scope),
+                    compiler.hoists)
 
 
 def _type_guard(node: ast.expr, text: str, scope: Scope) -> Fn | None:
@@ -308,6 +311,7 @@ class _Compiler:
         self._names: dict[int, str] = {}
         self._paths: dict[int, tuple[Fn, str | None, tuple[str, ...], tuple[str, ...]]] = {}
         self._keep: list[Fn] = []
+        self.hoists = False
         # For type_only(): data names read, `event.type` reads, other calls made.
         self._data_names: list[str] = []
         self._event_type_reads = 0
@@ -338,6 +342,7 @@ class _Compiler:
             names = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
             if not names & self.scope.loop_names and any(
                     isinstance(n, ast.Call) for n in ast.walk(node)):
+                self.hoists = True
                 return _once_per_loop(result[0]), result[1]
         return result
 

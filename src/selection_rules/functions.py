@@ -87,6 +87,14 @@ def make_functions(tags: Mapping[str, frozenset[str]]) -> dict[str, Function]:
         events: list[casefile.Event] = env["_events"]
         index: int = env["_index"]
         current = events[index] if index < len(events) else None
+        seen: dict[str, list[casefile.Event]] | None = env.get("_seen")
+        if seen is not None:  # replay keeps the events so far by selector
+            so_far = seen.get(selector, [])
+            case = env.get("case")
+            if current is None or not current.posts or (case is not None
+                                                        and len(case.posts) == 1):
+                return so_far
+            return [ev for ev in so_far if _same_track(ev, current)]
         # The events of each selector are listed once per case (the dict is shared by
         # every event's env), not rescanned by every check of every event.
         by_selector: dict[str, list[tuple[int, casefile.Event]]] = env.setdefault(

@@ -194,6 +194,11 @@ class Procedure:
         return frozenset(e for e, tags in self.tags.items() if self.spec.decision_tag in tags)
 
     @cached_property
+    def selectors_of(self) -> dict[str, tuple[str, ...]]:
+        """What `last('x')` may name for an event of each type: the type, and its tags."""
+        return {event: (event, *sorted(tags)) for event, tags in self.tags.items()}
+
+    @cached_property
     def _stage_labels(self) -> dict[str, Text]:
         return {sid: s.label.text() for sid, s in self.stages.items()}
 

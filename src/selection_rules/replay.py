@@ -251,8 +251,8 @@ def _replay_structure(
 
 
 def _posts_of(case: Case, ev: Event) -> list[Any]:
-    if not ev.posts:
-        return list(case.posts)
+    if not ev.posts or len(case.posts) == 1:
+        return case.posts  # read only: expressions cannot change it
     return [p for p in case.posts if p.id in ev.posts]
 
 
@@ -265,10 +265,19 @@ def _run_checks(
     base["_events"] = case.events
     base["_by_selector"] = {}
     base["_calendar"] = calendar
+    # Events so far by type and tag, filled as replay goes: last('x') and events('x')
+    # read it instead of scanning the case again for every check.
+    seen: dict[str, list[Event]] = {}
+    base["_seen"] = seen
+    selectors_of = proc.selectors_of
     params = epoch.params
     findings: list[Finding] = []
     runs = epoch.runs
     for index, ev in enumerate(case.events):
+        if index:
+            prev = case.events[index - 1]
+            for selector in selectors_of.get(prev.type, ()):
+                seen.setdefault(selector, []).append(prev)
         rules = runs.get(ev.type)
         if rules is None:
             rules = runs[ev.type] = [
@@ -291,6 +300,10 @@ def _run_checks(
             if findings or notes:
                 _collect(proc, epoch, rule, findings, notes, index, ev.type, stage, out)
     if epoch.at_end:
+        if case.events:
+            last = case.events[-1]
+            for selector in selectors_of.get(last.type, ()):
+                seen.setdefault(selector, []).append(last)
         env = base.copy()
         env["_index"] = len(case.events)
         env["posts"] = list(case.posts)
