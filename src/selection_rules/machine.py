@@ -60,6 +60,11 @@ class ProcedureMachine:
     def knows(self, event: str) -> bool:
         return event in self.machine.events
 
+    @property
+    def table(self) -> dict[tuple[str, str], str]:
+        """(event, stage) -> the stage the step leads to: `fire` as a dict, for hot loops."""
+        return self._dest
+
     def fire(self, event: str, stage: str) -> str | None:
         """The stage `event` leads to from `stage`, or None if the step is not open there."""
         return self._dest.get((event, stage))

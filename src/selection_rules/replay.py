@@ -133,6 +133,7 @@ def _replay_structure(
             figures=figures,
         ))
 
+    fire = machine.table.get
     for post in (p.id for p in case.posts):
         stage = machine.initial
         path = [stage]
@@ -148,11 +149,8 @@ def _replay_structure(
                 continue
             shared = not ev.posts
             unit = ev.unit
-            if unit is None:
-                latest = latest_all
-            else:
-                candidates = [d for d in (latest_unit.get(None), latest_unit.get(unit)) if d]
-                latest = max(candidates, key=lambda d: d[1]) if candidates else None
+            latest = latest_all if unit is None else _later(
+                latest_unit.get(None), latest_unit.get(unit))
             if latest is not None and ev.date < latest[1]:
                 before = proc.step_label(case.events[latest[0]].type)
                 now = proc.step_label(ev.type)
@@ -171,19 +169,19 @@ def _replay_structure(
                 own = latest_unit.get(unit)
                 if own is None or ev.date >= own[1]:
                     latest_unit[unit] = (index, ev.date)
+            dest = fire((ev.type, stage))
+            if dest is not None:  # the usual path: nothing to word
+                done.setdefault(ev.type, index)
+                stage = dest
+                path.append(stage)
+                stage_of.setdefault(index, stage)
+                continue
             if not machine.knows(ev.type):
                 known = ", ".join(proc.steps)
                 report("unknown_event", index, Text(
                     f"未知事件类型 {ev.type!r}：本程序没有这一步骤（步骤：{known}）",
                     f"unknown event type {ev.type!r}: the procedure has no such step "
                     f"(steps: {known})"), stage, post, shared, {"event": ev.type})
-                continue
-            dest = machine.fire(ev.type, stage)
-            if dest is not None:  # the usual path: nothing to word
-                done.setdefault(ev.type, index)
-                stage = dest
-                path.append(stage)
-                stage_of.setdefault(index, stage)
                 continue
             label = proc.step_label(ev.type)
             here = proc.stage_label(stage) or Text(stage, stage)
@@ -250,6 +248,16 @@ def _replay_structure(
 # ---------------------------------------------------------------------------- checks
 
 
+def _later(a: tuple[int, dt.date] | None,
+           b: tuple[int, dt.date] | None) -> tuple[int, dt.date] | None:
+    """The later-dated of two (index, date) marks, either of which may be absent."""
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return b if b[1] > a[1] else a
+
+
 def _posts_of(case: Case, ev: Event) -> list[Any]:
     if not ev.posts or len(case.posts) == 1:
         return case.posts  # read only: expressions cannot change it
@@ -285,10 +293,13 @@ def _run_checks(
                 for rule, checks in epoch.plan.get(ev.type, [])]
         if not rules:
             continue
-        env = base.copy()
+        # One env serves every event of the case: what is the event's own is set anew
+        # (a check's loop name is always set by its loop before it is read).
+        env = base
         env["event"] = ev
         env["_index"] = index
         env["posts"] = _posts_of(case, ev)
+        env.pop("_earlier", None)  # last('x') asked for this event is looked up afresh
         notes: list[Text] = []
         env["_notes"] = notes
         stage = stage_of.get(index)
@@ -304,7 +315,9 @@ def _run_checks(
             last = case.events[-1]
             for selector in selectors_of.get(last.type, ()):
                 seen.setdefault(selector, []).append(last)
-        env = base.copy()
+        env = base
+        env.pop("event", None)
+        env.pop("_earlier", None)
         env["_index"] = len(case.events)
         env["posts"] = list(case.posts)
         env["_notes"] = notes = []
