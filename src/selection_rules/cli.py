@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
     from selection_rules.i18n import Lang
     from selection_rules.library import Library
+    from selection_rules.rule_catalog import Entry
     from selection_rules.workdays import WorkCalendar
 
 app = typer.Typer(
@@ -95,6 +96,20 @@ def _calendar(holidays: list[Path] | None, lang: Lang) -> WorkCalendar:
     return WorkCalendar(lists)
 
 
+def _entry(rule_id: str, rules: list[Path] | None, lang: Lang) -> Entry:
+    """The catalogue entry of one rule, or exit 2 saying the id is unknown."""
+    from selection_rules.rule_catalog import catalog
+
+    try:
+        entries = [e for e in catalog(_library(rules)) if e.id == rule_id.upper()]
+    except InputError as exc:
+        _fail(exc, lang)
+    if not entries:
+        typer.echo(("未知规则编号 " if lang == "zh" else "unknown rule id ") + rule_id, err=True)
+        raise typer.Exit(EXIT_BAD_INPUT)
+    return entries[0]
+
+
 @app.command()
 def validate(
     paths: Annotated[list[str], typer.Argument(
@@ -159,23 +174,16 @@ def rules_show(
     rules: RulesDirs = None,
 ) -> None:
     """查看一条规则 / show one rule: checks, bounds, citation, where it applies."""
-    from selection_rules.rule_catalog import catalog, render_show
+    from selection_rules.rule_catalog import render_show
 
     language = _lang(lang)
-    try:
-        entries = [e for e in catalog(_library(rules)) if e.id == rule_id.upper()]
-    except InputError as exc:
-        _fail(exc, language)
-    if not entries:
-        typer.echo(("未知规则编号 " if language == "zh" else "unknown rule id ") + rule_id,
-                   err=True)
-        raise typer.Exit(EXIT_BAD_INPUT)
+    entry = _entry(rule_id, rules, language)
     if format is Format.json:
         import json
 
-        typer.echo(json.dumps(entries[0].as_dict(detail=True), ensure_ascii=False, indent=2))
+        typer.echo(json.dumps(entry.as_dict(detail=True), ensure_ascii=False, indent=2))
     else:
-        render_show(_console(), entries[0], language)
+        render_show(_console(), entry, language)
 
 
 @app.command()
@@ -377,19 +385,10 @@ def trace(
     rules: RulesDirs = None,
 ) -> None:
     """追溯规则出处 / a rule, its bounds, where it is used, and its source sentence."""
-    from selection_rules.rule_catalog import catalog
     from selection_rules.traceability import trace as trace_rule
 
     language = _lang(lang)
-    try:
-        entries = [e for e in catalog(_library(rules)) if e.id == rule_id.upper()]
-    except InputError as exc:
-        _fail(exc, language)
-    if not entries:
-        typer.echo(("未知规则编号 " if language == "zh" else "unknown rule id ") + rule_id,
-                   err=True)
-        raise typer.Exit(EXIT_BAD_INPUT)
-    result = trace_rule(entries[0])
+    result = trace_rule(_entry(rule_id, rules, language))
     if format is Format.json:
         import json
 

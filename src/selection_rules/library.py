@@ -10,6 +10,11 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Literal
+
+from selection_rules.documents import Document, format_loc
+from selection_rules.errors import InputError
+from selection_rules.i18n import Text
 
 SUFFIXES = (".yaml", ".yml", ".json")
 
@@ -40,6 +45,20 @@ class Library:
                 if candidate.is_file():
                     return candidate
         return None
+
+    def require(self, ident: str, doc: Document, loc: tuple[str | int, ...],
+                what: Literal["procedure", "rule_set"]) -> None:
+        """Raise a located InputError if `ident`, named at `loc` of `doc`, is not found."""
+        if self.find(ident) is not None:
+            return
+        known = ", ".join(self.ids()) or "—"
+        zh, en = ("程序", "procedure") if what == "procedure" else ("规则集", "rule set")
+        raise InputError.at(
+            doc.path,
+            Text(f"未知{zh} {ident!r}（可用：{known}）",
+                 f"unknown {en} {ident!r} (available: {known})"),
+            line=doc.line_of(loc), field=format_loc(loc),
+        )
 
     def ids(self) -> list[str]:
         seen: set[str] = set()

@@ -133,14 +133,7 @@ class RecordChecker:
         """The record's result; InputError for a bad record or rule set."""
         record = parse_record(doc, kind)
         for i, name in enumerate(record.rule_sets):
-            if self.library.find(name) is None:
-                known = ", ".join(self.library.ids()) or "—"
-                raise InputError.at(
-                    doc.path,
-                    Text(f"未知规则集 {name!r}（可用：{known}）",
-                         f"unknown rule set {name!r} (available: {known})"),
-                    line=doc.line_of(("rule_sets", i)), field=f"rule_sets[{i}]",
-                )
+            self.library.require(name, doc, ("rule_sets", i), "rule_set")
         self.check_kinds(doc, kind, [(n, ("rule_sets", i)) for i, n in enumerate(record.rule_sets)])
         rules = self.rules(kind, tuple(record.rule_sets))
         result = replay_record(rules, record, file=doc.path)

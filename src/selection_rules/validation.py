@@ -100,23 +100,9 @@ class Validator:
             if kind != "selection":
                 return Outcome(str(path), result=self.records.validate(doc, kind))
             case = parse_case(doc)
-            if self.library.find(case.procedure) is None:
-                known = ", ".join(self.library.ids()) or "—"
-                raise InputError.at(
-                    doc.path,
-                    Text(f"未知程序 {case.procedure!r}（可用：{known}）",
-                         f"unknown procedure {case.procedure!r} (available: {known})"),
-                    line=doc.line_of(("procedure",)), field="procedure",
-                )
+            self.library.require(case.procedure, doc, ("procedure",), "procedure")
             for i, name in enumerate(case.rule_sets):
-                if self.library.find(name) is None:
-                    known = ", ".join(self.library.ids()) or "—"
-                    raise InputError.at(
-                        doc.path,
-                        Text(f"未知规则集 {name!r}（可用：{known}）",
-                             f"unknown rule set {name!r} (available: {known})"),
-                        line=doc.line_of(("rule_sets", i)), field=f"rule_sets[{i}]",
-                    )
+                self.library.require(name, doc, ("rule_sets", i), "rule_set")
             named = [(case.procedure, ("procedure",)),
                      *((n, ("rule_sets", i)) for i, n in enumerate(case.rule_sets))]
             self.records.check_kinds(doc, "selection", named)
