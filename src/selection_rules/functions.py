@@ -133,11 +133,15 @@ def make_functions(tags: Mapping[str, frozenset[str]]) -> dict[str, Function]:
         return len(x)
 
     def candidate(env: Env, cid: str) -> casefile.Candidate:
-        case: casefile.Case = env["case"]
-        for c in case.candidates:
-            if c.id == cid:
-                return c
-        raise Missing(f"candidate({cid!r})")
+        # By id, indexed once per case (replay keeps one env per case).
+        by_id: dict[str, casefile.Candidate] | None = env.get("_candidates")
+        if by_id is None:
+            case: casefile.Case = env["case"]
+            by_id = env["_candidates"] = {c.id: c for c in case.candidates}
+        found = by_id.get(cid)
+        if found is None:
+            raise Missing(f"candidate({cid!r})")
+        return found
 
     def post(env: Env, pid: str) -> casefile.Post:
         case: casefile.Case = env["case"]
