@@ -146,3 +146,19 @@ def test_an_internal_defect_exits_2_without_a_traceback(monkeypatch, capsys) -> 
     err = capsys.readouterr().err
     assert "内部错误" in err and "internal error" in err and "boom" in err
     assert "Traceback" not in err
+
+
+def test_a_folder_passes_over_the_tools_other_files(tmp_path: Path) -> None:
+    import shutil
+
+    shutil.copy(PENGSHAN / "ps7-below-80.yaml", tmp_path / "case.yaml")
+    shutil.copy(ROOT / "examples" / "simulate" / "five-votes.yaml", tmp_path / "script.yaml")
+    shutil.copy(ROOT / "tests" / "rules" / "test_cn-baseline.yaml", tmp_path / "tests.yaml")
+    shutil.copy(ROOT / "rules" / "cn-baseline.yaml", tmp_path / "rules.yaml")
+    (tmp_path / "2031.yaml").write_text(
+        "source: 通知\nyears: [2031]\nholidays: [2031-01-01]\n", encoding="utf-8")
+    doc = json.loads(run("validate", "-f", "json", str(tmp_path)).output)
+    assert [f["file"] for f in doc["files"]] == [str(tmp_path / "case.yaml")]
+    # Named on the command line, such a file is validated, and says it is no case file.
+    named = run("validate", str(tmp_path / "script.yaml"))
+    assert named.exit_code == 2

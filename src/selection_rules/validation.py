@@ -25,8 +25,28 @@ from selection_rules.violations import CaseResult
 if TYPE_CHECKING:
     from selection_rules.workdays import WorkCalendar
 
-# Files in a folder that are known not to be case files (they are read by other options).
-_OTHER_KINDS = ("holidays",)
+_SCRIPT_ACTIONS = frozenset({"start", "add", "status", "set", "undo", "save"})
+
+
+def other_kind(data: object) -> str | None:
+    """What a file found in a folder is, if it is another of this tool's files.
+
+    A folder of case files often holds the holiday lists, rule tests, procedures and
+    simulation scripts that go with them; `validate DIR` passes over those (a file named
+    on the command line is always validated, and says what is wrong with it).
+    """
+    if isinstance(data, dict):
+        if "holidays" in data and "years" in data:
+            return "holidays"
+        if "tests" in data:
+            return "rule tests"
+        if data.get("kind") in ("procedure", "rule_set") and "id" in data:
+            return "rules"
+    if isinstance(data, list) and data and all(
+            (isinstance(x, dict) and set(x) <= _SCRIPT_ACTIONS) or x in _SCRIPT_ACTIONS
+            for x in data):
+        return "simulation script"
+    return None
 
 
 @dataclass
@@ -93,8 +113,7 @@ class Validator:
         """Validate a loaded document (a rule test's base case with its changes applied)."""
         path = Path(doc.path)
         try:
-            if skip_other_kinds and isinstance(doc.data, dict) and any(
-                    k in doc.data for k in _OTHER_KINDS):
+            if skip_other_kinds and other_kind(doc.data) is not None:
                 return None
             kind = file_kind(doc)
             if kind != "selection":
