@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import ValidationError
-
 from selection_rules.casefile import Case, reference_problems
-from selection_rules.documents import Document, format_loc, validation_problems
-from selection_rules.errors import InputError, Problem
+from selection_rules.documents import Document, validated
+from selection_rules.errors import InputError
 from selection_rules.i18n import Text
 
 
@@ -28,16 +26,6 @@ def parse_case(doc: Document) -> Case:
             expected=Text("选任案卷（含 case、procedure、posts、events）",
                           "a selection case file (case, procedure, posts, events)"),
         )
-    try:
-        case = Case.model_validate(doc.data)
-    except ValidationError as exc:
-        raise InputError(validation_problems(doc, exc)) from None
-    refs = reference_problems(case)
-    if refs:
-        raise InputError([
-            Problem(doc.path, message, doc.line_of(loc), None, format_loc(loc))
-            for loc, message in refs
-        ])
-    return case
+    return validated(doc, Case, reference_problems)
 
 

@@ -19,11 +19,11 @@ import json
 import os
 import re
 import shlex
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, NoReturn
+from typing import TYPE_CHECKING, Any, Literal, NoReturn, TypeVar
 
 from yaml.composer import Composer
 from yaml.error import Mark, MarkedYAMLError
@@ -36,10 +36,11 @@ from selection_rules.errors import InputError, Problem
 from selection_rules.i18n import Text, join
 
 if TYPE_CHECKING:
-    from pydantic import ValidationError
+    from pydantic import BaseModel, ValidationError
     from pydantic_core import ErrorDetails
 
 Format = Literal["yaml", "json"]
+M = TypeVar("M", bound="BaseModel")
 Loc = Sequence[str | int]
 
 MAX_BYTES = 16 * 1024 * 1024
@@ -1503,3 +1504,21 @@ def validation_problems(
     problems.sort(key=lambda p: (p.line is None, p.line or 0))
     return problems
 
+
+def validated(doc: Document, model: type[M],
+              references: Callable[[M], list[tuple[tuple[str | int, ...], Text]]]) -> M:
+    """`doc` as `model`, then its cross-references (ids used but not defined) checked:
+    every problem of either kind located in the document, raised as one InputError."""
+    from pydantic import ValidationError
+
+    try:
+        value = model.model_validate(doc.data)
+    except ValidationError as exc:
+        raise InputError(validation_problems(doc, exc)) from None
+    refs = references(value)
+    if refs:
+        raise InputError([
+            Problem(doc.path, message, doc.line_of(loc), None, format_loc(loc))
+            for loc, message in refs
+        ])
+    return value

@@ -8,10 +8,8 @@ of the case model it lacks.
 
 from __future__ import annotations
 
-from pydantic import ValidationError
-
-from selection_rules.documents import Document, validation_problems
-from selection_rules.errors import InputError, Problem
+from selection_rules.documents import Document, validated
+from selection_rules.errors import InputError
 from selection_rules.i18n import Text
 from selection_rules.records import RECORD_KINDS, RECORD_MODELS, RecordFile, reference_problems
 
@@ -56,21 +54,4 @@ def file_kind(doc: Document) -> str:
 
 def parse_record(doc: Document, kind: str) -> RecordFile:
     """The record, validated against the model of its kind, every problem located."""
-    try:
-        record = RECORD_MODELS[kind].model_validate(doc.data)
-    except ValidationError as exc:
-        raise InputError(validation_problems(doc, exc)) from None
-    refs = reference_problems(record)
-    if refs:
-        raise InputError([
-            Problem(doc.path, message, doc.line_of(loc), None, dotted(loc))
-            for loc, message in refs
-        ])
-    return record
-
-
-def dotted(loc: tuple[str | int, ...]) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
+    return validated(doc, RECORD_MODELS[kind], reference_problems)

@@ -14,13 +14,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from selection_rules.checks import Finding, rule_applies, run_check, to_violation
-from selection_rules.documents import Document, load_document
+from selection_rules.documents import Document, format_loc, load_document
 from selection_rules.errors import InputError, Problem
 from selection_rules.expressions import Env
 from selection_rules.i18n import Text
 from selection_rules.library import Library
 from selection_rules.procedure import Procedure, load_record_rules
-from selection_rules.record_loader import dotted, parse_record
+from selection_rules.record_loader import parse_record
 from selection_rules.records import SECTION_LABELS, RecordFile, kind_label
 from selection_rules.violations import CaseResult, Violation
 
@@ -123,7 +123,7 @@ class RecordChecker:
                      f"不能用它检查本文件",
                      f"{name!r} applies to {label.en}s ({have}), but this file is of "
                      f"kind {kind} ({want.en}): it cannot check this file"),
-                doc.line_of(loc), None, dotted(loc),
+                doc.line_of(loc), None, format_loc(loc),
                 Text(f"适用于{want.zh}的规则集", f"a rule set that applies to {want.en}s"),
             ))
         if problems:
