@@ -32,3 +32,15 @@ def shift_dates(data: object, weeks: int) -> object:
     if isinstance(data, dt.date):
         return data + dt.timedelta(weeks=weeks)
     return data
+
+
+def shipped_procedures() -> list[str]:
+    """Ids of the procedures (not rule sets) shipped in rules/."""
+    import yaml
+
+    out = []
+    for path in sorted((ROOT / "rules").glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if isinstance(data, dict) and data.get("kind") == "procedure":
+            out.append(path.stem)
+    return out

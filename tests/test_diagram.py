@@ -16,10 +16,9 @@ import zlib
 from pathlib import Path
 
 import pytest
-import yaml
 from typer.testing import CliRunner
 
-from conftest import EXAMPLES, ROOT
+from conftest import EXAMPLES, ROOT, shipped_procedures
 from selection_rules.case_loader import parse_case
 from selection_rules.cli import app
 from selection_rules.diagram import render, to_dot, to_mermaid
@@ -36,16 +35,9 @@ needs_dot = pytest.mark.skipif(shutil.which("dot") is None,
                                reason="Graphviz `dot` is not installed (CI installs it)")
 
 
-def _procedures() -> list[str]:
-    out = []
-    for path in sorted((ROOT / "rules").glob("*.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        if isinstance(data, dict) and data.get("kind") == "procedure":
-            out.append(path.stem)
-    return out
 
 
-PROCEDURES = _procedures()
+PROCEDURES = shipped_procedures()
 
 
 def _check_golden(path: Path, text: str) -> None:

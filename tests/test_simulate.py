@@ -11,7 +11,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from conftest import EXAMPLES, ROOT
+from conftest import EXAMPLES, shipped_procedures
 from selection_rules.cli import app
 from selection_rules.documents import load_document
 from selection_rules.errors import InputError
@@ -182,16 +182,9 @@ def test_fields_asked_come_from_what_the_checks_read() -> None:
     assert parse_tally("7") == {"agree": 7, "disagree": 0, "abstain": 0}
 
 
-def _procedures() -> list[str]:
-    out = []
-    for path in sorted((ROOT / "rules").glob("*.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        if isinstance(data, dict) and data.get("kind") == "procedure":
-            out.append(path.stem)
-    return out
 
 
-@pytest.mark.parametrize("ident", _procedures())
+@pytest.mark.parametrize("ident", shipped_procedures())
 def test_every_shipped_procedure_can_be_simulated_to_its_end(ident: str) -> None:
     proc = load_procedure(ident, Library())
     header = {"case": "SIM-END", "unit": "测试单位",

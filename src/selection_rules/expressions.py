@@ -22,7 +22,7 @@ import operator
 import re
 import types
 import typing
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Union
@@ -325,6 +325,18 @@ class _Compiler:
     def seg(self, node: ast.AST) -> str:
         return ast.get_source_segment(self.source, node) or self.source
 
+    def unknown(self, node: ast.AST, what_zh: str, what_en: str, name: str,
+                known: Iterable[str], *, listed: bool = True) -> ExprError:
+        """An unknown name, with the nearest known one as a hint (and, if `listed`, all)."""
+        names = sorted(known)
+        hint = difflib.get_close_matches(name, names, n=1)
+        zh = f"未知{what_zh} {name!r}" + (f"，是否应为 {hint[0]!r}？" if hint else "")
+        en = f"unknown {what_en} {name!r}" + (f", did you mean {hint[0]!r}?" if hint else "")
+        if listed:
+            zh += f"（可用：{', '.join(names)}）"
+            en += f" (available: {', '.join(names)})"
+        return self.fail(node, zh, en)
+
     def fail(self, node: ast.AST, zh: str, en: str) -> ExprError:
         return ExprError(Text(zh, en), getattr(node, "col_offset", None))
 
@@ -381,15 +393,7 @@ class _Compiler:
             value = {"True": True, "False": False, "None": None}[name]
             return (lambda env: value), ANY
         if name not in self.scope.names:
-            known = sorted(self.scope.names)
-            hint = difflib.get_close_matches(name, known, n=1)
-            raise self.fail(
-                node,
-                f"未知名称 {name!r}" + (f"，是否应为 {hint[0]!r}？" if hint else "")
-                + f"（可用：{', '.join(known)}）",
-                f"unknown name {name!r}" + (f", did you mean {hint[0]!r}?" if hint else "")
-                + f" (available: {', '.join(known)})",
-            )
+            raise self.unknown(node, "名称", "name", name, self.scope.names)
         if name in self.scope.parameters:
             self.used_parameters.add(name)
         else:
@@ -724,15 +728,7 @@ class _Compiler:
         name = node.func.id
         fn_def = self.scope.functions.get(name)
         if fn_def is None:
-            known = sorted(self.scope.functions)
-            hint = difflib.get_close_matches(name, known, n=1)
-            raise self.fail(
-                node,
-                f"未知函数 {name!r}" + (f"，是否应为 {hint[0]!r}？" if hint else "")
-                + f"（可用：{', '.join(known)}）",
-                f"unknown function {name!r}" + (f", did you mean {hint[0]!r}?" if hint else "")
-                + f" (available: {', '.join(known)})",
-            )
+            raise self.unknown(node, "函数", "function", name, self.scope.functions)
         if node.keywords:
             raise self.fail(node, "函数不接受关键字参数", "functions take no keyword arguments")
         low, high = fn_def.arity
@@ -754,15 +750,8 @@ class _Compiler:
                     f"{name}() takes an event type or tag as a quoted string",
                 )
             if self.scope.event_selectors and arg.value not in self.scope.event_selectors:
-                known = sorted(self.scope.event_selectors)
-                hint = difflib.get_close_matches(arg.value, known, n=1)
-                raise self.fail(
-                    arg,
-                    f"未知事件类型或标签 {arg.value!r}"
-                    + (f"，是否应为 {hint[0]!r}？" if hint else ""),
-                    f"unknown event type or tag {arg.value!r}"
-                    + (f", did you mean {hint[0]!r}?" if hint else ""),
-                )
+                raise self.unknown(arg, "事件类型或标签", "event type or tag", arg.value,
+                                   self.scope.event_selectors, listed=False)
         compiled = [self.visit(a) for a in node.args]
         arg_fns = [f for f, _ in compiled]
         arg_srcs = [self.seg(a) for a in node.args]

@@ -83,30 +83,26 @@ def catalog(library: Library) -> list[Entry]:
     if problems:
         raise InputError(problems)
     entries: dict[str, Entry] = {}
+
+    def used(rule: RuleInfo, parameters: dict[str, ParamInfo], by: str) -> None:
+        entry = entries.get(rule.id)
+        if entry is None:
+            entry = entries[rule.id] = Entry(rule, rule.procedure_id, rule.origin.file,
+                                             rule.origin.line, parameters=parameters)
+        entry.used_by.append(by)
+
     for ident, (spec, _path) in specs.items():
         if spec.kind != "procedure":
             continue
         proc = load_procedure(ident, library)
         for rule in proc.rules.values():
-            entry = entries.get(rule.id)
-            if entry is None:
-                entry = entries[rule.id] = Entry(
-                    rule, rule.procedure_id, rule.origin.file, rule.origin.line,
-                    parameters=proc.parameters,
-                )
-            entry.used_by.append(ident)
+            used(rule, proc.parameters, ident)
     # Rule sets for records (records.py) are compiled against their record's model.
     for ident, (spec, _path) in specs.items():
         if spec.kind == "rule_set" and spec.applies_to != "selection":
             rules = load_record_rules(spec.applies_to, (ident,), library)
             for rule in rules.rules.values():
-                entry = entries.get(rule.id)
-                if entry is None:
-                    entry = entries[rule.id] = Entry(
-                        rule, rule.procedure_id, rule.origin.file, rule.origin.line,
-                        parameters=rules.parameters,
-                    )
-                entry.used_by.append(f"record:{spec.applies_to}")
+                used(rule, rules.parameters, f"record:{spec.applies_to}")
     # A selection rule set a case adds (`rule_sets:`) is compiled with every procedure
     # whose steps carry all the events and tags its rules attach to.
     for ident, (spec, _path) in specs.items():
@@ -123,15 +119,8 @@ def catalog(library: Library) -> list[Entry]:
                 continue
             proc = load_procedure(proc_id, library, (ident,))
             for rule in proc.rules.values():
-                if rule.procedure_id != ident:
-                    continue
-                entry = entries.get(rule.id)
-                if entry is None:
-                    entry = entries[rule.id] = Entry(
-                        rule, rule.procedure_id, rule.origin.file, rule.origin.line,
-                        parameters=proc.parameters,
-                    )
-                entry.used_by.append(f"{proc_id} + {ident}")
+                if rule.procedure_id == ident:
+                    used(rule, proc.parameters, f"{proc_id} + {ident}")
     # Rule sets that fit no shipped procedure cannot be compiled, so cannot be listed.
     for ident, (spec, _path) in specs.items():
         if spec.kind == "rule_set" and any(r.id not in entries for r in spec.rules):
