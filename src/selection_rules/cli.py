@@ -245,7 +245,7 @@ def test_rules(
 ) -> None:
     """运行 YAML 规则测试 / run YAML rule tests (as `openfisca test`)."""
     from selection_rules import rule_coverage
-    from selection_rules.rule_tests import Runner, describe, discover, load_tests
+    from selection_rules.rule_tests import Runner, TestResult, describe, run_paths
 
     language = _lang(lang)
     zh = language == "zh"
@@ -256,22 +256,15 @@ def test_rules(
         except ValueError as exc:
             typer.echo(f"--min: {exc}", err=True)
             raise typer.Exit(EXIT_BAD_INPUT) from None
-    files, problems = discover(paths or ["tests/rules"])
     runner = Runner(rules or [])
-    results = []
-    for path in files:
-        try:
-            tests = load_tests(path)
-        except InputError as exc:
-            problems.extend(exc.problems)
-            continue
-        for test in tests:
-            result = runner.run(test)
-            results.append(result)
-            status = ("通过" if zh else "PASS") if result.passed else ("失败" if zh else "FAIL")
-            typer.echo(f"{status} {test.location()} {test.name}")
-            for line in describe(result, language) if not result.passed else []:
-                typer.echo("    " + line)
+
+    def show(result: TestResult) -> None:
+        status = ("通过" if zh else "PASS") if result.passed else ("失败" if zh else "FAIL")
+        typer.echo(f"{status} {result.test.location()} {result.test.name}")
+        for line in describe(result, language) if not result.passed else []:
+            typer.echo("    " + line)
+
+    results, problems = run_paths(paths or ["tests/rules"], runner, show)
     for p in problems:
         typer.echo(p.render(language), err=True)
     failed = sum(1 for r in results if not r.passed)

@@ -442,6 +442,10 @@ class _Loader:
                 )
         proc = Procedure(main, layers, rule_sets)
         self.check_graph(proc, main_doc)
+        return self.compiled(proc)
+
+    def compiled(self, proc: Procedure) -> Procedure:
+        """Parameters and rules compiled; every problem found so far raised together."""
         self.collect_parameters(proc)
         self.collect_rules(proc)
         if self.problems:
@@ -472,13 +476,7 @@ class _Loader:
             "stages": [{"id": "record", "label": {"zh": label.zh, "en": label.en},
                         "initial": True, "final": True}],
         })
-        proc = Procedure(spec, layers, rule_sets)
-        self.collect_parameters(proc)
-        self.collect_rules(proc)
-        if self.problems:
-            raise InputError(self.problems)
-        _set_boundaries(proc)
-        return proc
+        return self.compiled(Procedure(spec, layers, rule_sets))
 
     def check_kinds(self, layers: list[tuple[ProcedureSpec, Document]], kind: str) -> None:
         want = records.kind_label(kind)

@@ -22,7 +22,7 @@ from __future__ import annotations
 import copy
 import re
 import typing
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -426,10 +426,12 @@ def describe(result: TestResult, lang: Lang) -> list[str]:
     return lines
 
 
-def run_paths(paths: Sequence[str], extra_dirs: Sequence[Path] = ()
+def run_paths(paths: Sequence[str], runner: Runner,
+              on_result: Callable[[TestResult], None] | None = None,
               ) -> tuple[list[TestResult], list[Problem]]:
+    """Every test in the files and folders named; a file that cannot be read is a problem
+    and the others still run. `on_result` sees each result as it comes."""
     files, problems = discover(paths)
-    runner = Runner(extra_dirs)
     results: list[TestResult] = []
     for path in files:
         try:
@@ -437,7 +439,11 @@ def run_paths(paths: Sequence[str], extra_dirs: Sequence[Path] = ()
         except InputError as exc:
             problems.extend(exc.problems)
             continue
-        results.extend(runner.run(t) for t in tests)
+        for test in tests:
+            result = runner.run(test)
+            results.append(result)
+            if on_result is not None:
+                on_result(result)
     return results, problems
 
 
