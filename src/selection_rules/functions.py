@@ -87,28 +87,15 @@ def make_functions(tags: Mapping[str, frozenset[str]]) -> dict[str, Function]:
         events: list[casefile.Event] = env["_events"]
         index: int = env["_index"]
         current = events[index] if index < len(events) else None
+        # Replay keeps the events so far by type and tag (env["_seen"]); an env made by
+        # hand (a test, a tool) is scanned instead.
         seen: dict[str, list[casefile.Event]] | None = env.get("_seen")
-        if seen is not None:  # replay keeps the events so far by selector
-            so_far = seen.get(selector, [])
-            case = env.get("case")
-            if current is None or not current.posts or (case is not None
-                                                        and len(case.posts) == 1):
-                return so_far
-            return [ev for ev in so_far if _same_track(ev, current)]
-        # The events of each selector are listed once per case (the dict is shared by
-        # every event's env), not rescanned by every check of every event.
-        by_selector: dict[str, list[tuple[int, casefile.Event]]] = env.setdefault(
-            "_by_selector", {})
-        if not by_selector:
-            by_selector[""] = []  # filled: a case with no events still counts as indexed
-            for i, ev in enumerate(events):
-                for sel in selectors_of.get(ev.type, ()):
-                    by_selector.setdefault(sel, []).append((i, ev))
-        matching = by_selector.get(selector, ())
+        so_far = seen.get(selector, []) if seen is not None else [
+            ev for ev in events[:index] if selector in selectors_of.get(ev.type, ())]
         case = env.get("case")
         if current is None or not current.posts or (case is not None and len(case.posts) == 1):
-            return [ev for i, ev in matching if i < index]  # one track: no filter needed
-        return [ev for i, ev in matching if i < index and _same_track(ev, current)]
+            return so_far  # one track: every earlier event is on it
+        return [ev for ev in so_far if _same_track(ev, current)]
 
     def earlier_once(env: Env, selector: str) -> list[casefile.Event]:
         # Several checks of one event ask for the same earlier steps: look them up once.

@@ -271,7 +271,6 @@ def _run_checks(
     base: dict[str, Any] = dict(epoch.env)
     base["case"] = case
     base["_events"] = case.events
-    base["_by_selector"] = {}
     base["_calendar"] = calendar
     # Events so far by type and tag, filled as replay goes: last('x') and events('x')
     # read it instead of scanning the case again for every check.

@@ -151,16 +151,6 @@ class WorkCalendar:
         # user says the arrangement is, e.g. a correction published after the package.
         self._by_year = {y: hl for hl in self.lists for y in hl.years}
 
-    def is_workday(self, day: dt.date) -> tuple[bool, str]:
-        """(working day?, where the answer comes from: 'official', a list's path, 'estimate')."""
-        supplied = self._by_year.get(day.year)
-        if supplied is not None:
-            return supplied.is_workday(day), supplied.path
-        official = _official(day)
-        if official is not None:
-            return official, "official"
-        return day.weekday() < 5, "estimate"
-
     def count_working_days(self, start: dt.date, end: dt.date) -> WorkingDays:
         """Working days from `start` to `end`, both included (0 if end is before start).
 
