@@ -162,3 +162,34 @@ def test_a_folder_passes_over_the_tools_other_files(tmp_path: Path) -> None:
     # Named on the command line, such a file is validated, and says it is no case file.
     named = run("validate", str(tmp_path / "script.yaml"))
     assert named.exit_code == 2
+
+
+def test_a_terminal_gets_colour_and_the_same_words() -> None:
+    import io
+    import re
+
+    from selection_rules import report_text
+    from selection_rules.library import Library
+    from selection_rules.validation import Validator
+    from selection_rules.workdays import WorkCalendar
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    outcomes = list(Validator(Library(), WorkCalendar()).run([str(PENGSHAN / "ps7-below-80.yaml")]))
+    plain, tty = io.StringIO(), Terminal()
+    report_text.render(outcomes, "zh", plain)
+    report_text.render(outcomes, "zh", tty)
+    assert "\x1b[" not in plain.getvalue()
+    assert "\x1b[1;31m" in tty.getvalue()  # the error's rule ID in bold red
+    assert re.sub(r"\x1b\[[0-9;]*m", "", tty.getvalue()) == plain.getvalue()
+
+
+def test_markup_like_text_in_a_case_is_printed_as_written(tmp_path: Path) -> None:
+    # Brackets and emoji codes in a file name must not be read as rich markup.
+    case = tmp_path / "[bold]x:smile:.yaml"
+    case.write_text((PENGSHAN / "ps7-below-80.yaml").read_text(encoding="utf-8"),
+                    encoding="utf-8")
+    result = run("validate", str(case))
+    assert "[bold]x:smile:.yaml:" in result.output

@@ -304,6 +304,9 @@ def _is_none(node: ast.expr) -> bool:
 class _Compiler:
     def __init__(self, source: str, scope: Scope) -> None:
         self.source = source
+        # ast offsets count UTF-8 bytes; ast.get_source_segment splits the source again on
+        # every call, which was a quarter of a procedure's load time.
+        self._lines = [line.encode() for line in source.splitlines()]
         self.scope = scope
         self.used_parameters: set[str] = set()
         self.reads: list[str] = []
@@ -323,7 +326,11 @@ class _Compiler:
                 and events == self._event_type_reads)
 
     def seg(self, node: ast.AST) -> str:
-        return ast.get_source_segment(self.source, node) or self.source
+        start, end = getattr(node, "lineno", None), getattr(node, "end_lineno", None)
+        if start is None or start != end or start > len(self._lines):
+            return ast.get_source_segment(self.source, node) or self.source
+        line = self._lines[start - 1]
+        return line[node.col_offset:node.end_col_offset].decode() or self.source  # type: ignore[attr-defined]
 
     def unknown(self, node: ast.AST, what_zh: str, what_en: str, name: str,
                 known: Iterable[str], *, listed: bool = True) -> ExprError:
