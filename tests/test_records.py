@@ -17,7 +17,7 @@ from selection_rules.errors import InputError
 from selection_rules.library import Library
 from selection_rules.procedure import load_record_rules
 from selection_rules.record_functions import add_months, longest_gap, span
-from selection_rules.record_loader import file_kind
+from selection_rules.record_kinds import file_kind
 from selection_rules.validation import Validator
 from selection_rules.workdays import WorkCalendar
 

@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from selection_rules.i18n import Text
+from selection_rules.model_defaults import new_dict, new_list
 from selection_rules.values import parse_number
 
 
@@ -95,7 +96,7 @@ class Verification(Record):
 
     date: dt.date = Field(description="核查日期")
     checked: list[BackgroundItem] = Field(
-        default_factory=list,
+        default_factory=new_list,
         description="核查项目: 年龄 age, 党龄 party_age, 工龄 work_age, 学历 education, "
         "经历 experience, 身份 identity",
     )
@@ -104,7 +105,7 @@ class Verification(Record):
         "(the personal-matters report was checked)"
     )
     doubts: list[str] = Field(
-        default_factory=list, description="尚未排除的疑点 (doubts not cleared)"
+        default_factory=new_list, description="尚未排除的疑点 (doubts not cleared)"
     )
 
 
@@ -114,22 +115,22 @@ class Candidate(Record):
     unit: str | None = Field(None, description="工作单位及职务")
     birth_date: dt.date | None = None
     attributes: dict[str, str | int | bool | Exact | dt.date | None] = Field(
-        default_factory=dict,
+        default_factory=new_dict,
         description="Procedure-specific facts, e.g. township_experience: true",
     )
     exceptional_promotion: bool = Field(False, description="破格提拔 (exceptional promotion)")
     approvals: list[Approval] = Field(
-        default_factory=list, description="批复, e.g. the higher organization department's "
+        default_factory=new_list, description="批复, e.g. the higher organization department's "
         "approval of an exceptional promotion"
     )
     problem_records: list[ProblemRecord] = Field(
-        default_factory=list, description="问题信息档案 (problems on record, with verification)"
+        default_factory=new_list, description="问题信息档案 (problems on record, with verification)"
     )
     verification: Verification | None = Field(
         None, description="三龄两历一身份及个人重大事项报告核查 (Hanzhong HZ-3)"
     )
     reserve_training: dict[str, dt.date] = Field(
-        default_factory=dict,
+        default_factory=new_dict,
         description="后备干部培养记录: stage passed -> date, e.g. unified_exam: 2021-05-10 "
         "(清水“五段式”: unit_recommendation, unified_exam, organizational_inspection, "
         "centralized_training, practical_training)",
@@ -155,7 +156,7 @@ class Meeting(Record):
     present: NonNeg = Field(description="实到会成员数 (members present)")
     main_leader: str | None = Field(None, description="主要负责人 (the top leader)")
     speaking_order: list[str] = Field(
-        default_factory=list, description="Members in the order they stated their opinions"
+        default_factory=new_list, description="Members in the order they stated their opinions"
     )
     agenda_item: bool = Field(True, description="False for an ad hoc motion (临时动议)")
 
@@ -191,10 +192,10 @@ class Ballot(Record):
     invalid: NonNeg | None = Field(None, description="无效票数")
     abstaining: NonNeg | None = Field(None, description="弃权票数 (whole ballots abstaining)")
     signed_by: list[str] = Field(
-        default_factory=list, description="For a signed ballot: the voters named on it"
+        default_factory=new_list, description="For a signed ballot: the voters named on it"
     )
     tallies: dict[str, Tally] = Field(
-        default_factory=dict, description="Candidate id -> votes for that candidate"
+        default_factory=new_dict, description="Candidate id -> votes for that candidate"
     )
 
     @model_validator(mode="after")
@@ -242,11 +243,11 @@ class Inspection(Record):
     """考察: whom and what the inspection team covered, and what it wrote up."""
 
     people_interviewed: NonNeg | None = Field(None, description="谈话人数")
-    interviewee_kinds: list[str] = Field(default_factory=list, description="谈话对象类别")
-    materials_checked: list[str] = Field(default_factory=list, description="查阅资料类别")
-    aspects_visited: list[str] = Field(default_factory=list, description="走访方面")
+    interviewee_kinds: list[str] = Field(default_factory=new_list, description="谈话对象类别")
+    materials_checked: list[str] = Field(default_factory=new_list, description="查阅资料类别")
+    aspects_visited: list[str] = Field(default_factory=new_list, description="走访方面")
     shortcomings: dict[str, list[Shortcoming | str]] = Field(
-        default_factory=dict,
+        default_factory=new_dict,
         description="Candidate id -> shortcomings written up: {point, example}, or a plain "
         "text that states both (its example is then not recorded separately)",
     )
@@ -271,7 +272,7 @@ class Publicity(Record):
     )
     start: dt.date
     end: dt.date
-    reports: list[Report] = Field(default_factory=list)
+    reports: list[Report] = Field(default_factory=new_list)
 
     @model_validator(mode="after")
     def _ordered(self) -> Publicity:
@@ -284,10 +285,10 @@ class Signature(Record):
     """A document and who signed it (全程纪实: each stage signed by those responsible)."""
 
     kind: str = Field(description="e.g. recommendation_letter 推荐材料, record 纪实表")
-    signed_by: list[str] = Field(default_factory=list)
+    signed_by: list[str] = Field(default_factory=new_list)
     date: dt.date | None = None
     about: list[str] = Field(
-        default_factory=list,
+        default_factory=new_list,
         description="Candidate ids the document concerns (e.g. whom a 领导署名推荐 recommends); "
         "empty: the step as a whole",
     )
@@ -320,10 +321,10 @@ class Screening(Record):
     committee does not discuss an appointment (e.g. 清水“四个不研究”)."""
 
     checked: list[str] = Field(
-        default_factory=list, description="Conditions examined for this candidate"
+        default_factory=new_list, description="Conditions examined for this candidate"
     )
     held: list[str] = Field(
-        default_factory=list, description="Conditions found to hold (each bars the discussion)"
+        default_factory=new_list, description="Conditions found to hold (each bars the discussion)"
     )
 
     @model_validator(mode="after")
@@ -358,49 +359,49 @@ class Event(Record):
     type: str = Field(description="Event type, one of the procedure's steps")
     date: dt.date
     posts: list[str] = Field(
-        default_factory=list, description="Post ids this step is for; empty: not post-specific"
+        default_factory=new_list, description="Post ids this step is for; empty: not post-specific"
     )
     unit: str | None = Field(
         None, description="The unit whose step this is, where several units each take it "
         "(e.g. 荣县: each district/county recommends its own candidates)"
     )
     quotas: dict[str, NonNeg] = Field(
-        default_factory=dict,
+        default_factory=new_dict,
         description="名额分配: unit -> the number of people it may recommend or report",
     )
     candidates: list[str] = Field(
-        default_factory=list, description="The candidates this step considers (its input list)"
+        default_factory=new_list, description="The candidates this step considers (its input list)"
     )
     result: list[str] = Field(
-        default_factory=list, description="The list this step produces (pool, nominees, chosen)"
+        default_factory=new_list, description="The list this step produces (pool, nominees, chosen)"
     )
     motion: Motion | None = None
     meeting: Meeting | None = None
     ballot: Ballot | None = None
     inspection: Inspection | None = None
     publicity: Publicity | None = None
-    speeches: list[str] = Field(default_factory=list, description="Candidates who spoke (演讲)")
+    speeches: list[str] = Field(default_factory=new_list, description="Candidates who spoke (演讲)")
     introductions: list[str] = Field(
-        default_factory=list, description="Candidates introduced one by one (逐一介绍)"
+        default_factory=new_list, description="Candidates introduced one by one (逐一介绍)"
     )
     scores: dict[str, Exact] = Field(
-        default_factory=dict, description="Candidate id -> score (e.g. interview)"
+        default_factory=new_dict, description="Candidate id -> score (e.g. interview)"
     )
-    documents: list[Signature] = Field(default_factory=list)
+    documents: list[Signature] = Field(default_factory=new_list)
     opinions: list[Opinion] = Field(
-        default_factory=list,
+        default_factory=new_list,
         description="Opinions sought on the nominees (征求意见), one per person",
     )
     first_nominators: dict[str, Annotated[str, Field(min_length=1)]] = Field(
-        default_factory=dict,
+        default_factory=new_dict,
         description="Candidate id -> who first proposed the candidate (首提人, 首提问责)",
     )
     screening: dict[str, Screening] = Field(
-        default_factory=dict,
+        default_factory=new_dict,
         description="Candidate id -> conditions checked before the discussion, and those that held",
     )
     talks: list[Talk] = Field(
-        default_factory=list, description="Talks held with appointees (任职谈话, 廉政教育谈话)"
+        default_factory=new_list, description="Talks held with appointees (任职谈话, 廉政教育谈话)"
     )
     probation: Probation | None = Field(None, description="试用期 set by the appointment")
     note: str | None = None
@@ -413,7 +414,7 @@ class Case(Record):
     case: str = Field(description="Case id")
     procedure: str = Field(description="Procedure id, e.g. pengshan-five-votes")
     rule_sets: list[str] = Field(
-        default_factory=list, description="Additional rule sets applied on top of the procedure"
+        default_factory=new_list, description="Additional rule sets applied on top of the procedure"
     )
     unit: str = Field(description="The unit (党委/党组) that selects")
     decision_date: dt.date | None = Field(
@@ -424,8 +425,8 @@ class Case(Record):
         "due by then (e.g. the end-of-probation assessment) must be on record"
     )
     posts: list[Post] = Field(min_length=1)
-    candidates: list[Candidate] = Field(default_factory=list)
-    events: list[Event] = Field(default_factory=list)
+    candidates: list[Candidate] = Field(default_factory=new_list)
+    events: list[Event] = Field(default_factory=new_list)
 
     def post(self, post_id: str) -> Post:
         return next(p for p in self.posts if p.id == post_id)

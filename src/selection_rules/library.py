@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal
 
-from selection_rules.documents import Document, format_loc
+from selection_rules.documents import Document, format_loc, load_document
 from selection_rules.errors import InputError
 from selection_rules.i18n import Text
 
@@ -35,6 +35,15 @@ class Library:
         if shipped:
             dirs.append(shipped_rules_dir())
         self.dirs = dirs
+        self._documents: dict[Path, Document] = {}
+
+    def document(self, path: Path) -> Document:
+        """The rule file at `path`, read once: a run reads a procedure for its kind and
+        again as a layer of each procedure that extends it."""
+        doc = self._documents.get(path)
+        if doc is None:
+            doc = self._documents[path] = load_document(path)
+        return doc
 
     def find(self, ident: str) -> Path | None:
         if not ident or "/" in ident or "\\" in ident or ident.startswith("."):

@@ -18,8 +18,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from selection_rules import casefile, records
-from selection_rules.documents import Document, format_loc, load_document, validation_problems
+from selection_rules import casefile
+from selection_rules.documents import Document, format_loc, validation_problems
 from selection_rules.errors import InputError, Problem
 from selection_rules.expressions import (
     ANY,
@@ -45,7 +45,7 @@ from selection_rules.procedure_model import (
     Stage,
     Step,
 )
-from selection_rules.record_functions import make_record_functions
+from selection_rules.record_kinds import kind_label
 from selection_rules.values import Range, parse_number, parse_range, parse_ratio
 
 Loc = tuple[str | int, ...]
@@ -380,7 +380,7 @@ class _Loader:
                 f"unknown procedure or rule set {ident!r} (available: {known})",
             )
             return None
-        doc = load_document(path)
+        doc = self.library.document(path)
         try:
             spec = ProcedureSpec.model_validate(doc.data)
         except ValidationError as exc:
@@ -473,7 +473,7 @@ class _Loader:
         self.check_kinds(layers, kind)
         if self.problems or not layers:
             raise InputError(self.problems)
-        label = records.kind_label(kind)
+        label = kind_label(kind)
         spec = ProcedureSpec.model_validate({
             "id": f"{kind}-record", "kind": "procedure", "applies_to": kind,
             "title": {"zh": label.zh, "en": label.en},
@@ -483,10 +483,10 @@ class _Loader:
         return self.compiled(Procedure(spec, layers, rule_sets))
 
     def check_kinds(self, layers: list[tuple[ProcedureSpec, Document]], kind: str) -> None:
-        want = records.kind_label(kind)
+        want = kind_label(kind)
         for spec, doc in layers:
             if spec.applies_to != kind:
-                have = records.kind_label(spec.applies_to)
+                have = kind_label(spec.applies_to)
                 self.problem(
                     Origin(doc, ("applies_to",) if "applies_to" in doc.data else ("kind",)),
                     f"{spec.id!r} 适用于{have.zh}（{spec.applies_to}），"
@@ -587,8 +587,10 @@ class _Loader:
                 else str if kind == "text" else ANY
             )
         if proc.record_kind != "selection":
+            from selection_rules.records import RECORD_MODELS
+
             # A record's rules read the record, typed against its model, and nothing else.
-            names = {"record": records.RECORD_MODELS[proc.record_kind], **params, **extra}
+            names = {"record": RECORD_MODELS[proc.record_kind], **params, **extra}
             return Scope(names, self.functions(proc), frozenset(), frozenset(params))
         names.update(params)
         names.update(extra)
@@ -599,8 +601,12 @@ class _Loader:
     def functions(self, proc: Procedure) -> dict[str, Function]:
         cached = self._functions.get(id(proc))
         if cached is None or cached[0] is not proc:
-            made = (make_functions(proc.tags) if proc.record_kind == "selection"
-                    else make_record_functions(proc.record_kind))
+            if proc.record_kind == "selection":
+                made = make_functions(proc.tags)
+            else:
+                from selection_rules.record_functions import make_record_functions
+
+                made = make_record_functions(proc.record_kind)
             cached = self._functions[id(proc)] = (proc, made)
         return cached[1]
 

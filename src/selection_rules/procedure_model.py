@@ -16,6 +16,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from selection_rules.i18n import Text
+from selection_rules.model_defaults import new_dict, new_list
 
 Severity = Literal["error", "warning", "info"]
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
@@ -132,7 +133,7 @@ class Step(Spec):
     from_: str | list[str] = Field(alias="from")
     to: str
     label: Label
-    tags: list[str] = Field(default_factory=list)
+    tags: list[str] = Field(default_factory=new_list)
     once: bool = Field(True, description="Each post goes through this step at most once")
     optional: bool = Field(False, description="Skipping this step is not a deviation")
 
@@ -143,8 +144,8 @@ class Step(Spec):
 class Applies(Spec):
     """Which events a rule is evaluated on: by event type or by step tag, or at the end."""
 
-    events: list[str] = Field(default_factory=list)
-    tags: list[str] = Field(default_factory=list)
+    events: list[str] = Field(default_factory=new_list)
+    tags: list[str] = Field(default_factory=new_list)
     end: bool = Field(False, description="Evaluate once, after the whole case is replayed")
 
     @model_validator(mode="after")
@@ -204,10 +205,10 @@ class Rule(Spec):
     title: Label
     severity: Severity = "error"
     citation: Citation | None = None
-    in_force: list[InForce] = Field(default_factory=list)
+    in_force: list[InForce] = Field(default_factory=new_list)
     on: Applies | None = None
     when: str | None = None
-    checks: list[Check] = Field(default_factory=list)
+    checks: list[Check] = Field(default_factory=new_list)
     structural: bool = Field(
         False, description="This rule is the procedure's order: deviations are reported under it"
     )
@@ -225,9 +226,9 @@ class Rule(Spec):
 class Selector(Spec):
     """Part of a procedure graph: stages, steps by event type, or steps by tag."""
 
-    stages: list[str] = Field(default_factory=list)
-    events: list[str] = Field(default_factory=list)
-    tags: list[str] = Field(default_factory=list)
+    stages: list[str] = Field(default_factory=new_list)
+    events: list[str] = Field(default_factory=new_list)
+    tags: list[str] = Field(default_factory=new_list)
 
     @model_validator(mode="after")
     def _something(self) -> Selector:
@@ -292,14 +293,14 @@ class ProcedureSpec(Spec):
         "record — an annual assessment file, a cadre roster, a supervision log (records.py). "
         "A rule set for a record has no steps: its rules use `on: {end: true}`",
     )
-    extends: list[str] = Field(default_factory=list)
+    extends: list[str] = Field(default_factory=new_list)
     decision_tag: str = Field("decision", description="Tag of the step whose date decides")
-    stages: list[Stage] = Field(default_factory=list)
-    steps: list[Step] = Field(default_factory=list)
-    parameters: dict[str, Parameter] = Field(default_factory=dict)
-    rules: list[Rule] = Field(default_factory=list)
+    stages: list[Stage] = Field(default_factory=new_list)
+    steps: list[Step] = Field(default_factory=new_list)
+    parameters: dict[str, Parameter] = Field(default_factory=new_dict)
+    rules: list[Rule] = Field(default_factory=new_list)
     properties: list[Property] = Field(
-        default_factory=list, description="Claims about the procedure that lint proves"
+        default_factory=new_list, description="Claims about the procedure that lint proves"
     )
 
     @model_validator(mode="after")

@@ -14,14 +14,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from selection_rules.checks import Finding, rule_applies, run_check, to_violation
-from selection_rules.documents import Document, format_loc, load_document
-from selection_rules.errors import InputError, Problem
+from selection_rules.documents import Document
+from selection_rules.errors import InputError
 from selection_rules.expressions import Env
-from selection_rules.i18n import Text
 from selection_rules.library import Library
 from selection_rules.procedure import Procedure, load_record_rules
+from selection_rules.record_kinds import SECTION_LABELS, KindCheck
 from selection_rules.record_loader import parse_record
-from selection_rules.records import SECTION_LABELS, RecordFile, kind_label
+from selection_rules.records import RecordFile
 from selection_rules.violations import CaseResult, Violation
 
 Loc = tuple[str | int, ...]
@@ -82,59 +82,19 @@ def cached_record_loader(library: Library) -> Callable[[str, tuple[str, ...]], P
 
 
 class RecordChecker:
-    """What `validate` does with a record file, and the kind check every file gets.
+    """What `validate` does with a record file."""
 
-    A rule set says which kind of file it reads (`applies_to`); naming it in a file of
-    another kind is one located error on the file's own line, before anything is
-    compiled — not a pile of false violations, nor the rule set's expressions failing
-    against the wrong model.
-    """
-
-    def __init__(self, library: Library) -> None:
+    def __init__(self, library: Library, kinds: KindCheck) -> None:
         self.library = library
+        self.kinds = kinds
         self.rules = cached_record_loader(library)
-        self._kinds: dict[str, str] = {}
-
-    def declared_kind(self, ident: str) -> str | None:
-        path = self.library.find(ident)
-        if path is None:
-            return None
-        if str(path) not in self._kinds:
-            try:
-                data = load_document(path).data
-            except InputError:
-                return None  # the loader reports the file's own problems
-            kind = data.get("applies_to", "selection") if isinstance(data, dict) else None
-            self._kinds[str(path)] = kind if isinstance(kind, str) else "selection"
-        return self._kinds[str(path)]
-
-    def check_kinds(self, doc: Document, kind: str, refs: list[tuple[str, Loc]]) -> None:
-        """Raise one InputError listing every named procedure or rule set of another kind."""
-        problems: list[Problem] = []
-        want = kind_label(kind)
-        for name, loc in refs:
-            have = self.declared_kind(name)
-            if have is None or have == kind:
-                continue
-            label = kind_label(have)
-            problems.append(Problem(
-                doc.path,
-                Text(f"{name!r} 适用于{label.zh}（{have}），而本文件是{want.zh}（{kind}）："
-                     f"不能用它检查本文件",
-                     f"{name!r} applies to {label.en}s ({have}), but this file is of "
-                     f"kind {kind} ({want.en}): it cannot check this file"),
-                doc.line_of(loc), None, format_loc(loc),
-                Text(f"适用于{want.zh}的规则集", f"a rule set that applies to {want.en}s"),
-            ))
-        if problems:
-            raise InputError(problems)
 
     def validate(self, doc: Document, kind: str) -> CaseResult:
         """The record's result; InputError for a bad record or rule set."""
         record = parse_record(doc, kind)
         for i, name in enumerate(record.rule_sets):
             self.library.require(name, doc, ("rule_sets", i), "rule_set")
-        self.check_kinds(doc, kind, [(n, ("rule_sets", i)) for i, n in enumerate(record.rule_sets)])
+        self.kinds.check(doc, kind, [(n, ("rule_sets", i)) for i, n in enumerate(record.rule_sets)])
         rules = self.rules(kind, tuple(record.rule_sets))
         result = replay_record(rules, record, file=doc.path)
         for v in result.violations:

@@ -24,38 +24,15 @@ from pydantic import Field, model_validator
 
 from selection_rules.casefile import Exact, Record, unique_ids
 from selection_rules.i18n import Text
+from selection_rules.model_defaults import new_dict, new_list
 
-RecordKind = Literal["assessment", "roster", "supervision"]
-RECORD_KINDS: tuple[RecordKind, ...] = ("assessment", "roster", "supervision")
-# Every kind of file `validate` reads, as a rule set's `applies_to` names it.
-FILE_KINDS: tuple[str, ...] = ("selection", *RECORD_KINDS)
-
-KIND_LABELS: dict[str, Text] = {
-    "selection": Text("选任案卷", "selection case file"),
-    "assessment": Text("年度考核档案", "annual assessment file"),
-    "roster": Text("干部名册", "cadre roster"),
-    "supervision": Text("选人用人专项监督检查台账", "special-supervision log"),
-}
-
-# The lists a violation can stand in, named for the report's section headings.
-SECTION_LABELS: dict[str, Text] = {
-    "teams": Text("领导班子", "teams"),
-    "leaders": Text("领导干部", "leaders"),
-    "talks": Text("约谈", "admonishment talks"),
-    "rankings": Text("考核排名", "rankings"),
-    "cadres": Text("干部", "cadres"),
-    "moves": Text("借调与调动", "secondments and transfers"),
-    "units": Text("被检查单位", "supervised units"),
-}
+# The kinds and their labels are in record_kinds.py, which a selection run imports
+# without building these models.
 
 # 年度目标责任考核 grades of a unit (XY-3 names 优秀, 一般, 较差; 良好 is the customary
 # second grade of the four-grade scale) and 公务员年度考核 grades of a leader.
 UnitGrade = Literal["优秀", "良好", "一般", "较差"]
 LeaderGrade = Literal["优秀", "称职", "基本称职", "不称职"]
-
-
-def kind_label(kind: str) -> Text:
-    return KIND_LABELS.get(kind, Text(kind, kind))
 
 
 class RecordFile(Record):
@@ -91,7 +68,7 @@ class Team(Record):
     )
     rating: UnitGrade | None = Field(None, description="年度考核等次: 优秀/良好/一般/较差")
     vetoed: list[str] = Field(
-        default_factory=list,
+        default_factory=new_list,
         description="一票否决 areas the unit failed this year, e.g. 计生, 综治, 安全生产, 党风廉政",
     )
     rewarded: bool | None = Field(None, description="班子和成员受到奖励")
@@ -124,7 +101,7 @@ class Talk(Record):
     team: str | None = Field(None, description="The team talked to (a team id)")
     leader: str | None = Field(None, description="The leader talked to (a leader id)")
     date: dt.date = Field(description="约谈日期")
-    reasons: list[str] = Field(default_factory=list, description="约谈事由")
+    reasons: list[str] = Field(default_factory=new_list, description="约谈事由")
     proposed_by: str | None = Field(
         None, description="提出约谈建议的机构, e.g. 干部工作机构 / 干部监督机构"
     )
@@ -172,10 +149,10 @@ class AssessmentFile(RecordFile):
     as_of: dt.date | None = Field(
         None, description="Judged as of this date; default: 31 December of `year`"
     )
-    teams: list[Team] = Field(default_factory=list)
-    leaders: list[Leader] = Field(default_factory=list)
-    talks: list[Talk] = Field(default_factory=list, description="约谈登记 (the talks register)")
-    rankings: list[Ranking] = Field(default_factory=list)
+    teams: list[Team] = Field(default_factory=new_list)
+    leaders: list[Leader] = Field(default_factory=new_list)
+    talks: list[Talk] = Field(default_factory=new_list, description="约谈登记 (the talks register)")
+    rankings: list[Ranking] = Field(default_factory=new_list)
 
     @model_validator(mode="before")
     @classmethod
@@ -223,10 +200,10 @@ class Roster(RecordFile):
 
     record: Literal["roster"]
     as_of: dt.date = Field(description="名册截止日期")
-    cadres: list[Cadre] = Field(default_factory=list)
-    moves: list[Move] = Field(default_factory=list, description="借调、调动登记")
+    cadres: list[Cadre] = Field(default_factory=new_list)
+    moves: list[Move] = Field(default_factory=new_list, description="借调、调动登记")
     county_pay: dict[str, Exact] = Field(
-        default_factory=dict,
+        default_factory=new_dict,
         description="县级机关同职级公务员经济待遇 by level (the same words as `level`)",
     )
 
@@ -246,7 +223,7 @@ class SupervisedUnit(Record):
         description="县区 (county) or 市直部门 (city_department)"
     )
     inspections: list[dt.date] = Field(
-        default_factory=list, description="选人用人专项监督检查的日期"
+        default_factory=new_list, description="选人用人专项监督检查的日期"
     )
 
 
@@ -256,7 +233,7 @@ class SupervisionLog(RecordFile):
     record: Literal["supervision"]
     start: dt.date = Field(description="轮回起算日 (the rotation is counted from this date)")
     as_of: dt.date = Field(description="台账截止日期")
-    units: list[SupervisedUnit] = Field(default_factory=list)
+    units: list[SupervisedUnit] = Field(default_factory=new_list)
 
     @model_validator(mode="after")
     def _ordered(self) -> SupervisionLog:

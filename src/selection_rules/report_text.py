@@ -74,7 +74,7 @@ def report_lines(outcomes: list[Outcome], lang: Lang) -> Iterator[list[Span]]:
         mark: Span = ("✓", "green") if r.clean else bad_mark
         tally = " · ".join(f"{SEVERITY_TEXT[s].get(lang)} {counts[s]}" for s in SEVERITIES)
         if r.record_kind != "selection":
-            from selection_rules.records import kind_label
+            from selection_rules.record_kinds import kind_label
 
             # A record has no procedure, order or stages: its kind, rule sets and date.
             yield [mark, (" ", ""), (o.path, "bold"), (

@@ -12,7 +12,8 @@ from typing import Any
 
 from selection_rules.casefile import Case
 from selection_rules.procedure_model import ProcedureSpec
-from selection_rules.records import RECORD_KINDS, RECORD_MODELS, kind_label
+from selection_rules.record_kinds import RECORD_KINDS, kind_label
+from selection_rules.records import RECORD_MODELS
 
 
 def procedure_schema() -> dict[str, Any]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import glob
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,12 +18,12 @@ from selection_rules.errors import InputError, Problem
 from selection_rules.i18n import Text
 from selection_rules.library import SUFFIXES, Library
 from selection_rules.procedure import cached_loader
-from selection_rules.record_loader import file_kind
-from selection_rules.record_replay import RecordChecker
+from selection_rules.record_kinds import KindCheck, file_kind
 from selection_rules.replay import decision_date_conflict, replay
 from selection_rules.violations import CaseResult
 
 if TYPE_CHECKING:
+    from selection_rules.record_replay import RecordChecker
     from selection_rules.workdays import WorkCalendar
 
 _SCRIPT_ACTIONS = frozenset({"start", "add", "status", "set", "undo", "save"})
@@ -88,7 +89,15 @@ class Validator:
         self.library = library
         self.calendar = calendar
         self.procedures = cached_loader(library)
-        self.records = RecordChecker(library)
+        self.kinds = KindCheck(library)
+
+    @cached_property
+    def records(self) -> RecordChecker:
+        # Built on the first record file: a run of selection cases never imports the
+        # record models.
+        from selection_rules.record_replay import RecordChecker
+
+        return RecordChecker(self.library, self.kinds)
 
     def run(self, paths: Iterable[str], *, from_folder: bool = False) -> Iterator[Outcome]:
         files, problems = expand(paths)
@@ -124,7 +133,7 @@ class Validator:
                 self.library.require(name, doc, ("rule_sets", i), "rule_set")
             named = [(case.procedure, ("procedure",)),
                      *((n, ("rule_sets", i)) for i, n in enumerate(case.rule_sets))]
-            self.records.check_kinds(doc, "selection", named)
+            self.kinds.check(doc, "selection", named)
             proc = self.procedures(case.procedure, tuple(case.rule_sets))
             conflict = decision_date_conflict(proc, case)
             if conflict is not None:
