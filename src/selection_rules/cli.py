@@ -1,10 +1,10 @@
 """The `selection-rules` command line.
 
 Exit codes (as OPA's): 0 clean, 1 violations found, 2 bad input or usage.
-Heavy modules are imported inside the commands so that `--help` starts at once.
+Heavy modules are imported inside the commands so that `--help` starts at once. No
+`from __future__ import annotations` here: typer reads every command's annotations on
+each start, and string annotations would be compiled and evaluated again each time.
 """
-
-from __future__ import annotations
 
 import os
 import sys
@@ -52,7 +52,7 @@ class FailOn(StrEnum):
     info = "info"
 
 
-def _lang(opt: LangOpt | None) -> Lang:
+def _lang(opt: LangOpt | None) -> "Lang":
     if opt is not None:
         return "en" if opt is LangOpt.en else "zh"
     return "en" if os.environ.get("SELECTION_RULES_LANG", "zh") == "en" else "zh"
@@ -66,26 +66,26 @@ RulesDirs = Annotated[list[Path] | None, typer.Option(
     file_okay=False, exists=True)]  # a mistyped folder must not silently drop local rules
 
 
-def _console() -> Console:
+def _console() -> "Console":
     from rich.console import Console
 
     # rich drops colour by itself when stdout is not a terminal, and honours NO_COLOR.
     return Console(highlight=False, soft_wrap=True)
 
 
-def _fail(problems: InputError, lang: Lang) -> NoReturn:
+def _fail(problems: InputError, lang: "Lang") -> NoReturn:
     for p in problems.problems:
         typer.echo(p.render(lang), err=True)
     raise typer.Exit(EXIT_BAD_INPUT)
 
 
-def _library(dirs: list[Path] | None) -> Library:
+def _library(dirs: list[Path] | None) -> "Library":
     from selection_rules.library import Library
 
     return Library(dirs or [])
 
 
-def _calendar(holidays: list[Path] | None, lang: Lang) -> WorkCalendar:
+def _calendar(holidays: list[Path] | None, lang: "Lang") -> "WorkCalendar":
     from selection_rules.documents import load_document
     from selection_rules.workdays import WorkCalendar, parse_holiday_list
 
@@ -96,7 +96,7 @@ def _calendar(holidays: list[Path] | None, lang: Lang) -> WorkCalendar:
     return WorkCalendar(lists)
 
 
-def _entry(rule_id: str, rules: list[Path] | None, lang: Lang) -> Entry:
+def _entry(rule_id: str, rules: list[Path] | None, lang: "Lang") -> "Entry":
     """The catalogue entry of one rule, or exit 2 saying the id is unknown."""
     from selection_rules.rule_catalog import catalog
 
