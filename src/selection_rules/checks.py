@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from selection_rules.documents import Hole, PathError, fill_loc, parse_loc_template
-from selection_rules.expressions import HOISTED, Env, Missing
+from selection_rules.expressions import HOISTED, Env, Fn, Missing
 from selection_rules.i18n import Text
 from selection_rules.procedure import CompiledCheck, ParamValue, RuleInfo
 from selection_rules.procedure_model import Citation
@@ -132,19 +132,9 @@ def evaluator_for(check: CompiledCheck) -> Evaluator:
 
         return evaluate
 
-    plain = _each_plain(check, one, check.each.fn, check.spec.as_)
     parts = (check.when, check.value, check.of, check.bound, check.require)
-    if not any(c is not None and c.hoists for c in parts):
-        return plain
-
-    def evaluate_each(env: Env, params: Mapping[str, ParamValue], out: list[Finding]) -> None:
-        env[HOISTED] = {}  # what does not read the item is evaluated once for the loop
-        try:
-            plain(env, params, out)
-        finally:
-            del env[HOISTED]
-
-    return evaluate_each
+    hoists = any(c is not None and c.hoists for c in parts)
+    return _each(check, one, check.each.fn, check.spec.as_, hoists)
 
 
 def _wrong_kind(exc: TypeError) -> Missing:
@@ -155,9 +145,13 @@ def _wrong_kind(exc: TypeError) -> Missing:
         f"the case file records a figure of the wrong kind for this rule to compare ({exc})"))
 
 
-def _each_plain(check: CompiledCheck, one: One, each: Callable[[Env], Any],
-                name: str) -> Evaluator:
-    """The check once per item of its `each` list, each finding told the item's place."""
+def _each(check: CompiledCheck, one: One, each: Callable[[Env], Any],
+          name: str, hoists: bool) -> Evaluator:
+    """The check once per item of its `each` list, each finding told the item's place.
+
+    With `hoists`, what does not read the item is evaluated once for the loop: the loop
+    gets a memo (env[HOISTED]) for it.
+    """
 
     def evaluate_each(env: Env, params: Mapping[str, ParamValue], out: list[Finding]) -> None:
         try:
@@ -165,9 +159,13 @@ def _each_plain(check: CompiledCheck, one: One, each: Callable[[Env], Any],
         except Missing as exc:
             out.append(_missing(check, None, exc))
             return
-        for index, item in enumerate(found if found is not None else ()):
+        if not found:
+            return
+        if hoists:
+            env[HOISTED] = {}
+        before = len(out)
+        for index, item in enumerate(found):
             env[name] = item
-            before = len(out)
             try:
                 one(env, params, out, item)
             except Missing as exc:
@@ -177,6 +175,8 @@ def _each_plain(check: CompiledCheck, one: One, each: Callable[[Env], Any],
             while before < len(out):  # findings of this item: tell them its place
                 out[before].index = index
                 before += 1
+        if hoists:
+            del env[HOISTED]
 
     return evaluate_each
 
@@ -342,10 +342,13 @@ def rule_applies(rule: RuleInfo, env: Env) -> bool:
     A condition that cannot be read selects nothing: it says which cases the rule is
     about (CN-7: heads of a city or county), not a figure the rule checks.
     """
-    if rule.when is None:
-        return True
+    return rule.when is None or holds(rule.when.fn, env)
+
+
+def holds(when: Fn, env: Env) -> bool:
+    """A rule's condition on this event; one that cannot be read does not hold."""
     try:
-        return bool(rule.when.fn(env))
+        return bool(when(env))
     except Missing:
         return False
 

@@ -98,6 +98,9 @@ def make_functions(tags: Mapping[str, frozenset[str]]) -> dict[str, Function]:
         return [ev for ev in so_far if _same_track(ev, current)]
 
     def earlier_once(env: Env, selector: str) -> list[casefile.Event]:
+        if env.get("_one_track"):
+            # A case of one post is one track: replay's running index is the answer.
+            return env["_seen"].get(selector, [])  # type: ignore[no-any-return]
         # Several checks of one event ask for the same earlier steps: look them up once.
         memo: dict[str, list[casefile.Event]] = env.setdefault("_earlier", {})
         found = memo.get(selector)

@@ -26,6 +26,7 @@ from selection_rules.expressions import (
     Compiled,
     DictOf,
     ExprError,
+    Fn,
     Function,
     ListOf,
     Scope,
@@ -144,6 +145,21 @@ class RuleInfo:
         return [w.citation for w in self.spec.in_force]
 
 
+@dataclass(frozen=True)
+class Planned:
+    """A rule as an event of one type runs it."""
+
+    rule: RuleInfo
+    # The rule's `when:` left to evaluate per event: None if it has none, or if it reads
+    # only the event's type and holds for this one.
+    when: Fn | None
+    checks: list[CompiledCheck]
+
+
+# A planned rule with its checks' evaluators made: (rule, when, evaluators).
+Run = tuple[RuleInfo, Fn | None, list[Callable[..., None]]]
+
+
 @dataclass
 class Epoch:
     """What applies to cases decided in one window of dates."""
@@ -154,10 +170,9 @@ class Epoch:
     at_end: list[RuleInfo]
     # What replay runs for an event of each type: the rules, and of each rule the
     # checks left once conditions on the event's type alone (tagged('x')) are decided.
-    plan: dict[str, list[tuple[RuleInfo, list[CompiledCheck]]]] = field(default_factory=dict)
+    plan: dict[str, list[Planned]] = field(default_factory=dict)
     # The plan with each check's evaluator made (by replay, on first use of a type).
-    runs: dict[str, list[tuple[RuleInfo, list[Callable[..., None]]]]] = field(
-        default_factory=dict)
+    runs: dict[str, list[Run]] = field(default_factory=dict)
 
     @cached_property
     def env(self) -> dict[str, Any]:
@@ -290,26 +305,26 @@ def decided_for_type(compiled: Compiled | None, env: dict[str, Any], event: str)
     return holds
 
 
-def _plan(
-    rules: list[RuleInfo], env: dict[str, Any], event: str
-) -> list[tuple[RuleInfo, list[CompiledCheck]]]:
+def _plan(rules: list[RuleInfo], env: dict[str, Any], event: str) -> list[Planned]:
     """The rules and checks an event of this type runs, with type-only conditions decided."""
 
     def decided(compiled: Compiled | None) -> bool | None:
         return decided_for_type(compiled, env, event)
 
-    out: list[tuple[RuleInfo, list[CompiledCheck]]] = []
+    out: list[Planned] = []
     for rule in rules:
-        if decided(rule.when) is False:
+        holds = decided(rule.when)
+        if holds is False:
             continue
+        when = rule.when.fn if rule.when is not None and holds is None else None
         checks: list[CompiledCheck] = []
         for check in rule.checks:
             holds = decided(check.when)
             if holds is False:
                 continue
             checks.append(replace(check, when=None, evaluator=None) if holds else check)
-        if checks or rule.when is not None:
-            out.append((rule, checks))
+        if checks or when is not None:
+            out.append(Planned(rule, when, checks))
     return out
 
 

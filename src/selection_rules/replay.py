@@ -17,6 +17,7 @@ from selection_rules.casefile import Case, Event
 from selection_rules.checks import (
     Finding,
     evaluator_for,
+    holds,
     rule_applies,
     run_check,
     to_violation,
@@ -134,6 +135,8 @@ def _replay_structure(
         ))
 
     fire = machine.table.get
+    # Without units every event's date is compared with the latest so far, no more.
+    units = any(ev.unit is not None for ev in case.events)
     for post in (p.id for p in case.posts):
         stage = machine.initial
         path = [stage]
@@ -151,7 +154,8 @@ def _replay_structure(
             unit = ev.unit
             latest = latest_all if unit is None else _later(
                 latest_unit.get(None), latest_unit.get(unit))
-            if latest is not None and ev.date < latest[1]:
+            date = ev.date
+            if latest is not None and date < latest[1]:
                 before = proc.step_label(case.events[latest[0]].type)
                 now = proc.step_label(ev.type)
                 report("date_order", index, Text(
@@ -164,11 +168,12 @@ def _replay_structure(
                     {"date": ev.date.isoformat(), "earlier_event": latest[0],
                      "earlier_date": latest[1].isoformat()}, field="date")
             else:
-                if latest_all is None or ev.date >= latest_all[1]:
-                    latest_all = (index, ev.date)
-                own = latest_unit.get(unit)
-                if own is None or ev.date >= own[1]:
-                    latest_unit[unit] = (index, ev.date)
+                if latest_all is None or date >= latest_all[1]:
+                    latest_all = (index, date)
+                if units:
+                    own = latest_unit.get(unit)
+                    if own is None or date >= own[1]:
+                        latest_unit[unit] = (index, date)
             dest = fire((ev.type, stage))
             if dest is not None:  # the usual path: nothing to word
                 done.setdefault(ev.type, index)
@@ -276,39 +281,42 @@ def _run_checks(
     # read it instead of scanning the case again for every check.
     seen: dict[str, list[Event]] = {}
     base["_seen"] = seen
+    base["_one_track"] = len(case.posts) == 1
     selectors_of = proc.selectors_of
     params = epoch.params
     findings: list[Finding] = []
+    notes: list[Text] = []  # calendar warnings of the event's checks (_collect empties it)
     runs = epoch.runs
-    for index, ev in enumerate(case.events):
+    events = case.events
+    one_post = base["_one_track"]
+    # One env serves every event of the case: what is the event's own is set anew
+    # (a check's loop name is always set by its loop before it is read).
+    env = base
+    env["_notes"] = notes
+    for index, ev in enumerate(events):
         if index:
-            prev = case.events[index - 1]
+            prev = events[index - 1]
             for selector in selectors_of.get(prev.type, ()):
                 seen.setdefault(selector, []).append(prev)
         rules = runs.get(ev.type)
         if rules is None:
             rules = runs[ev.type] = [
-                (rule, [evaluator_for(check) for check in checks])
-                for rule, checks in epoch.plan.get(ev.type, [])]
+                (p.rule, p.when, [evaluator_for(check) for check in p.checks])
+                for p in epoch.plan.get(ev.type, [])]
         if not rules:
             continue
-        # One env serves every event of the case: what is the event's own is set anew
-        # (a check's loop name is always set by its loop before it is read).
-        env = base
         env["event"] = ev
         env["_index"] = index
-        env["posts"] = _posts_of(case, ev)
+        env["posts"] = case.posts if one_post or not ev.posts else _posts_of(case, ev)
         env.pop("_earlier", None)  # last('x') asked for this event is looked up afresh
-        notes: list[Text] = []
-        env["_notes"] = notes
-        stage = stage_of.get(index)
-        for rule, evaluators in rules:
-            if rule.when is not None and not rule_applies(rule, env):
+        for rule, when, evaluators in rules:
+            if when is not None and not holds(when, env):
                 continue
             for evaluate in evaluators:
                 evaluate(env, params, findings)
             if findings or notes:
-                _collect(proc, epoch, rule, findings, notes, index, ev.type, stage, out)
+                _collect(proc, epoch, rule, findings, notes, index, ev.type,
+                         stage_of.get(index), out)
     if epoch.at_end:
         if case.events:
             last = case.events[-1]
