@@ -116,3 +116,21 @@ def test_a_huge_span_is_counted_at_once_and_its_years_summarised() -> None:
     # Monday to Friday across the estimated years, the official count elsewhere.
     official = WorkCalendar().count_working_days(D(2004, 1, 1), D(2026, 12, 31)).days
     assert result.days > official > 0
+
+
+def test_every_covered_day_agrees_with_chinese_calendar() -> None:
+    # The running totals read the package's data directly; its own is_workday is the
+    # reference, and the year after the data ends is refused by both.
+    import chinese_calendar
+
+    cal = WorkCalendar()
+    first, last = min(chinese_calendar.holidays).year, max(chinese_calendar.holidays).year
+    day = D(first, 1, 1)
+    while day.year <= last:
+        expected = int(chinese_calendar.is_workday(day))
+        assert cal.count_working_days(day, day).days == expected, day
+        day += dt.timedelta(days=1)
+    after = cal.count_working_days(D(last + 1, 3, 2), D(last + 1, 3, 2))
+    assert after.estimated_years == (last + 1,)
+    with pytest.raises(NotImplementedError):
+        chinese_calendar.is_workday(D(last + 1, 3, 2))

@@ -107,15 +107,27 @@ def parse_holiday_list(doc: Document) -> HolidayList:
                        frozenset(_days(parsed.holidays)), frozenset(parsed.workdays))
 
 
-@lru_cache(maxsize=8192)
-def _official(day: dt.date) -> bool | None:
-    """Whether `day` is an official working day; None where the package has no data."""
+class _Official(NamedTuple):
+    """The official calendar's data: the years it covers, its holidays and its adjusted
+    working days (weekend days worked in lieu)."""
+
+    years: range
+    holidays: frozenset[dt.date]
+    workdays: frozenset[dt.date]
+
+    def is_workday(self, day: dt.date) -> bool:
+        # chinese_calendar.is_workday's rule, without its check of the year's coverage
+        # (a scan of every holiday on each call, a year's table 365 times over).
+        return day in self.workdays or (day.weekday() < 5 and day not in self.holidays)
+
+
+@lru_cache(maxsize=1)
+def _official() -> _Official:
     import chinese_calendar  # only a run that counts working days pays for its tables
 
-    try:
-        return bool(chinese_calendar.is_workday(day))
-    except NotImplementedError:
-        return None
+    listed = chinese_calendar.holidays
+    years = range(min(listed).year, max(listed).year + 1)
+    return _Official(years, frozenset(listed), frozenset(chinese_calendar.workdays))
 
 
 class WorkingDays(NamedTuple):
@@ -210,9 +222,10 @@ def _running_total(year: int, is_workday: Callable[[dt.date], bool]) -> tuple[in
 @lru_cache(maxsize=64)
 def _official_table(year: int) -> tuple[int, ...]:
     """Running totals of the official calendar's year; empty if it does not cover it."""
-    if _official(dt.date(year, 1, 1)) is None:
+    official = _official()
+    if year not in official.years:
         return ()
-    return _running_total(year, lambda day: bool(_official(day)))
+    return _running_total(year, official.is_workday)
 
 
 class _Jan1(dict[int, int]):
