@@ -299,3 +299,33 @@ def test_conditions_on_the_event_type_alone_are_decided_per_type() -> None:
     data = compile_expr("count(event.result) > 0", SCOPE)
     assert not data.type_only and data.type_guard is None
     assert decided_for_type(data, {}, "inspection") is None
+
+
+@pytest.mark.parametrize(
+    ("src", "env", "expected"),
+    [
+        # `in` and `not in`, each one closure: a value on either side must be recorded.
+        ("item in event.result", {"item": "C1"}, True),
+        ("item in event.result", {"item": "C9"}, False),
+        ("item not in event.result", {"item": "C9"}, True),
+        ("item in event.result", {"item": None}, Missing),
+        ("item in event.meeting.speaking_order", {"item": "C1"}, Missing),
+        # Comparisons with a constant: equality may meet None, an order may not.
+        ("event.ballot.kind == 'secret'", {}, True),
+        ("event.ballot.kind != 'secret'", {}, False),
+        ("event.meeting == None", {}, True),
+        ("event.ballot.valid >= 3", {}, True),
+        ("event.ballot.valid < 3", {}, False),
+        ("event.ballot.valid > 0.5", {}, True),
+        ("event.ballot.returned >= 1", {}, Missing),
+        ("3 <= event.ballot.valid", {}, True),
+    ],
+)
+def test_specialised_comparisons_keep_the_general_semantics(
+        src: str, env: dict[str, Any], expected: object) -> None:
+    ev = event(result=["C1", "C2"], ballot={"kind": "secret", "valid": 3})
+    if expected is Missing:
+        with pytest.raises(Missing):
+            run(src, event=ev, **env)
+    else:
+        assert run(src, event=ev, **env) is expected

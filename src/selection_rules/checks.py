@@ -195,6 +195,10 @@ def _requirement(check: CompiledCheck) -> One:
     return one
 
 
+# The bounds a share is cross-multiplied with (bool, an int too, is not a bound).
+_EXACT = frozenset({int, Fraction})
+
+
 def _comparison(check: CompiledCheck) -> One:
     spec = check.spec
     assert check.value is not None and check.bound is not None and spec.op is not None
@@ -228,7 +232,7 @@ def _comparison(check: CompiledCheck) -> One:
         if base == 0:
             raise Missing(f"{of_src} = 0")
         if cross and type(value) is int and type(base) is int and base > 0 \
-                and isinstance(bound, int | Fraction) and not isinstance(bound, bool):
+                and type(bound) in _EXACT:
             ok = compare(value * bound.denominator, bound.numerator * base)
         else:
             ok = compare(Fraction(value, base), bound)

@@ -314,6 +314,7 @@ class _Compiler:
         self._names: dict[int, str] = {}
         self._paths: dict[int, tuple[Fn, str | None, tuple[str, ...], tuple[str, ...]]] = {}
         self._keep: list[Fn] = []
+        self._consts: dict[int, Any] = {}  # closures that return a constant, by id
         self.hoists = False
         # For type_only(): data names read, `event.type` reads, other calls made.
         self._data_names: list[str] = []
@@ -374,7 +375,13 @@ class _Compiler:
             value = self.exact_decimal(node)
         if not isinstance(value, str | int | bool | Fraction | type(None)):
             raise self.fail(node, "不支持的常量", f"unsupported constant {value!r}")
-        return (lambda env: value), (type(value) if value is not None else ANY)
+        return self.constant(value), (type(value) if value is not None else ANY)
+
+    def constant(self, value: Any) -> Fn:
+        fn: Fn = lambda env: value  # noqa: E731
+        self._consts[id(fn)] = value
+        self._keep.append(fn)  # ids stay unique while the compiler lives
+        return fn
 
     def exact_decimal(self, node: ast.Constant) -> Any:
         """The exact value of a decimal literal, refusing exponents no figure needs."""
@@ -398,7 +405,7 @@ class _Compiler:
         name = node.id
         if name in ("True", "False", "None"):
             value = {"True": True, "False": False, "None": None}[name]
-            return (lambda env: value), ANY
+            return self.constant(value), ANY
         if name not in self.scope.names:
             raise self.unknown(node, "名称", "name", name, self.scope.names)
         if name in self.scope.parameters:
@@ -693,6 +700,9 @@ class _Compiler:
         nullable = all(type(op) in (ast.Eq, ast.NotEq, ast.Is, ast.IsNot) for op in node.ops)
         if len(rest) == 1:  # the usual case, kept free of the chain loop
             op1, right, right_src1 = rest[0]
+            special = self._compare1(type(node.ops[0]), first, right, left_src, right_src1)
+            if special is not None:
+                return special, bool
             if nullable:
                 return (lambda env: op1(first(env), right(env))), bool
 
@@ -722,6 +732,39 @@ class _Compiler:
             return True
 
         return compare, bool
+
+    def _compare1(self, op: type[ast.cmpop], first: Fn, right: Fn, left_src: str,
+                  right_src: str) -> Fn | None:
+        """The commonest comparisons on replay's path, each one closure: `item in xs`
+        (once per item of an each-loop) and a comparison with a constant."""
+        if op is ast.In or op is ast.NotIn:
+            negate = op is ast.NotIn
+
+            def contains(env: Env) -> bool:
+                a, b = first(env), right(env)
+                if a is None:
+                    raise Missing(left_src)
+                if b is None:
+                    raise Missing(right_src)
+                return (a not in b) if negate else (a in b)
+
+            return contains
+        if id(right) not in self._consts:
+            return None
+        c = self._consts[id(right)]
+        compare = _CMP[op]
+        if op in (ast.Eq, ast.NotEq, ast.Is, ast.IsNot):
+            return lambda env: compare(first(env), c)
+        if c is None:
+            return None  # `x < None`: reported missing by the general form
+
+        def compare_const(env: Env) -> bool:
+            a = first(env)
+            if a is None:
+                raise Missing(left_src)
+            return bool(compare(a, c))
+
+        return compare_const
 
     def visit_IfExp(self, node: ast.IfExp) -> tuple[Fn, StaticType]:
         test, _ = self.visit(node.test)
