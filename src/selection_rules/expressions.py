@@ -128,6 +128,8 @@ class Function:
     event_selector_args: tuple[int, ...] = ()
     # The result depends on nothing but the current event's type (e.g. tagged('x')).
     type_only: bool = False
+    # The same function without the env (count: len), called directly where it is given.
+    pure: Callable[..., Any] | None = None
 
 
 @dataclass
@@ -814,10 +816,22 @@ class _Compiler:
             # last('inspection'), tagged('publicity'): the arguments are known now.
             # Their compiled values, so a decimal is the same exact Fraction as elsewhere.
             consts = [f({}) for f in arg_fns]
+            if len(consts) == 1:
+                c0 = consts[0]
+                return (lambda env: impl(env, c0)), returns
             return (lambda env: impl(env, *consts)), returns
         # Calls are on replay's hot path: the usual one- and two-argument forms skip the loop.
         if len(arg_fns) == 1:
             (f0,), (s0,) = arg_fns, arg_srcs
+            pure = fn_def.pure
+            if pure is not None:
+                def call1_pure(env: Env) -> Any:
+                    v = f0(env)
+                    if v is None:
+                        raise Missing(s0)
+                    return pure(v)
+
+                return call1_pure, returns
 
             def call1(env: Env) -> Any:
                 v = f0(env)

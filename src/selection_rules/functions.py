@@ -109,7 +109,9 @@ def make_functions(tags: Mapping[str, frozenset[str]]) -> dict[str, Function]:
         return found
 
     def last(env: Env, selector: str) -> casefile.Event:
-        found = earlier_once(env, selector)
+        # earlier_once, unrolled for one track: last() is read by most checks.
+        found = (env["_seen"].get(selector) if env.get("_one_track")
+                 else earlier_once(env, selector))
         if not found:
             raise Missing(f"last({selector!r})", Text(
                 f"此前没有“{selector}”步骤的记录", f"no earlier '{selector}' step is recorded"))
@@ -270,7 +272,8 @@ def make_functions(tags: Mapping[str, frozenset[str]]) -> dict[str, Function]:
 
     return {
         "count": Function(count, (1, 1), lambda a: int,
-                          Text("列表或映射的项数", "number of items in a list or mapping")),
+                          Text("列表或映射的项数", "number of items in a list or mapping"),
+                          pure=len),
         "last": Function(last, (1, 1), lambda a: casefile.Event,
                          Text("此前同一职位最近一次该类型或标签的事件",
                               "the latest earlier event of this type or tag for the same post"),
