@@ -301,6 +301,23 @@ def test_conditions_on_the_event_type_alone_are_decided_per_type() -> None:
     assert decided_for_type(data, {}, "inspection") is None
 
 
+def test_an_event_type_the_guard_allows_evaluates_only_the_other_conjuncts() -> None:
+    from selection_rules.procedure import _left
+
+    mixed = compile_expr(
+        "tagged('inspection') and count(event.result) > 0 and event.ballot != None", SCOPE)
+    left = _left(mixed, {}, "inspection")
+    assert left is not None and left is not mixed and left.type_guard is None
+    with_data = event(type="inspection", result=["C1"], ballot={"kind": "secret"})
+    without = event(type="inspection", result=[])
+    assert left({"event": with_data}) is True
+    assert left({"event": without}) is False
+    # For another type the condition stays whole (the plan drops the check instead).
+    assert _left(mixed, {}, "plenary_vote") is mixed
+    only = compile_expr("tagged('inspection')", SCOPE)
+    assert _left(only, {}, "inspection") is only  # decided whole by decided_for_type
+
+
 @pytest.mark.parametrize(
     ("src", "env", "expected"),
     [

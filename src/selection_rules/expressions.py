@@ -163,6 +163,9 @@ class Compiled:
     type_guard: Fn | None = None
     # Parts of it are evaluated once per `each` loop (see _once_per_loop).
     hoists: bool = False
+    # With a type_guard: the conjunction of the other conjuncts, what is left to evaluate
+    # for an event whose type the guard allows.
+    residual: Fn | None = None
 
     def __call__(self, env: Env) -> Any:
         return self.fn(env)
@@ -280,23 +283,29 @@ def compile_expr(source: str | int | bool, scope: Scope) -> Compiled:
         ) from None
     compiler = _Compiler(text, scope)
     fn, typ = compiler.visit(tree.body)
+    guard, residual = _type_guard(tree.body, text, scope)
     return Compiled(text, fn, typ, frozenset(compiler.used_parameters), tuple(compiler.reads),
-                    compiler.type_only(), _type_guard(tree.body, text, scope),
-                    compiler.hoists)
+                    compiler.type_only(), guard, compiler.hoists, residual)
 
 
-def _type_guard(node: ast.expr, text: str, scope: Scope) -> Fn | None:
+def _type_guard(node: ast.expr, text: str, scope: Scope) -> tuple[Fn | None, Fn | None]:
+    """Of `a and b and …`: its type-only conjuncts as one function, and the others."""
     if not (isinstance(node, ast.BoolOp) and isinstance(node.op, ast.And)):
-        return None
+        return None, None
     guards: list[Fn] = []
+    rest: list[Fn] = []
     for part in node.values:
         sub = _Compiler(text, scope)
         fn, _ = sub.visit(part)
-        if sub.type_only():
-            guards.append(fn)
+        (guards if sub.type_only() else rest).append(fn)
     if not guards:
-        return None
-    return lambda env: all(g(env) for g in guards)
+        return None, None
+    if len(rest) == 1:
+        only = rest[0]
+        residual: Fn | None = lambda env: bool(only(env))  # noqa: E731
+    else:
+        residual = (lambda env: all(f(env) for f in rest)) if rest else None
+    return (lambda env: all(g(env) for g in guards)), residual
 
 
 def _is_none(node: ast.expr) -> bool:

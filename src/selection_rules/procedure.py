@@ -305,6 +305,19 @@ def decided_for_type(compiled: Compiled | None, env: dict[str, Any], event: str)
     return holds
 
 
+def _left(compiled: Compiled | None, env: dict[str, Any], event: str) -> Compiled | None:
+    """What of a condition is left to evaluate per event of this type: all of it, or, where
+    its type-only conjuncts hold for the type (tagged('appointment') and …), the others."""
+    if compiled is None or compiled.type_guard is None or compiled.type_only:
+        return compiled
+    if decided_for_type(replace(compiled, type_only=True, fn=compiled.type_guard),
+                        env, event) is not True:
+        return compiled
+    if compiled.residual is None:
+        return None
+    return replace(compiled, fn=compiled.residual, type_guard=None, residual=None)
+
+
 def _plan(rules: list[RuleInfo], env: dict[str, Any], event: str) -> list[Planned]:
     """The rules and checks an event of this type runs, with type-only conditions decided."""
 
@@ -316,13 +329,16 @@ def _plan(rules: list[RuleInfo], env: dict[str, Any], event: str) -> list[Planne
         holds = decided(rule.when)
         if holds is False:
             continue
-        when = rule.when.fn if rule.when is not None and holds is None else None
+        left = _left(rule.when, env, event)
+        when = left.fn if left is not None and holds is None else None
         checks: list[CompiledCheck] = []
         for check in rule.checks:
             holds = decided(check.when)
             if holds is False:
                 continue
-            checks.append(replace(check, when=None, evaluator=None) if holds else check)
+            left = None if holds else _left(check.when, env, event)
+            checks.append(check if left is check.when
+                          else replace(check, when=left, evaluator=None))
         if checks or when is not None:
             out.append(Planned(rule, when, checks))
     return out
