@@ -246,6 +246,7 @@ def _kind(value: Any) -> str:
 
 
 HOISTED = "_hoisted"
+_UNSET = object()
 
 
 def _once_per_loop(fn: Fn) -> Fn:
@@ -260,9 +261,9 @@ def _once_per_loop(fn: Fn) -> Fn:
         memo: dict[object, Any] | None = env.get(HOISTED)
         if memo is None:
             return fn(env)
-        if key in memo:
-            return memo[key]
-        value = memo[key] = fn(env)
+        value = memo.get(key, _UNSET)
+        if value is _UNSET:
+            value = memo[key] = fn(env)
         return value
 
     return once
@@ -750,6 +751,17 @@ class _Compiler:
         (once per item of an each-loop) and a comparison with a constant."""
         if op is ast.In or op is ast.NotIn:
             negate = op is ast.NotIn
+            name = self._names.get(id(first))
+            if name is not None:  # `item in xs`, once per item of a loop
+                def name_in(env: Env) -> bool:
+                    a, b = env[name], right(env)
+                    if a is None:
+                        raise Missing(left_src)
+                    if b is None:
+                        raise Missing(right_src)
+                    return (a not in b) if negate else (a in b)
+
+                return name_in
 
             def contains(env: Env) -> bool:
                 a, b = first(env), right(env)

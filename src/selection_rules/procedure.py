@@ -47,7 +47,7 @@ from selection_rules.procedure_model import (
     Step,
 )
 from selection_rules.record_kinds import kind_label
-from selection_rules.values import Range, parse_number, parse_range, parse_ratio
+from selection_rules.values import Range, normalize, parse_number, parse_range, parse_ratio
 
 Loc = tuple[str | int, ...]
 
@@ -587,7 +587,8 @@ class _Loader:
                 return number, str(raw)
             if param.kind == "ratio":
                 ratio = parse_ratio(raw)
-                return ratio.per_post, str(ratio)
+                # 1:3 is the int 3: arithmetic on it stays in ints, as 1:3 reads.
+                return normalize(ratio.per_post), str(ratio)
             if param.kind == "range":
                 rng = parse_range(raw)
                 return rng, str(rng)

@@ -11,6 +11,7 @@ is still judged.
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
 from selection_rules.casefile import Case, Event
@@ -279,7 +280,7 @@ def _run_checks(
     base["_calendar"] = calendar
     # Events so far by type and tag, filled as replay goes: last('x') and events('x')
     # read it instead of scanning the case again for every check.
-    seen: dict[str, list[Event]] = {}
+    seen: defaultdict[str, list[Event]] = defaultdict(list)
     base["_seen"] = seen
     base["_one_track"] = len(case.posts) == 1
     selectors_of = proc.selectors_of
@@ -297,7 +298,7 @@ def _run_checks(
         if index:
             prev = events[index - 1]
             for selector in selectors_of.get(prev.type, ()):
-                seen.setdefault(selector, []).append(prev)
+                seen[selector].append(prev)
         rules = runs.get(ev.type)
         if rules is None:
             rules = runs[ev.type] = [
@@ -321,7 +322,7 @@ def _run_checks(
         if case.events:
             last = case.events[-1]
             for selector in selectors_of.get(last.type, ()):
-                seen.setdefault(selector, []).append(last)
+                seen[selector].append(last)
         env = base
         env.pop("event", None)
         env.pop("_earlier", None)
