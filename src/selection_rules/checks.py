@@ -134,6 +134,8 @@ def evaluator_for(check: CompiledCheck) -> Evaluator:
 
     parts = (check.when, check.value, check.of, check.bound, check.require)
     hoists = any(c is not None and c.hoists for c in parts)
+    if check.require is not None and check.when is None:
+        return _each_required(check, check.require.fn, check.each.fn, check.spec.as_, hoists)
     return _each(check, one, check.each.fn, check.spec.as_, hoists)
 
 
@@ -175,6 +177,39 @@ def _each(check: CompiledCheck, one: One, each: Callable[[Env], Any],
             while before < len(out):  # findings of this item: tell them its place
                 out[before].index = index
                 before += 1
+        if hoists:
+            del env[HOISTED]
+
+    return evaluate_each
+
+
+def _each_required(check: CompiledCheck, require: Callable[[Env], Any],
+                   each: Callable[[Env], Any], name: str, hoists: bool) -> Evaluator:
+    """_each for the commonest check, `require:` of every item with no `when:` (`item in
+    last('x').result`), with the requirement in the loop: one call less per item."""
+
+    def evaluate_each(env: Env, params: Mapping[str, ParamValue], out: list[Finding]) -> None:
+        try:
+            found = each(env)
+        except Missing as exc:
+            out.append(_missing(check, None, exc))
+            return
+        if not found:
+            return
+        if hoists:
+            env[HOISTED] = {}
+        for index, item in enumerate(found):
+            env[name] = item
+            try:
+                if require(env):
+                    continue
+                finding = _unmet(check, env, item)
+            except Missing as exc:
+                finding = _missing(check, item, exc)
+            except TypeError as exc:
+                finding = _missing(check, item, _wrong_kind(exc))
+            finding.index = index
+            out.append(finding)
         if hoists:
             del env[HOISTED]
 

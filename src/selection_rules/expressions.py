@@ -540,11 +540,14 @@ class _Compiler:
         src = self.seg(node)
         base_src = self.seg(node.value)
 
+        key_name = self._names.get(id(key_fn))
+
         def get_item(env: Env) -> Any:
             base = base_fn(env)
             if base is None:
                 raise Missing(base_src)
-            key = key_fn(env)
+            # `tallies[item]`: the loop item read in place, not through its closure.
+            key = env[key_name] if key_name is not None else key_fn(env)
             try:
                 return base[key]
             except (KeyError, IndexError, TypeError):
