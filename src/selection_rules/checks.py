@@ -12,7 +12,7 @@ import operator
 import re
 from collections.abc import Callable, Mapping
 from fractions import Fraction
-from typing import Any
+from typing import Any, Protocol
 
 from pydantic import BaseModel
 
@@ -110,7 +110,14 @@ def run_check(check: CompiledCheck, env: Env, params: Mapping[str, ParamValue],
 
 
 Evaluator = Callable[[Env, Mapping[str, ParamValue], list[Finding]], None]
-One = Callable[[Env, Mapping[str, ParamValue], list[Finding], Any], None]
+
+
+class One(Protocol):
+    """A check on one item (None: the event itself); what fails, or cannot be read, is
+    appended to `out`. Without an item it is the check's evaluator as it stands."""
+
+    def __call__(self, env: Env, params: Mapping[str, ParamValue], out: list[Finding],
+                 item: Any = None) -> None: ...
 
 
 def evaluator_for(check: CompiledCheck) -> Evaluator:
@@ -122,15 +129,7 @@ def evaluator_for(check: CompiledCheck) -> Evaluator:
     """
     one = _requirement(check) if check.require is not None else _comparison(check)
     if check.each is None:
-        def evaluate(env: Env, params: Mapping[str, ParamValue], out: list[Finding]) -> None:
-            try:
-                one(env, params, out, None)
-            except Missing as exc:
-                out.append(_missing(check, None, exc))
-            except TypeError as exc:
-                out.append(_missing(check, None, _wrong_kind(exc)))
-
-        return evaluate
+        return one
 
     parts = (check.when, check.value, check.of, check.bound, check.require)
     hoists = any(c is not None and c.hoists for c in parts)
@@ -168,12 +167,7 @@ def _each(check: CompiledCheck, one: One, each: Callable[[Env], Any],
         before = len(out)
         for index, item in enumerate(found):
             env[name] = item
-            try:
-                one(env, params, out, item)
-            except Missing as exc:
-                out.append(_missing(check, item, exc))
-            except TypeError as exc:
-                out.append(_missing(check, item, _wrong_kind(exc)))
+            one(env, params, out, item)
             while before < len(out):  # findings of this item: tell them its place
                 out[before].index = index
                 before += 1
@@ -221,11 +215,17 @@ def _requirement(check: CompiledCheck) -> One:
     require = check.require.fn
     when = check.when.fn if check.when is not None else None
 
-    def one(env: Env, params: Mapping[str, ParamValue], out: list[Finding], item: Any) -> None:
-        if when is not None and not when(env):
-            return
-        if not require(env):
-            out.append(_unmet(check, env, item))
+    def one(env: Env, params: Mapping[str, ParamValue], out: list[Finding],
+            item: Any = None) -> None:
+        try:
+            if when is not None and not when(env):
+                return
+            if not require(env):
+                out.append(_unmet(check, env, item))
+        except Missing as exc:
+            out.append(_missing(check, item, exc))
+        except TypeError as exc:
+            out.append(_missing(check, item, _wrong_kind(exc)))
 
     return one
 
@@ -248,31 +248,37 @@ def _comparison(check: CompiledCheck) -> One:
     # unless the check fails and its message needs one.
     cross = spec.op != "between"
 
-    def one(env: Env, params: Mapping[str, ParamValue], out: list[Finding], item: Any) -> None:
-        if when is not None and not when(env):
-            return
-        value = value_fn(env)
-        if value is None:
-            raise Missing(value_src)
-        bound = bound_fn(env)
-        if bound is None:
-            raise Missing(bound_src)
-        if of_fn is None:
-            if not compare(value, bound):
-                out.append(_failed(check, env, item, value, None, bound, params))
-            return
-        base = of_fn(env)
-        if base is None:
-            raise Missing(of_src)
-        if base == 0:
-            raise Missing(f"{of_src} = 0")
-        if cross and type(value) is int and type(base) is int and base > 0 \
-                and type(bound) in _EXACT:
-            ok = compare(value * bound.denominator, bound.numerator * base)
-        else:
-            ok = compare(Fraction(value, base), bound)
-        if not ok:
-            out.append(_failed(check, env, item, value, base, bound, params))
+    def one(env: Env, params: Mapping[str, ParamValue], out: list[Finding],
+            item: Any = None) -> None:
+        try:
+            if when is not None and not when(env):
+                return
+            value = value_fn(env)
+            if value is None:
+                raise Missing(value_src)
+            bound = bound_fn(env)
+            if bound is None:
+                raise Missing(bound_src)
+            if of_fn is None:
+                if not compare(value, bound):
+                    out.append(_failed(check, env, item, value, None, bound, params))
+                return
+            base = of_fn(env)
+            if base is None:
+                raise Missing(of_src)
+            if base == 0:
+                raise Missing(f"{of_src} = 0")
+            if cross and type(value) is int and type(base) is int and base > 0 \
+                    and type(bound) in _EXACT:
+                ok = compare(value * bound.denominator, bound.numerator * base)
+            else:
+                ok = compare(Fraction(value, base), bound)
+            if not ok:
+                out.append(_failed(check, env, item, value, base, bound, params))
+        except Missing as exc:
+            out.append(_missing(check, item, exc))
+        except TypeError as exc:
+            out.append(_missing(check, item, _wrong_kind(exc)))
 
     return one
 
