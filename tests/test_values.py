@@ -48,3 +48,15 @@ def test_percent_is_not_equal_to_a_bound_it_differs_from(num: int, den: int) -> 
     bound = Fraction(4, 5)
     if value != bound:
         assert percent(value, bound) != "80%" or abs(value - bound) < Fraction(1, 10**9)
+
+
+@given(st.integers(-10**6, 10**6), st.integers(1, 10**6), st.integers(0, 8))
+def test_rounding_in_ints_is_round_half_to_even(num: int, den: int, digits: int) -> None:
+    from selection_rules.values import _round
+
+    value = Fraction(num, den)
+    scaled = round(value * 10**digits)  # the Fraction's own rounding, the reference
+    text = f"{abs(scaled) // 10**digits}.{abs(scaled) % 10**digits:0{digits}d}"
+    text = text.rstrip("0").rstrip(".")
+    assert _round(value, digits) == ("-" if scaled < 0 else "") + text
+    assert _round(Fraction(1, 8), 2) == "0.12" and _round(Fraction(3, 8), 2) == "0.38"

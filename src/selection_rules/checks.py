@@ -398,8 +398,13 @@ def holds(when: Fn, env: Env) -> bool:
         return False
 
 
+_PLAIN = frozenset({int, str, bool, float})
+
+
 def figure(value: object) -> object:
     """A figure as the JSON report holds it."""
+    if value.__class__ in _PLAIN:
+        return value  # most figures: no attribute lookups to try
     if isinstance(value, Fraction):
         return value.numerator if value.denominator == 1 else str(value)
     if isinstance(value, dt.date):

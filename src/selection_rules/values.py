@@ -92,20 +92,27 @@ def parse_range(raw: object) -> Range:
 def percent(x: Number, bound: Number | None = None) -> str:
     """`x` as a percentage for reading: two decimals, more if two would equal the bound."""
     value = Fraction(x) * 100
+    target = Fraction(bound) * 100 if bound is not None else None
     digits = 2
     while True:
         shown = _round(value, digits)
-        if bound is None or value == Fraction(bound) * 100 or digits >= 8:
+        if target is None or value == target or digits >= 8:
             break
-        if shown != _round(Fraction(bound) * 100, digits):
+        if shown != _round(target, digits):
             break
         digits += 1
     return f"{shown}%"
 
 
 def _round(value: Fraction, digits: int) -> str:
-    scaled = round(value * 10**digits)
-    text = f"{abs(scaled) // 10**digits}.{abs(scaled) % 10**digits:0{digits}d}"
+    # round(value * 10**digits), half to even as round() of a Fraction, in ints: every
+    # violation message with a share prints one, and Fraction arithmetic is slow.
+    scale = 10**digits
+    scaled, rest = divmod(value.numerator * scale, value.denominator)
+    twice = 2 * rest
+    if twice > value.denominator or (twice == value.denominator and scaled % 2):
+        scaled += 1
+    text = f"{abs(scaled) // scale}.{abs(scaled) % scale:0{digits}d}"
     text = text.rstrip("0").rstrip(".")
     return ("-" if scaled < 0 else "") + text
 
