@@ -282,21 +282,23 @@ def compile_expr(source: str | int | bool, scope: Scope) -> Compiled:
             Text(f"表达式语法错误：{exc.msg}", f"syntax error in expression: {exc.msg}"),
             (exc.offset or 1) - 1,
         ) from None
-    compiler = _Compiler(text, scope)
+    parents = {id(child): node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+    compiler = _Compiler(text, scope, parents)
     fn, typ = compiler.visit(tree.body)
-    guard, residual = _type_guard(tree.body, text, scope)
+    guard, residual = _type_guard(tree.body, text, scope, parents)
     return Compiled(text, fn, typ, frozenset(compiler.used_parameters), tuple(compiler.reads),
                     compiler.type_only(), guard, compiler.hoists, residual)
 
 
-def _type_guard(node: ast.expr, text: str, scope: Scope) -> tuple[Fn | None, Fn | None]:
+def _type_guard(node: ast.expr, text: str, scope: Scope,
+                parents: dict[int, ast.AST]) -> tuple[Fn | None, Fn | None]:
     """Of `a and b and …`: its type-only conjuncts as one function, and the others."""
     if not (isinstance(node, ast.BoolOp) and isinstance(node.op, ast.And)):
         return None, None
     guards: list[Fn] = []
     rest: list[Fn] = []
     for part in node.values:
-        sub = _Compiler(text, scope)
+        sub = _Compiler(text, scope, parents)
         fn, _ = sub.visit(part)
         (guards if sub.type_only() else rest).append(fn)
     if not guards:
@@ -314,8 +316,10 @@ def _is_none(node: ast.expr) -> bool:
 
 
 class _Compiler:
-    def __init__(self, source: str, scope: Scope) -> None:
+    def __init__(self, source: str, scope: Scope,
+                 parents: dict[int, ast.AST] | None = None) -> None:
         self.source = source
+        self._parent = parents or {}  # each node's parent, by id: what is hoisted
         # ast offsets count UTF-8 bytes; ast.get_source_segment splits the source again on
         # every call, which was a quarter of a procedure's load time.
         self._lines = [line.encode() for line in source.splitlines()]
@@ -370,13 +374,21 @@ class _Compiler:
                 f"{what} is not allowed in a rule expression ({self.seg(node)})",
             )
         result: tuple[Fn, StaticType] = method(node)
-        if self.scope.loop_names and isinstance(node, ast.Call | ast.Attribute | ast.Subscript):
-            names = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
-            if not names & self.scope.loop_names and any(
-                    isinstance(n, ast.Call) for n in ast.walk(node)):
-                self.hoists = True
-                return _once_per_loop(result[0]), result[1]
+        if self._hoistable(node) and not self._hoistable(self._parent.get(id(node))):
+            # The largest part that does not read the loop item, memoised once: its inner
+            # parts are not (a miss would go through each memo, and paths would not fuse).
+            self.hoists = True
+            return _once_per_loop(result[0]), result[1]
         return result
+
+    def _hoistable(self, node: ast.AST | None) -> bool:
+        """A call, or a field or item of one, that does not read the loop's item."""
+        if not self.scope.loop_names or not isinstance(
+                node, ast.Call | ast.Attribute | ast.Subscript):
+            return False
+        names = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+        return not names & self.scope.loop_names and any(
+            isinstance(n, ast.Call) for n in ast.walk(node))
 
     # -- leaves
 
