@@ -317,7 +317,7 @@ def _failed(check: CompiledCheck, env: Env, item: object, value: Any, base: Any,
     subject = _subject(check, env, item)
     if base is not None:
         ratio = Fraction(value, base)
-        pct_bound = bound if isinstance(bound, int | Fraction) else None
+        pct_bound = bound if type(bound) in _EXACT else None
         actual = f"{show(value)}/{show(base)} ({percent(ratio, pct_bound)})"
     else:
         actual = show(value)

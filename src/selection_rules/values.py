@@ -90,27 +90,38 @@ def parse_range(raw: object) -> Range:
 
 
 def percent(x: Number, bound: Number | None = None) -> str:
-    """`x` as a percentage for reading: two decimals, more if two would equal the bound."""
-    value = Fraction(x) * 100
-    target = Fraction(bound) * 100 if bound is not None else None
+    """`x` as a percentage for reading: two decimals, more if two would equal the bound.
+
+    In ints (numerator, denominator): every violation message with a share prints one,
+    and Fraction arithmetic is slow."""
+    num, den = _terms(x)
+    num *= 100
+    bnum, bden = _terms(bound) if bound is not None else (0, 1)
+    bnum *= 100
     digits = 2
     while True:
-        shown = _round(value, digits)
-        if target is None or value == target or digits >= 8:
+        shown = _round(num, den, digits)
+        if bound is None or num * bden == bnum * den or digits >= 8:
             break
-        if shown != _round(target, digits):
+        if shown != _round(bnum, bden, digits):
             break
         digits += 1
     return f"{shown}%"
 
 
-def _round(value: Fraction, digits: int) -> str:
-    # round(value * 10**digits), half to even as round() of a Fraction, in ints: every
-    # violation message with a share prints one, and Fraction arithmetic is slow.
+def _terms(x: Number) -> tuple[int, int]:
+    if type(x) is int:
+        return x, 1
+    f = x if isinstance(x, Fraction) else Fraction(x)
+    return f.numerator, f.denominator
+
+
+def _round(num: int, den: int, digits: int) -> str:
+    """num/den to `digits` places, half to even as round() of a Fraction, in ints."""
     scale = 10**digits
-    scaled, rest = divmod(value.numerator * scale, value.denominator)
+    scaled, rest = divmod(num * scale, den)
     twice = 2 * rest
-    if twice > value.denominator or (twice == value.denominator and scaled % 2):
+    if twice > den or (twice == den and scaled % 2):
         scaled += 1
     text = f"{abs(scaled) // scale}.{abs(scaled) % scale:0{digits}d}"
     text = text.rstrip("0").rstrip(".")
@@ -136,6 +147,10 @@ def decimal_text(x: Number) -> str:
     return f"{sign}{scaled // 10**places}.{scaled % 10**places:0{places}d}"
 
 
+_SETS = (set, frozenset)
+_SEQUENCES = (list, tuple, *_SETS)
+
+
 def show(x: object) -> str:
     """A value as a user reads it in a message."""
     if isinstance(x, bool):
@@ -144,8 +159,8 @@ def show(x: object) -> str:
         return decimal_text(x)
     if isinstance(x, date):
         return x.isoformat()
-    if isinstance(x, list | tuple | set | frozenset):
-        items = sorted(x, key=str) if isinstance(x, set | frozenset) else list(x)
+    if isinstance(x, _SEQUENCES):
+        items = sorted(x, key=str) if isinstance(x, _SETS) else list(x)
         return "[" + ", ".join(show(i) for i in items) + "]"
     if x is None:
         return "—"
