@@ -3,9 +3,11 @@
     python benchmarks/startup.py [--runs 20] [--no-bytecode]
 
 Prints, for a fresh interpreter running each command, the median and best wall time and
-the median CPU time (user + system of the child), beside a bare `python -c pass` on the
-same machine. CPU time is the steadier figure on a shared machine; wall time is what a
-person waits.
+the median CPU time (user + system of the child), beside a bare `python -c pass` and the
+floor every typer + pydantic + PyYAML program pays (importing them), measured in the same
+run. CPU time is the steadier figure on a shared machine; wall time is what a person
+waits. This machine's speed drifts by up to half from one hour to the next: compare a
+command with the floor measured beside it.
 
 An installed tool runs from compiled bytecode (pip compiles it on install; an editable
 install writes `__pycache__` on its first run), so the children run with bytecode
@@ -51,6 +53,9 @@ def main() -> None:
     cli = [sys.executable, "-m", "selection_rules.cli"]
     commands = {
         "python -c pass": [sys.executable, "-c", "pass"],
+        "import typer, pydantic, yaml (floor)": [
+            sys.executable, "-c",
+            "import typer, typer._adapters, yaml; from pydantic import BaseModel, TypeAdapter"],
         "selection-rules --help": [*cli, "--help"],
         "selection-rules validate clean.yaml": [*cli, "validate", str(CASE)],
         "selection-rules validate -f json clean.yaml": [*cli, "validate", "-f", "json", str(CASE)],
