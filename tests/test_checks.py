@@ -83,3 +83,28 @@ def test_cross_multiplication_matches_fractions(validator, agree: int, extra: in
     text = _sub(text, "C02: {agree: 101, disagree: 15, abstain: 4}", "C02: {agree: 0}")
     fired = {v.figures.get("item") for v in _violations(validator, text) if v.rule_id == "PS-7"}
     assert ("C03" in fired) is (Fraction(agree, valid) < Fraction(4, 5))
+
+
+@pytest.mark.parametrize(("inspected", "flagged"), [
+    ("[C01, C02, C03]", []),                # every item in the list: the loop is skipped
+    ("[C01, C04, C03]", [1]),               # one not: found item by item, at its place
+    ("[C04, C02, C05]", [0, 2]),
+])
+def test_membership_of_every_item_finds_the_same_items(  # type: ignore[no-untyped-def]
+        validator, inspected: str, flagged: list[int]) -> None:
+    # PS-8 `item in last('signed_recommendation').result` over the inspected candidates
+    # is first tested for all items at once; what it finds must be what the loop finds.
+    text = _sub(CLEAN, "    posts: [P1]\n    candidates: [C01, C02, C03]\n    inspection:",
+                f"    posts: [P1]\n    candidates: {inspected}\n    inspection:")
+    got = [v for v in _violations(validator, text)
+           if v.rule_id == "PS-8" and v.loc[-2:-1] == ("candidates",)]
+    assert [v.loc[-1] for v in got] == flagged
+
+
+def test_membership_in_an_empty_list_flags_every_item(validator) -> None:  # type: ignore[no-untyped-def]
+    # The signed recommendation lists no result: no inspected candidate came from it.
+    pool = "    candidates: [C01, C02, C03, C04, C05, C06]\n"
+    text = _sub(CLEAN, pool + "    result: [C01, C02, C03]\n", pool)
+    got = [v for v in _violations(validator, text)
+           if v.rule_id == "PS-8" and v.loc[-2:-1] == ("candidates",)]
+    assert [(v.loc[-1], v.kind) for v in got] == [(0, "check"), (1, "check"), (2, "check")]

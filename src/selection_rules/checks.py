@@ -134,7 +134,10 @@ def evaluator_for(check: CompiledCheck) -> Evaluator:
     parts = (check.when, check.value, check.of, check.bound, check.require)
     hoists = any(c is not None and c.hoists for c in parts)
     if check.require is not None and check.when is None:
-        return _each_required(check, check.require.fn, check.each.fn, check.spec.as_, hoists)
+        member = check.require.membership
+        member_of = member[1] if member is not None and member[0] == check.spec.as_ else None
+        return _each_required(check, check.require.fn, check.each.fn, check.spec.as_, hoists,
+                              member_of)
     return _each(check, one, check.each.fn, check.spec.as_, hoists)
 
 
@@ -178,9 +181,14 @@ def _each(check: CompiledCheck, one: One, each: Callable[[Env], Any],
 
 
 def _each_required(check: CompiledCheck, require: Callable[[Env], Any],
-                   each: Callable[[Env], Any], name: str, hoists: bool) -> Evaluator:
+                   each: Callable[[Env], Any], name: str, hoists: bool,
+                   member_of: Callable[[Env], Any] | None) -> Evaluator:
     """_each for the commonest check, `require:` of every item with no `when:` (`item in
-    last('x').result`), with the requirement in the loop: one call less per item."""
+    last('x').result`), with the requirement in the loop: one call less per item.
+
+    With `member_of` (the requirement is `item in xs`), every item is tested at once
+    first; the loop, with its findings, runs only if one is not in xs.
+    """
 
     def evaluate_each(env: Env, params: Mapping[str, ParamValue], out: list[Finding]) -> None:
         try:
@@ -192,6 +200,10 @@ def _each_required(check: CompiledCheck, require: Callable[[Env], Any],
             return
         if hoists:
             env[HOISTED] = {}
+        if member_of is not None and _all_in(member_of, env, found):
+            if hoists:
+                del env[HOISTED]
+            return
         for index, item in enumerate(found):
             env[name] = item
             try:
@@ -208,6 +220,17 @@ def _each_required(check: CompiledCheck, require: Callable[[Env], Any],
             del env[HOISTED]
 
     return evaluate_each
+
+
+def _all_in(member_of: Callable[[Env], Any], env: Env, items: Any) -> bool:
+    """Whether every item is recorded and in the list: false whenever the item-by-item
+    loop could have something to say."""
+    try:
+        container = member_of(env)
+        return (container is not None and None not in items
+                and all(map(container.__contains__, items)))
+    except (Missing, TypeError, AttributeError):
+        return False
 
 
 def _requirement(check: CompiledCheck) -> One:

@@ -166,6 +166,9 @@ class Compiled:
     # With a type_guard: the conjunction of the other conjuncts, what is left to evaluate
     # for an event whose type the guard allows.
     residual: Fn | None = None
+    # `item in xs` with xs not reading the item: (item's name, xs), so a loop can test
+    # every item at once and go item by item only when one fails.
+    membership: tuple[str, Fn] | None = None
 
     def __call__(self, env: Env) -> Any:
         return self.fn(env)
@@ -287,7 +290,8 @@ def compile_expr(source: str | int | bool, scope: Scope) -> Compiled:
     fn, typ = compiler.visit(tree.body)
     guard, residual = _type_guard(tree.body, text, scope, parents)
     return Compiled(text, fn, typ, frozenset(compiler.used_parameters), tuple(compiler.reads),
-                    compiler.type_only(), guard, compiler.hoists, residual)
+                    compiler.type_only(), guard, compiler.hoists, residual,
+                    compiler.membership.get(id(tree.body)))
 
 
 def _type_guard(node: ast.expr, text: str, scope: Scope,
@@ -331,6 +335,7 @@ class _Compiler:
         self._paths: dict[int, tuple[Fn, str | None, tuple[str, ...], tuple[str, ...]]] = {}
         self._keep: list[Fn] = []
         self._consts: dict[int, Any] = {}  # closures that return a constant, by id
+        self.membership: dict[int, tuple[str, Fn]] = {}  # see Compiled.membership
         self.hoists = False
         # For type_only(): data names read, `event.type` reads, other calls made.
         self._data_names: list[str] = []
@@ -728,6 +733,11 @@ class _Compiler:
         if len(rest) == 1:  # the usual case, kept free of the chain loop
             op1, right, right_src1 = rest[0]
             special = self._compare1(type(node.ops[0]), first, right, left_src, right_src1)
+            name = self._names.get(id(first))
+            if isinstance(node.ops[0], ast.In) and name in self.scope.loop_names and not {
+                    n.id for n in ast.walk(node.comparators[0]) if isinstance(n, ast.Name)
+            } & self.scope.loop_names:
+                self.membership[id(node)] = (name, right)
             if special is not None:
                 return special, bool
             if nullable:
