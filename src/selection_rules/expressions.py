@@ -777,6 +777,7 @@ class _Compiler:
         if op is ast.In or op is ast.NotIn:
             negate = op is ast.NotIn
             name = self._names.get(id(first))
+            # Two near-copies on purpose: reading the item in place saves a call per item.
             if name is not None:  # `item in xs`, once per item of a loop
                 def name_in(env: Env) -> bool:
                     a, b = env[name], right(env)
