@@ -108,3 +108,38 @@ def test_membership_in_an_empty_list_flags_every_item(validator) -> None:  # typ
     got = [v for v in _violations(validator, text)
            if v.rule_id == "PS-8" and v.loc[-2:-1] == ("candidates",)]
     assert [(v.loc[-1], v.kind) for v in got] == [(0, "check"), (1, "check"), (2, "check")]
+
+
+def test_a_calendar_warning_of_a_rule_that_does_not_apply_is_not_shown_elsewhere(
+        tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # A rule whose `when:` counts working days in a year the calendar does not cover, and
+    # which then does not apply: its estimate warning must not surface under the next
+    # rule that has findings (here EX-2, at the inspection of three candidates).
+    from selection_rules.library import Library
+    from selection_rules.validation import Validator
+    from selection_rules.workdays import WorkCalendar
+
+    authoring = EXAMPLES / "authoring"
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    county = (authoring / "rules" / "example-county.yaml").read_text(encoding="utf-8")
+    rule = """
+  - id: EX-9
+    title: {zh: 测试, en: test}
+    citation: {seed: 000_1d6b22ca1a2a0151.txt, quote: 民主推薦票不足80%的不作為考察對象}
+    on: {events: [motion]}
+    when: working_days(event.date, event.date) > 100
+    checks:
+      - require: "False"
+        expect: {zh: 不应检查, en: never checked}
+
+"""
+    (rules / "example-county.yaml").write_text(
+        _sub(county, "\nproperties:", rule + "properties:"), encoding="utf-8")
+    case = (authoring / "cases" / "clean.yaml").read_text(encoding="utf-8")
+    case = case.replace("2024-", "2031-")
+    case = _sub(case, "candidates: [C01, C02]\n", "candidates: [C01, C02, C03]\n")
+    validator = Validator(Library([rules]), WorkCalendar())
+    got = _violations(validator, case)
+    assert [v.kind for v in got if v.kind == "calendar"] == []
+    assert any(v.rule_id == "EX-2" for v in got)  # the finding the warning rode on

@@ -346,3 +346,12 @@ def test_specialised_comparisons_keep_the_general_semantics(
             run(src, event=ev, **env)
     else:
         assert run(src, event=ev, **env) is expected
+
+
+def test_a_missing_part_is_named_even_after_a_line_separator_in_a_string() -> None:
+    # str.splitlines() breaks at \u2028; the parser does not: the part that is missing
+    # must still be named by its own text, not by the whole expression.
+    with pytest.raises(Missing) as err:
+        run("event.ballot.kind == 'a\u2028b' or event.meeting.present > 1",
+            event=event(ballot={"kind": "secret"}))
+    assert err.value.what == "event.meeting"

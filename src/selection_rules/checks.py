@@ -168,14 +168,16 @@ def _each(check: CompiledCheck, one: One, each: Callable[[Env], Any],
         if hoists:
             env[HOISTED] = {}
         before = len(out)
-        for index, item in enumerate(found):
-            env[name] = item
-            one(env, params, out, item)
-            while before < len(out):  # findings of this item: tell them its place
-                out[before].index = index
-                before += 1
-        if hoists:
-            del env[HOISTED]
+        try:
+            for index, item in enumerate(found):
+                env[name] = item
+                one(env, params, out, item)
+                while before < len(out):  # findings of this item: tell them its place
+                    out[before].index = index
+                    before += 1
+        finally:
+            if hoists:
+                del env[HOISTED]
 
     return evaluate_each
 
@@ -201,24 +203,24 @@ def _each_required(check: CompiledCheck, require: Callable[[Env], Any],
             return
         if hoists:
             env[HOISTED] = {}
-        if member_of is not None and _all_in(member_of, env, found):
+        try:
+            if member_of is not None and _all_in(member_of, env, found):
+                return
+            for index, item in enumerate(found):
+                env[name] = item
+                try:
+                    if require(env):
+                        continue
+                    finding = _unmet(check, env, item)
+                except Missing as exc:
+                    finding = _missing(check, item, exc)
+                except TypeError as exc:
+                    finding = _missing(check, item, _wrong_kind(exc))
+                finding.index = index
+                out.append(finding)
+        finally:
             if hoists:
                 del env[HOISTED]
-            return
-        for index, item in enumerate(found):
-            env[name] = item
-            try:
-                if require(env):
-                    continue
-                finding = _unmet(check, env, item)
-            except Missing as exc:
-                finding = _missing(check, item, exc)
-            except TypeError as exc:
-                finding = _missing(check, item, _wrong_kind(exc))
-            finding.index = index
-            out.append(finding)
-        if hoists:
-            del env[HOISTED]
 
     return evaluate_each
 

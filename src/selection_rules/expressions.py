@@ -326,7 +326,8 @@ class _Compiler:
         self._parent = parents or {}  # each node's parent, by id: what is hoisted
         # ast offsets count UTF-8 bytes; ast.get_source_segment splits the source again on
         # every call, which was a quarter of a procedure's load time.
-        self._lines = [line.encode() for line in source.splitlines()]
+        # Lines as the parser counts them (str.splitlines also breaks at \x0c, \u2028, …).
+        self._lines = [line.encode() for line in re.split(r"\r\n?|\n", source)]
         self.scope = scope
         self.used_parameters: set[str] = set()
         self.reads: list[str] = []

@@ -312,6 +312,7 @@ def _run_checks(
         env.pop("_earlier", None)  # last('x') asked for this event is looked up afresh
         for rule, when, evaluators in rules:
             if when is not None and not holds(when, env):
+                notes.clear()  # a calendar warning of a rule that does not apply: not shown
                 continue
             for evaluate in evaluators:
                 evaluate(env, params, findings)
@@ -331,6 +332,7 @@ def _run_checks(
         env["_notes"] = notes = []
         for rule in epoch.at_end:
             if not rule_applies(rule, env):
+                notes.clear()
                 continue
             for check in rule.checks:
                 run_check(check, env, params, findings)
