@@ -289,20 +289,25 @@ class _EventType:
 
 def decided_for_type(compiled: Compiled | None, env: dict[str, Any], event: str) -> bool | None:
     """A condition's value for every event of this type, if it reads nothing but the type."""
-    from selection_rules.expressions import Missing
-
     if compiled is None:
         return None
     test = compiled.fn if compiled.type_only else compiled.type_guard
     if test is None:
         return None
-    try:
-        holds = bool(test({**env, "event": _EventType(event)}))
-    except Missing:
-        return None  # left to replay, which reports it as it always has
+    holds = _for_type(test, env, event)
     if not compiled.type_only and holds:
         return None  # the type allows it; the rest of the condition is for replay
     return holds
+
+
+def _for_type(test: Fn, env: dict[str, Any], event: str) -> bool | None:
+    """A test that reads nothing of the event but its type, for an event of this type."""
+    from selection_rules.expressions import Missing
+
+    try:
+        return bool(test({**env, "event": _EventType(event)}))
+    except Missing:
+        return None  # left to replay, which reports it as it always has
 
 
 def _left(compiled: Compiled | None, env: dict[str, Any], event: str) -> Compiled | None:
@@ -310,8 +315,7 @@ def _left(compiled: Compiled | None, env: dict[str, Any], event: str) -> Compile
     its type-only conjuncts hold for the type (tagged('appointment') and …), the others."""
     if compiled is None or compiled.type_guard is None or compiled.type_only:
         return compiled
-    if decided_for_type(replace(compiled, type_only=True, fn=compiled.type_guard),
-                        env, event) is not True:
+    if _for_type(compiled.type_guard, env, event) is not True:
         return compiled
     if compiled.residual is None:
         return None
