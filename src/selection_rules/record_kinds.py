@@ -44,6 +44,7 @@ SECTION_LABELS: dict[str, Text] = {
     "units": Text("被检查单位", "supervised units"),
 }
 
+
 def kind_label(kind: str) -> Text:
     return KIND_LABELS.get(kind, Text(kind, kind))
 

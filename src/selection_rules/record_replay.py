@@ -24,9 +24,6 @@ from selection_rules.record_loader import parse_record
 from selection_rules.records import RecordFile
 from selection_rules.violations import CaseResult, Violation
 
-Loc = tuple[str | int, ...]
-
-
 
 def replay_record(rules: Procedure, record: RecordFile, file: str = "") -> CaseResult:
     day = record.day()
@@ -78,7 +75,6 @@ def cached_record_loader(library: Library) -> Callable[[str, tuple[str, ...]], P
         return found
 
     return get
-
 
 
 class RecordChecker:
