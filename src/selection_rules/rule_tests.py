@@ -40,7 +40,7 @@ from selection_rules.documents import (
 from selection_rules.errors import InputError, Problem
 from selection_rules.i18n import Lang, Text
 from selection_rules.library import SUFFIXES, Library
-from selection_rules.validation import Outcome, Validator
+from selection_rules.validation import Outcome, Validator, expand
 from selection_rules.values import parse_number, show
 from selection_rules.violations import Kind, Violation
 from selection_rules.workdays import WorkCalendar
@@ -123,19 +123,8 @@ def is_test_file(path: Path) -> bool:
 
 
 def discover(paths: Iterable[str]) -> tuple[list[Path], list[Problem]]:
-    """Test files named, and test files under folders named (recursively)."""
-    found: list[Path] = []
-    problems: list[Problem] = []
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("test_*") if p.is_file()
-                                and is_test_file(p)))
-        elif path.is_file():
-            found.append(path)
-        else:
-            problems.append(Problem(raw, Text("文件或目录不存在", "no such file or directory")))
-    return list(dict.fromkeys(found)), problems
+    """Test files named, test files under folders named (recursively), and glob matches."""
+    return expand(paths, lambda path, folder: is_test_file(path))
 
 
 def load_tests(path: Path) -> list[RuleTest]:

@@ -6,7 +6,7 @@ One bad file never stops the others: its problems are collected and the run goes
 from __future__ import annotations
 
 import glob
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -57,15 +57,20 @@ class Outcome:
     problems: list[Problem] = field(default_factory=list)
 
 
-def expand(paths: Iterable[str]) -> tuple[list[Path], list[Problem]]:
-    """Files named, files under folders named (recursively), and glob matches, in order."""
+def expand(paths: Iterable[str], in_folder: Callable[[Path, Path], bool] | None = None,
+           ) -> tuple[list[Path], list[Problem]]:
+    """Files named, files under folders named (recursively), and glob matches, in order.
+
+    `in_folder(file, folder)` says which files under a folder count: by default the
+    YAML and JSON files not under a hidden folder.
+    """
+    wanted = in_folder or _data_file
     found: list[Path] = []
     problems: list[Problem] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*") if p.is_file()
-                                and p.suffix in SUFFIXES and not _hidden(p, path)))
+            found.extend(sorted(p for p in path.rglob("*") if p.is_file() and wanted(p, path)))
         elif path.is_file():
             found.append(path)
         elif any(ch in raw for ch in "*?["):
@@ -80,8 +85,9 @@ def expand(paths: Iterable[str]) -> tuple[list[Path], list[Problem]]:
     return list(dict.fromkeys(found)), problems
 
 
-def _hidden(path: Path, root: Path) -> bool:
-    return any(part.startswith(".") for part in path.relative_to(root).parts)
+def _data_file(path: Path, root: Path) -> bool:
+    return path.suffix in SUFFIXES and not any(
+        part.startswith(".") for part in path.relative_to(root).parts)
 
 
 class Validator:
