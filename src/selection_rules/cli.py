@@ -58,6 +58,8 @@ def _lang(opt: LangOpt | None) -> "Lang":
     return "en" if os.environ.get("SELECTION_RULES_LANG", "zh") == "en" else "zh"
 
 
+FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="输出格式 / output: text | json")]
+RuleIdArg = Annotated[str, typer.Argument(help="规则编号 / rule id, e.g. PS-7")]
 LangArg = Annotated[LangOpt | None, typer.Option(
     "--lang", help="语言 / language of messages (default: zh, or $SELECTION_RULES_LANG)",
     show_default=False)]
@@ -114,8 +116,7 @@ def _entry(rule_id: str, rules: list[Path] | None, lang: "Lang") -> "Entry":
 def validate(
     paths: Annotated[list[str], typer.Argument(
         help="案卷文件、目录或通配符 / case files, folders or glob patterns", show_default=False)],
-    format: Annotated[Format, typer.Option(
-        "--format", "-f", help="输出格式 / output")] = Format.text,
+    format: FormatOpt = Format.text,
     lang: LangArg = None,
     holidays: Annotated[list[Path] | None, typer.Option(
         "--holidays", help="补充的节假日安排（官方日历未覆盖的年份）/ holiday list for years the "
@@ -146,7 +147,7 @@ def validate(
 
 @rules_app.command("list")
 def rules_list(
-    format: Annotated[Format, typer.Option("--format", "-f")] = Format.text,
+    format: FormatOpt = Format.text,
     lang: LangArg = None,
     rules: RulesDirs = None,
 ) -> None:
@@ -168,9 +169,9 @@ def rules_list(
 
 @rules_app.command("show")
 def rules_show(
-    rule_id: Annotated[str, typer.Argument(help="规则编号 / rule id, e.g. PS-7")],
+    rule_id: RuleIdArg,
     lang: LangArg = None,
-    format: Annotated[Format, typer.Option("--format", "-f")] = Format.text,
+    format: FormatOpt = Format.text,
     rules: RulesDirs = None,
 ) -> None:
     """查看一条规则 / show one rule: checks, bounds, citation, where it applies."""
@@ -203,8 +204,7 @@ def lint(
     paths: Annotated[list[str] | None, typer.Argument(
         help="程序或规则集文件、目录（默认：内置 rules/）/ procedure and rule-set files or "
         "folders (default: the shipped rules/)", show_default=False)] = None,
-    format: Annotated[Format, typer.Option(
-        "--format", "-f", help="输出格式 / output")] = Format.text,
+    format: FormatOpt = Format.text,
     lang: LangArg = None,
     rules: RulesDirs = None,
     strict: Annotated[bool, typer.Option(
@@ -372,9 +372,9 @@ def diagram(
 
 @app.command()
 def trace(
-    rule_id: Annotated[str, typer.Argument(help="规则编号 / rule id, e.g. PS-7")],
+    rule_id: RuleIdArg,
     lang: LangArg = None,
-    format: Annotated[Format, typer.Option("--format", "-f")] = Format.text,
+    format: FormatOpt = Format.text,
     rules: RulesDirs = None,
 ) -> None:
     """追溯规则出处 / a rule, its bounds, where it is used, and its source sentence."""
@@ -397,7 +397,7 @@ def sources(
     seeds: Annotated[list[str] | None, typer.Argument(
         help="只看这些种子文件 / only these seed files", show_default=False)] = None,
     lang: LangArg = None,
-    format: Annotated[Format, typer.Option("--format", "-f")] = Format.text,
+    format: FormatOpt = Format.text,
     rules: RulesDirs = None,
 ) -> None:
     """原文覆盖情况 / each seed paragraph: the rules that encode it, or why none does."""
