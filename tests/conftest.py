@@ -44,3 +44,12 @@ def shipped_procedures() -> list[str]:
         if isinstance(data, dict) and data.get("kind") == "procedure":
             out.append(path.stem)
     return out
+
+
+def assert_located_and_cited(violations) -> None:  # type: ignore[no-untyped-def]
+    """Every violation names its line in the file, its citation and its message in both
+    languages (what the standards ask of each one)."""
+    for v in violations:
+        assert v.line is not None and v.line > 0, v
+        assert v.citation is not None, v
+        assert v.message.zh and v.message.en, v

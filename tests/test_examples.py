@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLES
+from conftest import EXAMPLES, assert_located_and_cited
 
 PENGSHAN = EXAMPLES / "pengshan"
 
@@ -46,10 +46,8 @@ def test_example_yields_exactly_the_expected_rules(validator, name: str) -> None
     assert outcome.problems == []
     got = Counter((v.rule_id, v.kind) for v in outcome.result.violations)
     assert got == Counter(EXPECTED[name]), [v.message.en for v in outcome.result.violations]
+    assert_located_and_cited(outcome.result.violations)
     for v in outcome.result.violations:
-        assert v.line is not None and v.line > 0
-        assert v.citation is not None
-        assert v.message.zh and v.message.en
         assert v.stage is not None or v.kind == "incomplete"
 
 

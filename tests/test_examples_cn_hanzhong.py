@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import yaml
 
-from conftest import EXAMPLES, shift_dates
+from conftest import EXAMPLES, assert_located_and_cited, shift_dates
 from selection_rules import casefile
 from selection_rules.functions import make_functions
 from selection_rules.validation import Outcome
@@ -93,11 +93,9 @@ def test_example_yields_exactly_the_expected_rules(validator: Any, path: Path) -
     outcome = validator.validate_file(path)
     assert _rules(outcome) == Counter(EXPECTED[path]), [
         v.message.en for v in outcome.result.violations]
+    # The order rule has a citation from 2014 on; every check rule always has one.
+    assert_located_and_cited(outcome.result.violations)
     for v in outcome.result.violations:
-        assert v.line is not None and v.line > 0
-        assert v.message.zh and v.message.en
-        # The order rule has a citation from 2014 on; every check rule always has one.
-        assert v.citation is not None
         assert v.stage is not None or v.event_index is None
 
 
