@@ -7,11 +7,12 @@ and checks what is impossible whatever the procedure (present > entitled, a tall
 the valid ballots, a name that is not a candidate).
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations`: pydantic would then evaluate every field's
+# annotation from its text when the class is made, which is start-up time of the CLI.
 
 import datetime as dt
 from fractions import Fraction
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
@@ -78,7 +79,7 @@ class ProblemRecord(Record):
     )
 
     @model_validator(mode="after")
-    def _verified_after_recorded(self) -> ProblemRecord:
+    def _verified_after_recorded(self) -> Self:
         if self.verified is not None and self.verified < self.recorded:
             raise ValueError(f"verified ({self.verified}) is before recorded ({self.recorded}); "
                              f"核实日期早于记录日期")
@@ -161,7 +162,7 @@ class Meeting(Record):
     agenda_item: bool = Field(True, description="False for an ad hoc motion (临时动议)")
 
     @model_validator(mode="after")
-    def _present_within_entitled(self) -> Meeting:
+    def _present_within_entitled(self) -> Self:
         if self.present > self.entitled:
             raise ValueError(
                 f"present ({self.present}) exceeds entitled ({self.entitled}); "
@@ -199,7 +200,7 @@ class Ballot(Record):
     )
 
     @model_validator(mode="after")
-    def _arithmetic(self) -> Ballot:
+    def _arithmetic(self) -> Self:
         def over(a: int | None, b: int | None) -> bool:
             return a is not None and b is not None and a > b
 
@@ -275,7 +276,7 @@ class Publicity(Record):
     reports: list[Report] = Field(default_factory=new_list)
 
     @model_validator(mode="after")
-    def _ordered(self) -> Publicity:
+    def _ordered(self) -> Self:
         if self.end < self.start:
             raise ValueError(f"end ({self.end}) is before start ({self.start}); 公示结束早于开始")
         return self
@@ -328,7 +329,7 @@ class Screening(Record):
     )
 
     @model_validator(mode="after")
-    def _held_were_checked(self) -> Screening:
+    def _held_were_checked(self) -> Self:
         unchecked = [c for c in self.held if c not in self.checked]
         if unchecked:
             raise ValueError(
@@ -345,7 +346,7 @@ class Probation(Record):
     end: dt.date
 
     @model_validator(mode="after")
-    def _ordered(self) -> Probation:
+    def _ordered(self) -> Self:
         if self.end <= self.start:
             raise ValueError(
                 f"end ({self.end}) is not after start ({self.start}); 试用期结束不晚于开始"

@@ -8,10 +8,11 @@ the base of a percentage, its citation — is data here, so that messages, lint 
 diagrams can read it.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations`: pydantic would then evaluate every field's
+# annotation from its text when the class is made, which is start-up time of the CLI.
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -61,7 +62,7 @@ class Citation(Spec):
     note: str | None = None
 
     @model_validator(mode="after")
-    def _one_source(self) -> Citation:
+    def _one_source(self) -> Self:
         if self.seed is None and self.regulation is None:
             raise ValueError("a citation names a seed (with quote) or a regulation")
         if self.seed is not None and not self.quote:
@@ -102,7 +103,7 @@ class Parameter(Spec):
     note: str | None = None
 
     @model_validator(mode="after")
-    def _value_or_values(self) -> Parameter:
+    def _value_or_values(self) -> Self:
         if (self.value is None) == (self.values is None):
             raise ValueError("a parameter has either `value` (with `citation`) or `values`")
         if self.value is not None and self.citation is None:
@@ -149,7 +150,7 @@ class Applies(Spec):
     end: bool = Field(False, description="Evaluate once, after the whole case is replayed")
 
     @model_validator(mode="after")
-    def _something(self) -> Applies:
+    def _something(self) -> Self:
         if not (self.events or self.tags or self.end):
             raise ValueError("`on` names events, tags, or end: true")
         return self
@@ -184,7 +185,7 @@ class Check(Spec):
     )
 
     @model_validator(mode="after")
-    def _shape(self) -> Check:
+    def _shape(self) -> Self:
         compare = self.value is not None
         if compare == (self.require is not None):
             raise ValueError("a check has either `value`/`op`/`bound` or `require`")
@@ -215,7 +216,7 @@ class Rule(Spec):
     explain: Label | None = None
 
     @model_validator(mode="after")
-    def _shape(self) -> Rule:
+    def _shape(self) -> Self:
         if self.citation is None and not self.in_force:
             raise ValueError("a rule needs a `citation` or dated `in_force` citations")
         if not self.structural and (self.on is None or not self.checks):
@@ -231,7 +232,7 @@ class Selector(Spec):
     tags: list[str] = Field(default_factory=new_list)
 
     @model_validator(mode="after")
-    def _something(self) -> Selector:
+    def _something(self) -> Self:
         if not (self.stages or self.events or self.tags):
             raise ValueError("a selector names stages, events or tags")
         return self
@@ -255,7 +256,7 @@ class Property(Spec):
     serves_posts: int | None = Field(None, ge=1)
 
     @model_validator(mode="after")
-    def _one_claim(self) -> Property:
+    def _one_claim(self) -> Self:
         forms = [
             self.every_path_to is not None or self.passes is not None,
             self.never is not None or self.before is not None,
@@ -304,7 +305,7 @@ class ProcedureSpec(Spec):
     )
 
     @model_validator(mode="after")
-    def _kind(self) -> ProcedureSpec:
+    def _kind(self) -> Self:
         if self.kind == "rule_set" and (self.stages or self.steps):
             raise ValueError("a rule set has no stages or steps; it attaches to steps by tags")
         if self.kind == "procedure" and not self.stages:
