@@ -285,24 +285,61 @@ def compile_expr(source: str | int | bool, scope: Scope) -> Compiled:
             Text(f"表达式语法错误：{exc.msg}", f"syntax error in expression: {exc.msg}"),
             (exc.offset or 1) - 1,
         ) from None
-    parents = {id(child): node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
-    compiler = _Compiler(text, scope, parents)
+    loop = _loop_facts(tree.body, scope.loop_names) if scope.loop_names else None
+    compiler = _Compiler(text, scope, loop)
     fn, typ = compiler.visit(tree.body)
-    guard, residual = _type_guard(tree.body, text, scope, parents)
+    guard, residual = _type_guard(tree.body, text, scope, loop)
     return Compiled(text, fn, typ, frozenset(compiler.used_parameters), tuple(compiler.reads),
                     compiler.type_only(), guard, compiler.hoists, residual,
                     compiler.membership.get(id(tree.body)))
 
 
+@dataclass(eq=False)
+class _LoopFacts:
+    """Of each node of an expression inside an `each` loop, by id: its parent, whether
+    it reads the loop's item and whether it makes a call. Found in one walk of the tree,
+    not one walk of each subtree per question (which was most of a procedure's load)."""
+
+    parent: dict[int, ast.AST]
+    reads_item: set[int]
+    calls: set[int]
+
+    def hoistable(self, node: ast.AST | None) -> bool:
+        """A call, or a field or item of one, that does not read the loop's item."""
+        return (isinstance(node, ast.Call | ast.Attribute | ast.Subscript)
+                and id(node) not in self.reads_item and id(node) in self.calls)
+
+
+def _loop_facts(root: ast.AST, loop_names: frozenset[str]) -> _LoopFacts:
+    facts = _LoopFacts({}, set(), set())
+
+    def walk(node: ast.AST) -> tuple[bool, bool]:
+        reads = isinstance(node, ast.Name) and node.id in loop_names
+        calls = isinstance(node, ast.Call)
+        for child in ast.iter_child_nodes(node):
+            facts.parent[id(child)] = node
+            child_reads, child_calls = walk(child)
+            reads = reads or child_reads
+            calls = calls or child_calls
+        if reads:
+            facts.reads_item.add(id(node))
+        if calls:
+            facts.calls.add(id(node))
+        return reads, calls
+
+    walk(root)
+    return facts
+
+
 def _type_guard(node: ast.expr, text: str, scope: Scope,
-                parents: dict[int, ast.AST]) -> tuple[Fn | None, Fn | None]:
+                loop: _LoopFacts | None) -> tuple[Fn | None, Fn | None]:
     """Of `a and b and …`: its type-only conjuncts as one function, and the others."""
     if not (isinstance(node, ast.BoolOp) and isinstance(node.op, ast.And)):
         return None, None
     guards: list[Fn] = []
     rest: list[Fn] = []
     for part in node.values:
-        sub = _Compiler(text, scope, parents)
+        sub = _Compiler(text, scope, loop)
         fn, _ = sub.visit(part)
         (guards if sub.type_only() else rest).append(fn)
     if not guards:
@@ -320,10 +357,9 @@ def _is_none(node: ast.expr) -> bool:
 
 
 class _Compiler:
-    def __init__(self, source: str, scope: Scope,
-                 parents: dict[int, ast.AST] | None = None) -> None:
+    def __init__(self, source: str, scope: Scope, loop: _LoopFacts | None = None) -> None:
         self.source = source
-        self._parent = parents or {}  # each node's parent, by id: what is hoisted
+        self._loop = loop  # inside an `each` loop: what may be hoisted out of it
         # ast offsets count UTF-8 bytes; ast.get_source_segment splits the source again on
         # every call, which was a quarter of a procedure's load time.
         # Lines as the parser counts them (str.splitlines also breaks at \x0c, \u2028, …).
@@ -380,21 +416,14 @@ class _Compiler:
                 f"{what} is not allowed in a rule expression ({self.seg(node)})",
             )
         result: tuple[Fn, StaticType] = method(node)
-        if self._hoistable(node) and not self._hoistable(self._parent.get(id(node))):
+        loop = self._loop
+        if loop is not None and loop.hoistable(node) and not loop.hoistable(
+                loop.parent.get(id(node))):
             # The largest part that does not read the loop item, memoised once: its inner
             # parts are not (a miss would go through each memo, and paths would not fuse).
             self.hoists = True
             return _once_per_loop(result[0]), result[1]
         return result
-
-    def _hoistable(self, node: ast.AST | None) -> bool:
-        """A call, or a field or item of one, that does not read the loop's item."""
-        if not self.scope.loop_names or not isinstance(
-                node, ast.Call | ast.Attribute | ast.Subscript):
-            return False
-        names = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
-        return not names & self.scope.loop_names and any(
-            isinstance(n, ast.Call) for n in ast.walk(node))
 
     # -- leaves
 
@@ -735,9 +764,9 @@ class _Compiler:
             op1, right, right_src1 = rest[0]
             special = self._compare1(type(node.ops[0]), first, right, left_src, right_src1)
             name = self._names.get(id(first))
-            if isinstance(node.ops[0], ast.In) and name in self.scope.loop_names and not {
-                    n.id for n in ast.walk(node.comparators[0]) if isinstance(n, ast.Name)
-            } & self.scope.loop_names:
+            if (isinstance(node.ops[0], ast.In) and name in self.scope.loop_names
+                    and self._loop is not None
+                    and id(node.comparators[0]) not in self._loop.reads_item):
                 self.membership[id(node)] = (name, right)
             if special is not None:
                 return special, bool
