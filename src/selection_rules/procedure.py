@@ -391,6 +391,7 @@ class _Loader:
         # One set of functions per procedure: building them for each expression was a
         # tenth of a procedure's load time.
         self._functions: dict[int, tuple[Procedure, dict[str, Function]]] = {}
+        self._scopes: dict[int, tuple[Procedure, dict[object, Scope]]] = {}
 
     def problem(self, origin: Origin, zh: str, en: str, column: int | None = None) -> None:
         self.problems.append(
@@ -609,6 +610,17 @@ class _Loader:
             return None
 
     def scope(self, proc: Procedure, *, event: bool, extra: dict[str, StaticType]) -> Scope:
+        # Expressions only read a scope: the checks of one procedure share a few.
+        key = (event, tuple(extra.items()))
+        cached = self._scopes.get(id(proc))
+        if cached is None or cached[0] is not proc:
+            cached = self._scopes[id(proc)] = (proc, {})
+        scope = cached[1].get(key)
+        if scope is None:
+            scope = cached[1][key] = self._new_scope(proc, event=event, extra=extra)
+        return scope
+
+    def _new_scope(self, proc: Procedure, *, event: bool, extra: dict[str, StaticType]) -> Scope:
         names: dict[str, StaticType] = {
             "case": casefile.Case,
             "posts": ListOf(casefile.Post),
