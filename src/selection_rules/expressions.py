@@ -116,7 +116,7 @@ def _type_name(t: StaticType) -> str:
 # ---------------------------------------------------------------------------- functions
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Function:
     """A function an expression may call. `impl` gets the env first."""
 
@@ -132,7 +132,7 @@ class Function:
     pure: Callable[..., Any] | None = None
 
 
-@dataclass
+@dataclass(eq=False)
 class Scope:
     """What an expression may refer to: names with their types, and known event selectors."""
 
@@ -145,7 +145,7 @@ class Scope:
     loop_names: frozenset[str] = frozenset()
 
 
-@dataclass
+@dataclass(eq=False)
 class Compiled:
     """A compiled expression: call it with an env."""
 

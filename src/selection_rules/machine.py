@@ -17,7 +17,7 @@ from transitions import Machine
 from selection_rules.procedure_model import Stage, Step
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Edge:
     source: str
     dest: str

@@ -52,7 +52,7 @@ from selection_rules.values import Range, normalize, parse_number, parse_range, 
 Loc = tuple[str | int, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Origin:
     """Where a piece of a procedure was written: file and path inside it."""
 
@@ -68,7 +68,7 @@ class Origin:
         return self.doc.line_of(self.loc)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class ParamValue:
     """A parameter's value for one epoch, with how to show it and where it comes from."""
 
@@ -78,7 +78,7 @@ class ParamValue:
     citation: Citation | None
 
 
-@dataclass
+@dataclass(eq=False)
 class ParamInfo:
     name: str
     spec: Parameter
@@ -94,7 +94,7 @@ class ParamInfo:
         return current
 
 
-@dataclass
+@dataclass(eq=False)
 class CompiledCheck:
     spec: Check
     origin: Origin
@@ -112,7 +112,7 @@ class CompiledCheck:
     evaluator: Callable[..., None] | None = field(default=None, repr=False, compare=False)
 
 
-@dataclass
+@dataclass(eq=False)
 class RuleInfo:
     spec: Rule
     origin: Origin
@@ -145,7 +145,7 @@ class RuleInfo:
         return [w.citation for w in self.spec.in_force]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Planned:
     """A rule as an event of one type runs it."""
 
@@ -160,7 +160,7 @@ class Planned:
 Run = tuple[RuleInfo, Fn | None, list[Callable[..., None]]]
 
 
-@dataclass
+@dataclass(eq=False)
 class Epoch:
     """What applies to cases decided in one window of dates."""
 
@@ -280,7 +280,7 @@ class Procedure:
         return Epoch(params, rules, by_event, at_end, plan)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class _EventType:
     """Stands for an event when only its type is read (see Compiled.type_only)."""
 

@@ -50,7 +50,7 @@ def other_kind(data: object) -> str | None:
     return None
 
 
-@dataclass
+@dataclass(eq=False)
 class Outcome:
     path: str
     result: CaseResult | None = None

@@ -152,7 +152,7 @@ class WorkingDays(NamedTuple):
         )
 
 
-@dataclass
+@dataclass(eq=False)
 class WorkCalendar:
     """Counts working days with the official calendar, then user lists, then (warned) Mon–Fri."""
 
