@@ -10,8 +10,8 @@ Measured over the same cases, in --rounds rounds:
   naive, lean          the same with auto_transitions=False: no to_<stage>() trigger per
                        stage pair, so a Machine is made about 2.6 times faster
   parse + replay       from JSON files on disk: read, located parse, pydantic, replay
-  issue's 8-step chain the calibration: the machine the issue measured, 8 steps in a
-                       row through 9 stages, default options, 8 triggers per case
+  issue's 8-step chain the calibration (calibration.py): the naive replay the issue
+                       measured, 8 steps in a row, default options, 8 triggers per case
 The ratios to the naive replays are the figures to watch. The speed of a shared machine
 drifts by a third from one minute to the next, so within a round the runs take turns on
 chunks of --chunk cases: each ratio compares runs made seconds apart. Times are CPU time
@@ -34,6 +34,7 @@ from pathlib import Path
 from transitions import Machine, MachineError
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from calibration import ISSUE_CHAIN_RATE, ISSUE_THROUGHPUT, chain
 from generate import generate
 from selection_rules.case_loader import parse_case
 from selection_rules.casefile import Case
@@ -64,28 +65,6 @@ def naive(proc: Procedure, cases: list[Case], auto_transitions: bool) -> int:
             except (MachineError, AttributeError):
                 bad += 1
     return bad
-
-
-CHAIN_STATES = [f"s{i}" for i in range(9)]
-CHAIN_STEPS = [{"trigger": f"e{i}", "source": f"s{i}", "dest": f"s{i + 1}"} for i in range(8)]
-ISSUE_CHAIN_RATE = 1_100  # cases/s of the 8-step naive replay on the issue's machine
-ISSUE_TARGET = 5_000  # cases/s of a 10-event case with all checks, on that machine
-
-
-def chain(count: int) -> int:
-    """The issue's baseline as it describes it: 8 steps, default options, no checks."""
-
-    class Model:
-        pass
-
-    done = 0
-    for _ in range(count):
-        model = Model()
-        Machine(model=model, states=CHAIN_STATES, transitions=CHAIN_STEPS, initial="s0")
-        for step in CHAIN_STEPS:
-            model.trigger(step["trigger"])  # type: ignore[attr-defined]
-        done += 1
-    return done
 
 
 def timed(fn: Callable[[], object]) -> float:
@@ -153,13 +132,13 @@ def main() -> None:
     # cautious reading: a case's checks, not its events, are most of the time).
     per10 = [r["engine replay"] * per_case / 10 for r in rounds]
     to_chain = sorted(p / r["issue's 8-step chain"] for p, r in zip(per10, rounds, strict=True))
-    scaled = [ISSUE_TARGET * r["issue's 8-step chain"] / ISSUE_CHAIN_RATE for r in rounds]
+    scaled = [ISSUE_THROUGHPUT * r["issue's 8-step chain"] / ISSUE_CHAIN_RATE for r in rounds]
     print(f"engine replay normalised to 10-event cases: median {statistics.median(per10):,.0f} "
           f"cases/s, best {max(per10):,.0f}")
     print(f"the issue's target on this machine (5,000 × chain here / 1,100): median "
           f"{statistics.median(scaled):,.0f} cases/s")
     print(f"10-event engine ÷ 8-step chain: median {statistics.median(to_chain):.2f}, "
-          f"worst round {to_chain[0]:.2f} (target ≥ {ISSUE_TARGET / ISSUE_CHAIN_RATE:.2f})")
+          f"worst round {to_chain[0]:.2f} (target ≥ {ISSUE_THROUGHPUT / ISSUE_CHAIN_RATE:.2f})")
 
 
 def ratio(rounds: list[dict[str, float]], name: str, base: str) -> float:
