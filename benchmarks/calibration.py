@@ -3,7 +3,7 @@
 The issue quotes a naive replay on its machine: "about 1,100 cases/s for an 8-step
 machine with no checks at all", a new transitions `Machine` per case. Built with
 transitions' default options (auto_transitions on: a `to_<state>()` trigger from every
-state to every state) that replay runs at 820–970 cases/s on the development machine;
+state to every state) that replay runs at 800–970 cases/s on the development machine;
 with auto_transitions off it runs about 2.6 times faster, at 2,200–2,700. Only the first
 reading fits the issue's figure, and only it leaves the issue's start-up target (0.5 s)
 above what importing typer, pydantic and PyYAML alone costs, so the chain below is that
