@@ -17,7 +17,7 @@ caching on and after one warm-up run, even where the shell sets PYTHONDONTWRITEB
 The target (0.5 s) is the core issue's, on its machine. Before each run this script
 replays a few hundred cases of the issue's own baseline (calibration.py), whose rate the
 issue gives for its machine (1,100 cases/s), and prints each command's CPU time also as
-it would be there: CPU time here × (chain rate here ÷ 1,100), run by run.
+it would be there: median CPU time here × (median chain rate beside it ÷ 1,100).
 """
 
 from __future__ import annotations
@@ -73,16 +73,16 @@ def main() -> None:
     rates: list[float] = []
     for name, cmd in commands.items():
         measure(cmd, env)  # warm-up: writes bytecode, fills the page cache
-        runs, scaled = [], []
+        runs, here = [], []
         for _ in range(args.runs):
-            rate = chain_rate()
-            rates.append(rate)
-            wall, cpu = measure(cmd, env)
-            runs.append((wall, cpu))
-            scaled.append(cpu * rate / ISSUE_CHAIN_RATE)
+            here.append(chain_rate())
+            runs.append(measure(cmd, env))
+        rates += here
         walls, cpus = [w for w, _ in runs], [c for _, c in runs]
+        # Medians, then the product: one chain sample is short and noisier than a run.
+        scaled = statistics.median(cpus) * statistics.median(here) / ISSUE_CHAIN_RATE
         print(f"{name:44}{statistics.median(walls):12.3f}{min(walls):10.3f}"
-              f"{statistics.median(cpus):12.3f}{statistics.median(scaled):22.3f}")
+              f"{statistics.median(cpus):12.3f}{scaled:22.3f}")
     print(f"the issue's 8-step chain ran {statistics.median(rates):,.0f} cases/s here (median; "
           f"{ISSUE_CHAIN_RATE:,} on the issue's machine); target < {ISSUE_STARTUP} s there")
 
