@@ -33,7 +33,7 @@ from selection_rules.expressions import (
     StaticType,
     compile_expr,
 )
-from selection_rules.functions import make_functions
+from selection_rules.functions import make_functions, selectors_by_event
 from selection_rules.i18n import Text
 from selection_rules.library import Library
 from selection_rules.machine import ProcedureMachine
@@ -211,8 +211,7 @@ class Procedure:
 
     @cached_property
     def selectors_of(self) -> dict[str, tuple[str, ...]]:
-        """What `last('x')` may name for an event of each type: the type, and its tags."""
-        return {event: (event, *sorted(tags)) for event, tags in self.tags.items()}
+        return selectors_by_event(self.tags)
 
     @cached_property
     def _stage_labels(self) -> dict[str, Text]:
@@ -325,19 +324,16 @@ def _left(compiled: Compiled | None, env: dict[str, Any], event: str) -> Compile
 def _plan(rules: list[RuleInfo], env: dict[str, Any], event: str) -> list[Planned]:
     """The rules and checks an event of this type runs, with type-only conditions decided."""
 
-    def decided(compiled: Compiled | None) -> bool | None:
-        return decided_for_type(compiled, env, event)
-
     out: list[Planned] = []
     for rule in rules:
-        holds = decided(rule.when)
+        holds = decided_for_type(rule.when, env, event)
         if holds is False:
             continue
         left = _left(rule.when, env, event)
         when = left.fn if left is not None and holds is None else None
         checks: list[CompiledCheck] = []
         for check in rule.checks:
-            holds = decided(check.when)
+            holds = decided_for_type(check.when, env, event)
             if holds is False:
                 continue
             left = None if holds else _left(check.when, env, event)
@@ -388,10 +384,11 @@ class _Loader:
     def __init__(self, library: Library) -> None:
         self.library = library
         self.problems: list[Problem] = []
-        # One set of functions per procedure: building them for each expression was a
-        # tenth of a procedure's load time.
-        self._functions: dict[int, tuple[Procedure, dict[str, Function]]] = {}
-        self._scopes: dict[int, tuple[Procedure, dict[object, Scope]]] = {}
+        # A loader compiles one procedure (`_compiling`). Its expressions share one set of
+        # functions and a few scopes: made per expression, they were a tenth of a load.
+        self._compiling: Procedure | None = None
+        self._functions: dict[str, Function] | None = None
+        self._scopes: dict[object, Scope] = {}
 
     def problem(self, origin: Origin, zh: str, en: str, column: int | None = None) -> None:
         self.problems.append(
@@ -610,14 +607,12 @@ class _Loader:
             return None
 
     def scope(self, proc: Procedure, *, event: bool, extra: dict[str, StaticType]) -> Scope:
-        # Expressions only read a scope: the checks of one procedure share a few.
+        assert self._compiling in (None, proc), "a _Loader compiles one procedure"
+        self._compiling = proc
         key = (event, tuple(extra.items()))
-        cached = self._scopes.get(id(proc))
-        if cached is None or cached[0] is not proc:
-            cached = self._scopes[id(proc)] = (proc, {})
-        scope = cached[1].get(key)
+        scope = self._scopes.get(key)
         if scope is None:
-            scope = cached[1][key] = self._new_scope(proc, event=event, extra=extra)
+            scope = self._scopes[key] = self._new_scope(proc, event=event, extra=extra)
         return scope
 
     def _new_scope(self, proc: Procedure, *, event: bool, extra: dict[str, StaticType]) -> Scope:
@@ -647,16 +642,14 @@ class _Loader:
                      loop_names=frozenset(extra))
 
     def functions(self, proc: Procedure) -> dict[str, Function]:
-        cached = self._functions.get(id(proc))
-        if cached is None or cached[0] is not proc:
+        if self._functions is None:
             if proc.record_kind == "selection":
-                made = make_functions(proc.tags)
+                self._functions = make_functions(proc.tags)
             else:
                 from selection_rules.record_functions import make_record_functions
 
-                made = make_record_functions(proc.record_kind)
-            cached = self._functions[id(proc)] = (proc, made)
-        return cached[1]
+                self._functions = make_record_functions(proc.record_kind)
+        return self._functions
 
     def collect_rules(self, proc: Procedure) -> None:
         selectors_events = set(proc.steps)
