@@ -79,9 +79,13 @@ def _decimal(x: Any) -> str:
     return decimal_text(Fraction(x))
 
 
+def selectors_by_event(tags: Mapping[str, frozenset[str]]) -> dict[str, tuple[str, ...]]:
+    """What `last('x')` may name for an event of each type: the type, and its step's tags."""
+    return {event: (event, *sorted(ts)) for event, ts in tags.items()}
+
+
 def make_functions(tags: Mapping[str, frozenset[str]]) -> dict[str, Function]:
-    # What `last('x')` may name: an event type, or a tag of the step it belongs to.
-    selectors_of = {event: (event, *sorted(ts)) for event, ts in tags.items()}
+    selectors_of = selectors_by_event(tags)
 
     def earlier(env: Env, selector: str) -> list[casefile.Event]:
         events: list[casefile.Event] = env["_events"]

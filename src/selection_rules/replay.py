@@ -265,8 +265,10 @@ def _later(a: tuple[int, dt.date] | None,
 
 
 def _posts_of(case: Case, ev: Event) -> list[Any]:
+    """The posts an event is about: all of them (read only: expressions cannot change
+    the list) unless the case has several and the event names some."""
     if not ev.posts or len(case.posts) == 1:
-        return case.posts  # read only: expressions cannot change it
+        return case.posts
     return [p for p in case.posts if p.id in ev.posts]
 
 
@@ -274,26 +276,24 @@ def _run_checks(
     proc: Procedure, epoch: Epoch, case: Case, calendar: WorkCalendar,
     stage_of: dict[int, str], out: list[Violation],
 ) -> None:
-    base: dict[str, Any] = dict(epoch.env)
-    base["case"] = case
-    base["_events"] = case.events
-    base["_calendar"] = calendar
+    # One env serves every event of the case: what is the event's own is set anew
+    # (a check's loop name is always set by its loop before it is read).
+    env: dict[str, Any] = dict(epoch.env)
+    env["case"] = case
+    env["_events"] = case.events
+    env["_calendar"] = calendar
     # Events so far by type and tag, filled as replay goes: last('x') and events('x')
     # read it instead of scanning the case again for every check.
     seen: defaultdict[str, list[Event]] = defaultdict(list)
-    base["_seen"] = seen
-    base["_one_track"] = len(case.posts) == 1
+    env["_seen"] = seen
+    one_post = env["_one_track"] = len(case.posts) == 1
     selectors_of = proc.selectors_of
     params = epoch.params
     findings: list[Finding] = []
     notes: list[Text] = []  # calendar warnings of the event's checks (_collect empties it)
+    env["_notes"] = notes
     runs = epoch.runs
     events = case.events
-    one_post = base["_one_track"]
-    # One env serves every event of the case: what is the event's own is set anew
-    # (a check's loop name is always set by its loop before it is read).
-    env = base
-    env["_notes"] = notes
     for index, ev in enumerate(events):
         if index:
             prev = events[index - 1]
@@ -308,6 +308,7 @@ def _run_checks(
             continue
         env["event"] = ev
         env["_index"] = index
+        # _posts_of's common answer inline: the hot path of a replay.
         env["posts"] = case.posts if one_post or not ev.posts else _posts_of(case, ev)
         env.pop("_earlier", None)  # last('x') asked for this event is looked up afresh
         for rule, when, evaluators in rules:
@@ -324,7 +325,6 @@ def _run_checks(
             last = case.events[-1]
             for selector in selectors_of.get(last.type, ()):
                 seen[selector].append(last)
-        env = base
         env.pop("event", None)
         env.pop("_earlier", None)
         env["_index"] = len(case.events)
