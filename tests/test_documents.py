@@ -208,25 +208,72 @@ def test_recursive_alias_is_rejected() -> None:
 
 def test_deep_nesting_is_an_error_not_a_crash() -> None:
     # libyaml's C composer overflows the stack near 30,000 levels; run in a child so that
-    # a regression shows as a failed test rather than a dead test run.
+    # a regression shows as a failed test rather than a dead test run. Whatever limit the
+    # installed PyYAML or libyaml has of its own, the message is ours and located.
     code = textwrap.dedent("""
         from selection_rules.documents import loads_document
         from selection_rules.errors import InputError
-        for text in ["[" * 200000 + "]" * 200000, "- " * 100000 + "x",
-                     "a:\\n  " + "[" * 600 + "]" * 600]:
+        for text, name in [("[" * 200000 + "]" * 200000, "deep.yaml"),
+                           ("- " * 100000 + "x", "deep.yaml"),
+                           ("a:\\n  " + "[" * 600 + "]" * 600, "deep.yaml"),
+                           ("b: 1\\na: " + "{x: " * 1500, "deep.yaml"),
+                           ("[" * 200000 + "]" * 200000, "deep.json")]:
             try:
-                loads_document(text, "deep.yaml")
+                loads_document(text, name)
+                print("accepted")
             except InputError as exc:
-                print(exc.problems[0].message.en)
-        try:
-            loads_document("[" * 200000 + "]" * 200000, "deep.json")
-        except InputError as exc:
-            print(exc.problems[0].message.en)
+                p = exc.problems[0]
+                print(p.message.en, p.line, p.column)
     """)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          timeout=120, check=False)
     assert out.returncode == 0, out.stderr[-2000:]
-    assert out.stdout.count("nested too deeply") == 4, out.stdout
+    lines = out.stdout.splitlines()
+    assert len(lines) == 5, out.stdout
+    for line in lines:
+        assert line.startswith("nested too deeply (more than 200 levels) "), out.stdout
+        assert "None" not in line, out.stdout  # located: a line and a column
+
+
+_NEST_STYLES = {
+    # depth -> text of a document whose deepest collection is at that depth
+    "flow": lambda d: "a: " + "[" * d + "]" * d + "\n",
+    "flow-lines": lambda d: "a:\n" + "".join(" " * 2 + "[\n" for _ in range(d)) + "  " + "]" * d,
+    "block": lambda d: "a:\n" + "".join(" " * (2 * i) + "-\n" for i in range(1, d)) + " " * (2 * d) + "- x\n",
+    "json": lambda d: '{"a": ' + "[" * d + "]" * d + "}",
+}
+
+
+@settings(max_examples=60, deadline=None)
+@given(style=st.sampled_from(sorted(_NEST_STYLES)),
+       depth=st.sampled_from([1, 50, 198, 199, 200, 201, 202, 999, 1000, 1001, 1500]),
+       libyaml=st.booleans())
+def test_nesting_limit_is_ours_on_every_reading_path(style: str, depth: int,
+                                                     libyaml: bool) -> None:
+    """The mapping holds the outermost collection: MAX_DEPTH (200) levels pass, 201 fail,
+    with the same words and a location on libyaml's path and on the pure-Python one."""
+    from selection_rules import documents
+
+    with pytest.MonkeyPatch.context() as m:
+        if not libyaml:
+            m.setattr(documents, "_FastLoader", None)
+            m.setattr(documents, "_SafeLoader", documents._PyLoader)
+        text = _NEST_STYLES[style](depth)
+        name = "n.json" if style == "json" else "n.yaml"
+        total = depth + 1  # the outer mapping
+        if total <= documents.MAX_DEPTH:
+            assert loads_document(text, name).data is not None
+        else:
+            p = _bad(text, name)
+            assert p.message.en == "nested too deeply (more than 200 levels)"
+            assert p.message.zh == "嵌套太深（超过 200 层）"
+            assert p.line is not None
+
+
+def test_a_genuine_syntax_error_among_many_brackets_stays_a_syntax_error() -> None:
+    p = _bad("x: [" + "[1], " * 2000 + ": :\n")
+    assert p.message.en.startswith("YAML syntax error"), p.message.en
+    assert p.line == 1
 
 
 # ------------------------------------------------------------------------------ encoding

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, Literal, NoReturn, TypeVar
 
 from yaml.composer import Composer
 from yaml.error import Mark, MarkedYAMLError
+from yaml.events import MappingStartEvent, SequenceStartEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.parser import Parser
 from yaml.reader import Reader, ReaderError
@@ -52,6 +53,9 @@ MAX_DEPTH = 200
 # 8 MB stack and kill the process. Texts that could nest deeper than this are composed
 # by PyYAML's Python composer on libyaml's events, where overflow is a RecursionError.
 _C_SAFE_DEPTH = 1000
+# libyaml (0.2.5 and later) refuses more open flow collections than this, in its scanner.
+_LIBYAML_FLOW_LIMIT = 1000
+_LIBYAML_READ_AHEAD = 1024
 # Fraction("1e999999999") would compute 10**999999999; no real figure needs more.
 _MAX_EXPONENT = 1000
 
@@ -155,12 +159,57 @@ def _resolve_plain(value: str) -> str:
     return _STR
 
 
-class _PyLoader(Reader, Scanner, Parser, Composer, _FastResolver):
+def _too_deep() -> Text:
+    return Text(f"嵌套太深（超过 {MAX_DEPTH} 层）",
+                f"nested too deeply (more than {MAX_DEPTH} levels)")
+
+
+class _TooDeep(Exception):
+    def __init__(self, mark: Any) -> None:
+        super().__init__("too deep")
+        self.mark = mark
+
+
+class _DepthComposer(Composer):
+    """PyYAML's composer, stopped at MAX_DEPTH collections by our own count.
+
+    Without it the depth limit would be whatever the parser underneath enforces first:
+    a RecursionError in one release, libyaml's own 'maximum nesting depth' error (at
+    1000 flow levels) in another. Counting here, before either, gives the same located
+    message whatever PyYAML or libyaml is installed.
+    """
+
+    def __init__(self) -> None:
+        Composer.__init__(self)
+        self._depth = 0
+        # How deep the composer stood when the parser failed (see _libyaml_too_deep).
+        self.error_depth: int | None = None
+
+    def compose_node(self, parent: Node | None, index: int) -> Node | None:
+        opened = False
+        try:
+            event = self.peek_event()  # type: ignore[attr-defined]
+            if event.__class__ is SequenceStartEvent or event.__class__ is MappingStartEvent:
+                if self._depth >= MAX_DEPTH:
+                    raise _TooDeep(event.start_mark)
+                self._depth += 1
+                opened = True
+            return Composer.compose_node(self, parent, index)
+        except MarkedYAMLError:
+            if self.error_depth is None:
+                self.error_depth = self._depth
+            raise
+        finally:
+            if opened:
+                self._depth -= 1
+
+
+class _PyLoader(Reader, Scanner, Parser, _DepthComposer, _FastResolver):
     def __init__(self, stream: str) -> None:
         Reader.__init__(self, stream)
         Scanner.__init__(self)
         Parser.__init__(self)
-        Composer.__init__(self)
+        _DepthComposer.__init__(self)
 
 
 _FastLoader: Any = None  # libyaml parser and composer
@@ -171,10 +220,10 @@ try:
     class _CLoader(CParser, _FastResolver):
         pass
 
-    class _CEventsLoader(CParser, Composer, _FastResolver):
+    class _CEventsLoader(CParser, _DepthComposer, _FastResolver):
         def __init__(self, stream: str) -> None:
             CParser.__init__(self, stream)
-            Composer.__init__(self)
+            _DepthComposer.__init__(self)
 
         check_node = Composer.check_node
         get_node = Composer.get_node
@@ -673,8 +722,10 @@ def _looks_gb18030(raw: bytes) -> bool:
 
 def _compose(text: str, name: str, *, json_like: bool = False) -> Node | None:
     """The single document's node tree, or None for a stream with no document."""
-    loader = _FastLoader if _FastLoader is not None and _c_is_safe(text, json_like) else None
-    loader = (loader or _SafeLoader)(text)
+    if _FastLoader is not None and _c_is_safe(text, json_like):
+        loader = _FastLoader(text)
+    else:
+        loader = _SafeLoader(text)
     try:
         if not loader.check_node():
             return None
@@ -690,12 +741,17 @@ def _compose(text: str, name: str, *, json_like: bool = False) -> Node | None:
             )
         return root
     except MarkedYAMLError as exc:
+        # Before the first node (the parser reads ahead from the start), nothing is open.
+        if isinstance(loader, _DepthComposer) and _libyaml_too_deep(
+                text, exc, loader.error_depth or 0):
+            mark = exc.problem_mark
+            _fail(name, _too_deep(), line=mark.line + 1 if mark else None,
+                  column=mark.column + 1 if mark else None)
         _syntax_error(text, name, exc)
     except ReaderError:
         _bad_character(text, name)
-    except RecursionError:
-        _fail(name, Text(f"嵌套太深（超过 {MAX_DEPTH} 层）",
-                         f"nested too deeply (more than {MAX_DEPTH} levels)"))
+    except _TooDeep as exc:
+        _fail(name, _too_deep(), line=exc.mark.line + 1, column=exc.mark.column + 1)
     finally:
         loader.dispose()
 
@@ -712,6 +768,35 @@ def _c_is_safe(text: str, json_like: bool) -> bool:
         return True
     widest = max(map(len, text.splitlines()), default=0)
     return flow + 2 * (widest + 1) < _C_SAFE_DEPTH
+
+
+def _libyaml_too_deep(text: str, exc: MarkedYAMLError, depth: int) -> bool:
+    """Whether libyaml's error may be its own flow-depth limit rather than bad syntax.
+
+    libyaml refuses more than 1000 open flow collections, in words of its own, and its
+    scanner reads ahead of the events our composer counts, by at most 1024 characters
+    (it stops looking for a key there). Open collections at the error are therefore at
+    most the composer's depth plus the openers in that stretch; below 1000 the error is
+    genuine syntax. Counting every bracket, quoted or not, can only overestimate.
+    """
+    mark = exc.problem_mark
+    if mark is None:
+        return False
+    line = _line_at(text, mark.line)
+    # The column may count bytes or characters depending on the libyaml build: twice
+    # the read-ahead covers both.
+    window = line[max(0, mark.column - 2 * _LIBYAML_READ_AHEAD):mark.column + 1]
+    return depth + window.count("[") + window.count("{") >= _LIBYAML_FLOW_LIMIT
+
+
+def _line_at(text: str, number: int) -> str:
+    start = 0
+    for _ in range(number):
+        start = text.find("\n", start) + 1
+        if start == 0:
+            return ""
+    end = text.find("\n", start)
+    return text[start:] if end < 0 else text[start:end]
 
 
 def _syntax_error(text: str, name: str, exc: MarkedYAMLError) -> NoReturn:
@@ -827,8 +912,7 @@ class _Builder:
                 return hit[0]
             memo[id(node)] = _BUSY
         if depth >= MAX_DEPTH:
-            raise _NodeError(node, Text(f"嵌套太深（超过 {MAX_DEPTH} 层）",
-                                        f"nested too deeply (more than {MAX_DEPTH} levels)"))
+            raise _NodeError(node, _too_deep())
         before = self.count
         value: Any
         if cls is MappingNode and node.tag == _MAP:
@@ -1134,7 +1218,35 @@ def _json_constant(text: str) -> NoReturn:
                        token=text, expected=_EXPECT_NUMBER)
 
 
+# A JSON token that can open or close a collection; strings are matched whole so that a
+# bracket inside one is not counted. The string branch always matches (to its end, or to
+# the end of an unterminated text) and never backtracks, so the scan stays linear.
+_JSON_NESTING = re.compile(r'"(?:[^"\\]|\\.)*+(?:"|\\?\Z)|[\[\]{}]', re.DOTALL)
+
+
+def _json_too_deep(text: str) -> int | None:
+    """Offset of the first collection nested past MAX_DEPTH, if any."""
+    if text.count("[") + text.count("{") <= MAX_DEPTH:
+        return None
+    depth = 0
+    for m in _JSON_NESTING.finditer(text):
+        c = text[m.start()]
+        if c == "[" or c == "{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return m.start()
+        elif c != '"':
+            depth -= 1
+    return None
+
+
 def _load_json(text: str, name: str) -> Document:
+    # The same limit as YAML's, checked before the parser: json's own limit is Python's
+    # recursion limit, which differs between interpreters and threads.
+    deep = _json_too_deep(text)
+    if deep is not None:
+        _fail(name, _too_deep(), line=text.count("\n", 0, deep) + 1,
+              column=deep - (text.rfind("\n", 0, deep) + 1) + 1)
     try:
         data = json.loads(text, parse_float=_json_float, parse_constant=_json_constant,
                           object_pairs_hook=_json_object)
@@ -1152,8 +1264,6 @@ def _load_json(text: str, name: str) -> Document:
         _fail(name, message, line=None if node is None else node.start_mark.line + 1,
               column=None if node is None else node.start_mark.column + 1,
               expected=exc.expected)
-    except RecursionError:
-        _fail(name, Text("嵌套太深", "nested too deeply"))
     except ValueError as exc:  # an integer beyond Python's 4300-digit conversion limit
         m = re.search(r"[0-9]{4000,}", text)
         _fail(name, Text(f"数字太长：{exc}", f"a number is too long: {exc}"),
