@@ -239,7 +239,8 @@ _NEST_STYLES = {
     # depth -> text of a document whose deepest collection is at that depth
     "flow": lambda d: "a: " + "[" * d + "]" * d + "\n",
     "flow-lines": lambda d: "a:\n" + "".join(" " * 2 + "[\n" for _ in range(d)) + "  " + "]" * d,
-    "block": lambda d: "a:\n" + "".join(" " * (2 * i) + "-\n" for i in range(1, d)) + " " * (2 * d) + "- x\n",
+    "block": lambda d: ("a:\n" + "".join(" " * (2 * i) + "-\n" for i in range(1, d))
+                        + " " * (2 * d) + "- x\n"),
     "json": lambda d: '{"a": ' + "[" * d + "]" * d + "}",
 }
 
