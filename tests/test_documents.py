@@ -787,3 +787,38 @@ def test_json_and_yaml_dumps_load_back_equal(data: Any) -> None:
     if not any(c in json.dumps(data, ensure_ascii=False) for c in "\x85\u2028\u2029"):
         unicode_yaml = yaml.safe_dump(data, allow_unicode=True)
         assert loads_document(unicode_yaml.encode("utf-8"), "x.yaml").data == data
+
+
+# ---------------------------------------------------------------------------- surrogates
+
+_lone = st.integers(min_value=0xD800, max_value=0xDFFF)
+
+
+@settings(max_examples=80, deadline=None)
+@given(code=_lone, where=st.sampled_from(["value", "key", "list", "deep"]),
+       fmt=st.sampled_from(["json", "json-raw"]), prefix=st.text(
+           alphabet=st.characters(codec="utf-8", exclude_categories=("Cc",),
+                                  exclude_characters='"\\'), max_size=5))
+def test_a_lone_surrogate_anywhere_is_a_located_error(code: int, where: str, fmt: str,
+                                                      prefix: str) -> None:
+    """Any key or string holding a lone surrogate, escaped or handed in raw, is refused
+    with its line: it could not be written out by any report."""
+    s = f"\\u{code:04x}" if fmt == "json" else chr(code)
+    body = {"value": f'"v": "{prefix}{s}"', "key": f'"{prefix}{s}": 1',
+            "list": f'"v": [1, "{prefix}{s}"]', "deep": f'"v": {{"w": [{{"x": "{s}"}}]}}'}
+    text = '{"a": 1,\n ' + body[where] + "}"
+    p = _bad(text, "s.json")
+    assert "surrogate" in p.message.en and "代理项" in p.message.zh
+    assert f"{code:04x}" in p.message.en
+    assert p.line == 2
+
+
+@pytest.mark.parametrize("text", ['v: "\\ud800"\n', 'v: "\\ud83d\\ude00"\n',
+                                  'a: 1\n"\\udfff": 2\n'])
+def test_yaml_surrogate_escapes_are_refused_with_a_line(text: str) -> None:
+    assert _bad(text).line is not None
+
+
+def test_a_surrogate_pair_in_json_is_one_character() -> None:
+    assert loads_document('{"v": "X\\ud83d\\ude00Y", "w": "\\\\ud800"}', "p.json").data == {
+        "v": "X\U0001F600Y", "w": "\\ud800"}

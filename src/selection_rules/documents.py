@@ -618,9 +618,72 @@ def loads_document(
             fmt = "json"
         else:
             fmt = "json" if first.group() in "{[" else "yaml"
-    if fmt == "json":
-        return _load_json(text, name)
-    return _load_yaml(text, name, max_nodes)
+    doc = _load_json(text, name) if fmt == "json" else _load_yaml(text, name, max_nodes)
+    if _MAY_HOLD_SURROGATE.search(text):
+        _refuse_surrogates(doc)
+    return doc
+
+
+# A surrogate reaches a string only through an escape (YAML's \u, JSON's \u) or a str
+# handed in as such; a UTF-8 file cannot hold one.
+_MAY_HOLD_SURROGATE = re.compile("[\ud800-\udfff]|\\\\[uU]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _refuse_surrogates(doc: Document) -> None:
+    """A located error for the first key or string holding a UTF-16 surrogate.
+
+    A lone surrogate is not a character: it cannot be written as UTF-8, so it would crash
+    every report that shows the value. JSON pairs two escapes into one character itself;
+    YAML does not (its \\U escape is the way to write a character beyond \\uffff).
+    """
+    stack = [doc.data]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            found = _SURROGATE.search(value)
+        elif isinstance(value, dict):
+            found = next(filter(None, map(_SURROGATE.search, value)), None)
+            stack.extend(value.values())
+            if found is None:
+                continue
+        elif isinstance(value, list):
+            stack.extend(value)
+            continue
+        else:
+            continue
+        if found is None:
+            continue
+        code = f"\\u{ord(found.group()):04x}"
+        line = column = None
+        if doc.format == "yaml":
+            node = next((n for n in _walk(doc._nodes())
+                         if n.__class__ is ScalarNode and _SURROGATE.search(n.value)), None)
+            if node is not None:
+                line, column = node.start_mark.line + 1, node.start_mark.column + 1
+        else:  # YAML cannot read a JSON text with such an escape: find the escape itself
+            text = doc._text or ""
+            # An escape, not `\\ud800` (a backslash, then text): even backslashes before.
+            at = re.search(r"(?<!\\)(?:\\\\)*(\\u" + f"{ord(found.group()):04x})",
+                           text, re.IGNORECASE)
+            start = at.start(1) if at is not None else text.find(found.group())
+            if start >= 0:
+                line = text.count("\n", 0, start) + 1
+                column = start - text.rfind("\n", 0, start)
+        _fail(doc.path,
+              Text(f"文本中有单独的 UTF-16 代理项 {code}，它不是字符，无法写出",
+                   f"the text holds a lone UTF-16 surrogate {code}, which is not a "
+                   "character and cannot be written out"),
+              line=line, column=column,
+              expected=_SURROGATE_FIX[doc.format])
+
+
+_SURROGATE_FIX = {
+    "yaml": Text("字符本身，或 \\U 加 8 位十六进制（如 \\U0001F600）",
+                 "the character itself, or \\U with 8 hex digits (e.g. \\U0001F600)"),
+    "json": Text("字符本身，或一对代理项（如 \\ud83d\\ude00）",
+                 "the character itself, or a surrogate pair (e.g. \\ud83d\\ude00)"),
+}
 
 
 def _fail(
