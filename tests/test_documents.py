@@ -822,3 +822,42 @@ def test_yaml_surrogate_escapes_are_refused_with_a_line(text: str) -> None:
 def test_a_surrogate_pair_in_json_is_one_character() -> None:
     assert loads_document('{"v": "X\\ud83d\\ude00Y", "w": "\\\\ud800"}', "p.json").data == {
         "v": "X\U0001F600Y", "w": "\\ud800"}
+
+
+# ------------------------------------------------------------------------- explicit tags
+
+_TAG_TYPES: dict[str, tuple[type, ...]] = {
+    "int": (int,), "float": (Fraction,), "bool": (bool,), "null": (type(None),),
+    "timestamp": (dt.date, dt.datetime), "str": (str,),
+}
+
+
+@settings(max_examples=150, deadline=None)
+@given(tag=st.sampled_from(sorted(_TAG_TYPES)),
+       text=st.one_of(
+           st.sampled_from(["2023-02-30", "2024-02-29", "2023-02-29 10:00:00", "abc", "12",
+                            "1.5", "yes", "null", "~", "0x1F", "9999-12-31", "0000-01-01",
+                            "2024-13-01", "1e5", ".inf"]),
+           st.from_regex(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", fullmatch=True),
+           st.text(alphabet="abc019-:. ", min_size=1, max_size=12)),
+       anchor=st.booleans(), libyaml=st.booleans())
+def test_an_explicit_tag_gives_its_type_or_a_located_error(tag: str, text: str,
+                                                           anchor: bool, libyaml: bool) -> None:
+    """`!!int abc` and `!!timestamp 2023-02-30` alike: what a written tag claims holds, or
+    the file is refused at that value; it never becomes a value of another type."""
+    from selection_rules import documents
+
+    quoted = json.dumps(text) if tag == "str" else text
+    source = f"x: 1\nv: {'&a ' if anchor else ''}!!{tag} {quoted}\n"
+    with pytest.MonkeyPatch.context() as m:
+        if not libyaml:
+            m.setattr(documents, "_FastLoader", None)
+            m.setattr(documents, "_SafeLoader", documents._PyLoader)
+        try:
+            value = loads_document(source, "t.yaml").data["v"]
+        except InputError as exc:
+            assert exc.problems[0].line == 2, exc.problems
+            return
+    if tag == "float" and isinstance(value, int):  # an integral float such as 1e5
+        return
+    assert isinstance(value, _TAG_TYPES[tag]), (source, value)

@@ -107,6 +107,9 @@ _TIMESTAMP_PARTS = (
         )?$"""
 )
 _EXPONENT = re.compile(r"[eE]([-+]?[0-9]+)$")
+_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+# A node's text that begins with its tag, perhaps after its anchor.
+_TAGGED = re.compile(r"(?:&[^\s]+\s+)?!")
 _BOOLS = {"yes": True, "true": True, "on": True, "no": False, "false": False, "off": False}
 _NON_SPACE = re.compile(r"\S")
 # Patterns used only on error paths stay strings, compiled (and cached by `re`) on first
@@ -942,11 +945,12 @@ class _Builder:
     parent, the root by `build_root`), which keeps counting out of the per-value path.
     """
 
-    __slots__ = ("count", "limit", "memo")
+    __slots__ = ("count", "limit", "memo", "text")
 
-    def __init__(self, limit: int, aliases: bool) -> None:
+    def __init__(self, limit: int, aliases: bool, text: str) -> None:
         self.count = 0
         self.limit = limit
+        self.text = text
         # Aliases are the only way a node is reached twice; without `*` in the text there
         # are none, and the memo (one dict entry per collection) is skipped.
         self.memo: dict[int, Any] | None = {} if aliases else None
@@ -1073,7 +1077,12 @@ class _Builder:
                 return int(text)
             return _integer(node)
         if tag == _TIMESTAMP:
-            return _timestamp(text)
+            value = _timestamp(text)
+            if value.__class__ is str and self.explicit(node):
+                raise _NodeError(node, Text(f"{text!r} 不是存在的日期或时间",
+                                            f"{text!r} is not a date or time that exists"),
+                                 Text("如 2024-03-04 的日期", "a date such as 2024-03-04"))
+            return value
         if tag == _BOOL:
             flag = _BOOLS.get(text.lower())
             if flag is None:
@@ -1082,15 +1091,28 @@ class _Builder:
                     Text("true 或 false", "true or false"))
             return flag
         if tag == _NULL:
+            if text not in _NULLS:  # only an explicit !!null can name other text
+                raise _NodeError(node, Text(f"{text!r} 不是空值", f"{text!r} is not null"),
+                                 Text("null 或 ~", "null or ~"))
             return None
         if tag == _FLOAT:
             try:
                 return _decimal(text)
             except _BadNumber as exc:
                 raise _NodeError(node, exc.message, _EXPECT_NUMBER) from None
-        if tag == _MERGE:  # `<<` as a value rather than a key is just text
+        if tag == _MERGE and text == "<<":  # `<<` as a value rather than a key is text
             return text
         raise _bad_tag(node)
+
+    def explicit(self, node: Node) -> bool:
+        """Whether the scalar's tag is written (`!!timestamp x`) rather than resolved.
+
+        A plain 2024-02-30 resolves as a timestamp and stays text, to be reported at its
+        field with the field's expectations; a written tag is the author's claim, held
+        to it like `!!int`. Marks count characters on every loader.
+        """
+        start = node.start_mark.index
+        return _TAGGED.match(self.text, start, node.end_mark.index) is not None
 
 
 def _integer(node: Node) -> int:
@@ -1222,7 +1244,7 @@ def _load_yaml(text: str, name: str, max_nodes: int) -> Document:
         _fail(name, Text("文件没有内容（只有注释或空行）",
                          "the file holds no data (only comments or blank lines)"),
               expected=Text("YAML 映射（键: 值）", "a YAML mapping (key: value)"))
-    builder = _Builder(max_nodes, "*" in text)
+    builder = _Builder(max_nodes, "*" in text, text)
     try:
         data = builder.build_root(root)
     except _NodeError as exc:
