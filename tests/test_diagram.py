@@ -16,6 +16,8 @@ import zlib
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from conftest import EXAMPLES, ROOT, shipped_procedures
@@ -158,6 +160,50 @@ def test_svg_parses_and_holds_the_chinese_stage_names(ident: str) -> None:
     texts = "".join(t.text or "" for t in root.iter() if t.tag.endswith("text"))
     for stage in proc.stages.values():
         assert stage.label.zh in texts
+
+
+def _svg_node_texts(svg: bytes) -> dict[str, str]:
+    """Each node's drawn text (whitespace removed, as wrapping moves it), by DOT node id."""
+    out: dict[str, str] = {}
+    for group in ET.fromstring(svg).iter():
+        if group.tag.endswith("}g") and group.get("class") == "node":
+            title = next(t.text for t in group if t.tag.endswith("title"))
+            texts = "".join(t.text or "" for t in group.iter() if t.tag.endswith("text"))
+            out[str(title)] = "".join(texts.split())
+    return out
+
+
+@needs_dot
+@pytest.mark.parametrize("ident", PROCEDURES)
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_bound_drawn_in_the_svg_is_the_rules_own(ident: str, lang: str) -> None:
+    """The picture states each check's bound exactly as the rule does: no character of a
+    label may be lost between the rule and the pixels (as "/" and "2×" once were)."""
+    from selection_rules.diagram import _check_lines, _step_id
+
+    diagram = build(load_procedure(ident, Library()))
+    svg, warning = render(to_dot(diagram, lang), "svg")  # type: ignore[arg-type]
+    assert warning is None, warning
+    drawn = _svg_node_texts(svg)
+    checked = 0
+    for step in diagram.steps:
+        node = drawn[_step_id(step.event)]
+        for rule, text, kind in _check_lines(diagram, step, lang):  # type: ignore[arg-type]
+            expected = "".join(f"{rule}{text}".split())
+            assert expected in node, (step.event, rule, text, node)
+            checked += kind == "check"
+    assert checked > 0
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(alphabet=st.sampled_from(list("ab 2×/%≥=:（）,，。票职位数 \t"))
+                    | st.characters(), max_size=80),
+       width=st.integers(min_value=1, max_value=60))
+def test_wrapping_a_label_loses_no_character(text: str, width: int) -> None:
+    from selection_rules.diagram import _wrap
+
+    lines = _wrap(text, width)
+    assert "".join("".join(lines).split()) == "".join(text.split())
 
 
 def _png_pixels(data: bytes) -> tuple[int, int, list[bytes]]:

@@ -215,11 +215,17 @@ def _width(ch: str) -> int:
     return 2 if ord(ch) > 0x2E80 else 1
 
 
+# A run of narrow characters up to and with its trailing spaces, up to a wide character or
+# to the end; or one wide character. Every character falls in a token: a label that lost
+# one (the "/" of 推荐票/有效票, the "2×" of 2×职位数) would state a wrong bound.
+_TOKENS = re.compile(r"[\x00-\u2e7f]+?(?:\s+|$|(?=[^\x00-\u2e7f]))|[^\x00-\u2e7f]")
+
+
 def _wrap(text: str, width: int) -> list[str]:
     """Break a long line for a node label: between words, or anywhere in Chinese text."""
     out: list[str] = []
     line = ""
-    for token in re.findall(r"[\x00-\u2e7f]+?(?:\s+|$)|[^\x00-\u2e7f]", text):
+    for token in _TOKENS.findall(text):
         size = sum(map(_width, line))
         closing = token[:1] in ")）]】、，。；：,;:"  # never start a line with these
         if line and not closing and size + sum(map(_width, token.rstrip())) > width:
