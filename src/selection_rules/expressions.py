@@ -29,6 +29,7 @@ from typing import Any, Union
 
 from pydantic import BaseModel
 
+from selection_rules import limits
 from selection_rules.documents import _MAX_EXPONENT
 from selection_rules.i18n import Text
 from selection_rules.values import normalize, show
@@ -272,12 +273,17 @@ def _once_per_loop(fn: Fn) -> Fn:
     return once
 
 
-def compile_expr(source: str | int | bool, scope: Scope) -> Compiled:
-    """Compile `source` against `scope`, or raise ExprError saying what is wrong and where."""
-    if isinstance(source, bool | int):
-        value = source
-        return Compiled(str(source), lambda env: value, type(source))
-    text = source.strip()
+def parse_expr(text: str) -> ast.Expression:
+    """The syntax tree of an expression, no deeper than MAX_EXPR_DEPTH, or ExprError.
+
+    Every later walk of the tree (compiling, lint, diagrams, simulation, evaluation of
+    the closures it becomes) recurses once per level or more: the bound keeps them all
+    far from Python's recursion limit, so that 3,000 `+` terms or 5,000 `not` are a
+    located error, not a crash.
+    """
+    too_deep = ExprError(Text(
+        f"表达式嵌套太深（超过 {limits.MAX_EXPR_DEPTH} 层）",
+        f"the expression is nested too deeply (more than {limits.MAX_EXPR_DEPTH} levels)"), 0)
     try:
         tree = ast.parse(text, mode="eval")
     except SyntaxError as exc:
@@ -285,6 +291,26 @@ def compile_expr(source: str | int | bool, scope: Scope) -> Compiled:
             Text(f"表达式语法错误：{exc.msg}", f"syntax error in expression: {exc.msg}"),
             (exc.offset or 1) - 1,
         ) from None
+    except (RecursionError, MemoryError):  # the parser's own recursion, on deep nesting
+        raise too_deep from None
+    # Iteratively, level by level: a recursive measure would fail where it is needed.
+    level: list[ast.AST] = [tree.body]
+    depth = 0
+    while level:
+        depth += 1
+        if depth > limits.MAX_EXPR_DEPTH:
+            raise too_deep
+        level = [child for node in level for child in ast.iter_child_nodes(node)]
+    return tree
+
+
+def compile_expr(source: str | int | bool, scope: Scope) -> Compiled:
+    """Compile `source` against `scope`, or raise ExprError saying what is wrong and where."""
+    if isinstance(source, bool | int):
+        value = source
+        return Compiled(str(source), lambda env: value, type(source))
+    text = source.strip()
+    tree = parse_expr(text)
     loop = _loop_facts(tree.body, scope.loop_names) if scope.loop_names else None
     compiler = _Compiler(text, scope, loop)
     fn, typ = compiler.visit(tree.body)
