@@ -4,6 +4,7 @@ message, never a crash or the catch-all internal error."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -14,19 +15,22 @@ from typer.testing import CliRunner
 from conftest import ROOT
 from selection_rules import limits
 from selection_rules.cli import app
-from selection_rules.expressions import ANY, ExprError, Scope, compile_expr
+from selection_rules.documents import loads_document
+from selection_rules.expressions import ANY, ExprError, Missing, Scope, compile_expr
 from selection_rules.functions import make_functions
+from selection_rules.record_functions import make_record_functions
+from selection_rules.workdays import WorkCalendar, parse_holiday_list
 
 SCOPE = Scope(names={"x": ANY, "n": int}, functions=make_functions({}))
 L104 = ROOT / "tests" / "lint" / "l104-bad-expression.yaml"
 
 # -------------------------------------------------------------- expression nesting
 
-# One level of nesting each: prefix and infix forms, the ones the parser and every later
-# walk (compile, lint, diagram, evaluation) recurse on.
+# One or two levels of nesting each: prefix and infix forms, the ones the parser and
+# every later walk (compile, lint, diagram, evaluation) recurse on.
 _WRAPS = [
-    lambda e: f"not {e}",
-    lambda e: f"-{e}",
+    lambda e: f"not ({e})",
+    lambda e: f"-({e})",
     lambda e: f"({e}) + n",
     lambda e: f"n * ({e})",
     lambda e: f"{e} + 1",  # left-nested: 1 + 1 + … + 1
@@ -48,7 +52,7 @@ def test_nesting_past_the_limit_is_an_expression_error(kinds: list[int], depth: 
         compiled = compile_expr(source, SCOPE)
     except ExprError as exc:
         if "nested too deeply" in exc.message.en:
-            assert depth >= limits.MAX_EXPR_DEPTH // 4  # refused only when deep
+            assert 2 * depth + 1 > limits.MAX_EXPR_DEPTH  # refused only when deep
         return
     assert depth <= limits.MAX_EXPR_DEPTH
     try:
@@ -85,3 +89,72 @@ def test_deep_expression_is_a_located_lint_finding(tmp_path: Path, command: str,
     assert "deep.yaml:27" in out
     if command == "lint":
         assert "L104" in out
+
+
+# -------------------------------------------------------------- dates at the edges
+
+_EDGE_DATES = st.one_of(
+    st.dates(),
+    st.sampled_from([dt.date.min, dt.date.max, dt.date(9999, 12, 1), dt.date(1, 1, 31),
+                     dt.date(9999, 2, 28), dt.date(2024, 2, 29)]),
+)
+_MONTHS = st.one_of(st.integers(-200_000, 200_000), st.integers(), st.just(10**20))
+# Every built-in that does arithmetic on dates, and what each takes.
+_DATE_BUILTINS: dict[str, tuple[str, ...]] = {
+    "months": ("date", "date"),
+    "days_between": ("date", "date"),
+    "working_days": ("date", "date"),
+    "span": ("date", "date"),
+    "add_months": ("date", "int"),
+    "add_years": ("date", "int"),
+    "longest_gap": ("dates", "date", "date"),
+}
+
+
+def _calendar_to_9999() -> WorkCalendar:
+    doc = loads_document("source: test\nyears: [1, 9999]\nholidays:\n"
+                         "  - {from: 9999-12-30, to: 9999-12-31}\n  - 0001-01-01\n",
+                         "holidays.yaml")
+    return WorkCalendar([parse_holiday_list(doc)])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.sampled_from(sorted(_DATE_BUILTINS)), st.data())
+def test_date_builtins_at_the_edges_give_a_value_or_a_located_missing(
+        name: str, data: st.DataObject) -> None:
+    functions = {**make_functions({}), **make_record_functions("assessment")}
+    draw = {"date": _EDGE_DATES, "int": _MONTHS, "dates": st.lists(_EDGE_DATES, max_size=5)}
+    args = [data.draw(draw[kind]) for kind in _DATE_BUILTINS[name]]
+    env = {"_calendar": _calendar_to_9999(), "_notes": []}
+    try:
+        functions[name].impl(env, *args)
+    except Missing as exc:  # no value: said in both languages, shown at the check
+        if name not in ("span", "longest_gap"):  # an end before the start is theirs too
+            assert exc.text is not None and "9999-12-31" in exc.text.en
+            assert "9999-12-31" in exc.text.zh
+
+
+def test_a_probation_to_9999_has_its_months() -> None:
+    months = make_functions({})["months"].impl
+    assert months({}, dt.date(2023, 4, 24), dt.date(9999, 12, 31)) == (9999 - 2023) * 12 + 8
+    assert months({}, dt.date(2023, 4, 24), dt.date(2024, 4, 23)) == 12
+
+
+@pytest.mark.parametrize(("path", "edits"), [
+    ("cn-standard/clean.yaml", [("end: 2024-04-23}", "end: 9999-12-31}")]),
+    ("records/xianyang/clean.yaml", [("date: 2023-05-08", "date: 9999-12-08"),
+                                     ("report: 2023-06-02", "report: 9999-12-30")]),
+    ("records/qingshui/clean.yaml", [("\nyear: 2022", "\nyear: 100000000000000000000")]),
+])
+def test_far_future_dates_in_a_case_are_reported_not_a_crash(
+        tmp_path: Path, path: str, edits: list[tuple[str, str]]) -> None:
+    text = (ROOT / "examples" / path).read_text(encoding="utf-8")
+    for old, new in edits:
+        assert old in text
+        text = text.replace(old, new)
+    case = tmp_path / "case.yaml"
+    case.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(app, ["validate", str(case), "--lang", "en"])
+    assert "internal error" not in result.output, result.output
+    assert result.exit_code in (0, 1, 2)
+    assert f"{case}:" in result.output  # located

@@ -211,11 +211,11 @@ _NONE = WorkingDays(0)
 
 def _running_total(year: int, is_workday: Callable[[dt.date], bool]) -> tuple[int, ...]:
     total, out = 0, [0]
-    day, one = dt.date(year, 1, 1), dt.timedelta(days=1)
-    while day.year == year:
-        total += is_workday(day)
+    # By ordinal, never past 31 December: the day after 9999-12-31 does not exist.
+    jan1 = dt.date(year, 1, 1).toordinal()
+    for ordinal in range(jan1, dt.date(year, 12, 31).toordinal() + 1):
+        total += is_workday(dt.date.fromordinal(ordinal))
         out.append(total)
-        day += one
     return tuple(out)
 
 
