@@ -5,6 +5,8 @@ message, never a crash or the catch-all internal error."""
 from __future__ import annotations
 
 import datetime as dt
+import json
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -14,11 +16,13 @@ from typer.testing import CliRunner
 
 from conftest import ROOT
 from selection_rules import limits
+from selection_rules.checks import figure
 from selection_rules.cli import app
 from selection_rules.documents import loads_document
 from selection_rules.expressions import ANY, ExprError, Missing, Scope, compile_expr
 from selection_rules.functions import make_functions
 from selection_rules.record_functions import make_record_functions
+from selection_rules.values import decimal_text, percent, show
 from selection_rules.workdays import WorkCalendar, parse_holiday_list
 
 SCOPE = Scope(names={"x": ANY, "n": int}, functions=make_functions({}))
@@ -158,3 +162,50 @@ def test_far_future_dates_in_a_case_are_reported_not_a_crash(
     assert "internal error" not in result.output, result.output
     assert result.exit_code in (0, 1, 2)
     assert f"{case}:" in result.output  # located
+
+
+# -------------------------------------------------------------- figures of any size
+
+_LITERALS = st.one_of(
+    st.integers(-10**30, 10**30).map(str),
+    st.integers(1, 4299).map(lambda n: "9" * n),  # up to Python's literal limit
+    st.integers(1, 1000).map(lambda e: f"1.5e{e}"),
+    st.integers(1, 1000).map(lambda e: f"3e-{e}"),
+)
+
+
+@st.composite
+def _figures(draw: st.DrawFn) -> str:
+    terms = draw(st.lists(_LITERALS, min_size=1, max_size=12))
+    ops = draw(st.lists(st.sampled_from(["+", "-", "*", "/"]), min_size=len(terms) - 1,
+                        max_size=len(terms) - 1))
+    source = terms[0]
+    for op, term in zip(ops, terms[1:], strict=True):
+        source = f"({source}) {op} {term}"
+    return source
+
+
+@settings(max_examples=200, deadline=None)
+@given(_figures(), st.sampled_from(["", "sum([{0}, {0}, {0}])"]))
+def test_every_computed_figure_can_be_shown_and_written(source: str, wrap: str) -> None:
+    if wrap:
+        source = wrap.format(source)
+    try:
+        value = compile_expr(source, SCOPE)({})
+    except Missing as exc:  # too large to compute with, or a division by zero
+        assert exc.text is not None and exc.text.zh and exc.text.en
+        return
+    for shown in (show(value), decimal_text(value), percent(value, 1), percent(value)):
+        assert shown
+    json.dumps(figure(value))
+
+
+@pytest.mark.parametrize("value", [
+    int("9" * 4299), -int("9" * 4299), Fraction(int("9" * 4000) * 10**1000),
+    Fraction(1, 2**12000), Fraction(int("9" * 4299), 10**1000),
+])
+def test_a_figure_read_from_a_file_can_be_shown_at_any_size(value: Fraction | int) -> None:
+    # The largest a case file can hold (documents.py: 4,299 digits, exponent ±1000).
+    for shown in (show(value), decimal_text(value), percent(value, 1), percent(value)):
+        assert shown
+    json.dumps(figure(value))

@@ -32,7 +32,7 @@ from pydantic import BaseModel
 from selection_rules import limits
 from selection_rules.documents import _MAX_EXPONENT
 from selection_rules.i18n import Text
-from selection_rules.values import normalize, show
+from selection_rules.values import normalize, show, too_large
 
 Env = dict[str, Any]
 Fn = Callable[[Env], Any]
@@ -207,6 +207,17 @@ _JOINABLE: frozenset[type] = frozenset({str, list})
 _STATIC_NUMBERS: tuple[StaticType, ...] = (int, Fraction, ANY)
 # A decimal literal's exponent: Fraction("1e99999999") would build 10**99999999.
 _EXPONENT = re.compile(r"[eE]([-+]?[0-9]+)$")
+
+
+def bounded(value: Any, src: str) -> Any:
+    """A computed figure, or Missing past limits.MAX_FIGURE_BITS: no figure a rule reads
+    is that large, and one that is would be slow to compute with and to print."""
+    if too_large(value):
+        raise Missing(src, Text(
+            f"{src} 的结果太大（超过 {limits.MAX_FIGURE_BITS} 位二进制，约 900 位十进制）",
+            f"{src} is too large (more than {limits.MAX_FIGURE_BITS} bits, about 900 "
+            "decimal digits)"))
+    return value
 
 
 def _not_number(a: Any, b: Any, lsrc: str, rsrc: str, symbol: str) -> Missing:
@@ -696,7 +707,7 @@ class _Compiler:
             raise self.fail(node, "只支持 + - * /", "only + - * / are allowed")
         lf, lt = self.visit(node.left)
         rf, rt = self.visit(node.right)
-        lsrc, rsrc = self.seg(node.left), self.seg(node.right)
+        lsrc, rsrc, src = self.seg(node.left), self.seg(node.right), self.seg(node)
         if isinstance(node.op, ast.Add):
             typ = self.join_type(node, lt, rt, lsrc, rsrc)
         else:
@@ -720,7 +731,7 @@ class _Compiler:
                 if not b:
                     raise Missing(f"{rsrc} = 0", Text(f"除数为零（{rsrc}）",
                                                       f"division by zero ({rsrc})"))
-                return normalize(Fraction(a, b))
+                return bounded(normalize(Fraction(a, b)), src)
 
             return divide, typ
         if isinstance(node.op, ast.Add) and typ not in _STATIC_NUMBERS:
@@ -741,7 +752,7 @@ class _Compiler:
         def arithmetic(env: Env) -> Any:
             a, b = lf(env), rf(env)
             if a.__class__ in _NUMBERS and b.__class__ in _NUMBERS:
-                return op(a, b)
+                return bounded(op(a, b), src)
             if a.__class__ is b.__class__ and a.__class__ in joins:
                 return a + b
             raise _not_number(a, b, lsrc, rsrc, symbol)

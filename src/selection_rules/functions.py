@@ -25,6 +25,7 @@ from selection_rules.expressions import (
     ListOf,
     Missing,
     StaticType,
+    bounded,
 )
 from selection_rules.i18n import Text
 from selection_rules.values import decimal_text
@@ -212,7 +213,7 @@ def make_functions(tags: Mapping[str, frozenset[str]]) -> dict[str, Function]:
         return items[-1]
 
     def total(env: Env, items: Any) -> Any:
-        return sum(items)
+        return bounded(sum(items), "sum")
 
     def kinds(env: Env, records: Any) -> list[str]:
         return list(dict.fromkeys(r.kind for r in records))

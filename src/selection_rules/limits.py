@@ -13,3 +13,11 @@ from __future__ import annotations
 # evaluating an expression recurse once per level or more; 100 keeps all of them far
 # from Python's recursion limit (1,000 frames).
 MAX_EXPR_DEPTH = 100
+
+# A figure computed by a rule (a sum, a product, a share) has at most this many bits in
+# its numerator and in its denominator: about 900 decimal digits, where a real figure
+# has fewer than twenty. Past it the figure has no value (the check says so); below it
+# every figure prints exactly, well inside Python's 4,300-digit limit on int-to-text
+# (sys.get_int_max_str_digits), even as a decimal of a denominator 2^k, and
+# multiplying two of them costs microseconds.
+MAX_FIGURE_BITS = 3000
