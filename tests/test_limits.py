@@ -19,6 +19,7 @@ from selection_rules import limits
 from selection_rules.checks import figure
 from selection_rules.cli import app
 from selection_rules.documents import loads_document
+from selection_rules.errors import InputError
 from selection_rules.expressions import ANY, ExprError, Missing, Scope, compile_expr
 from selection_rules.functions import make_functions
 from selection_rules.record_functions import make_record_functions
@@ -209,3 +210,96 @@ def test_a_figure_read_from_a_file_can_be_shown_at_any_size(value: Fraction | in
     for shown in (show(value), decimal_text(value), percent(value, 1), percent(value)):
         assert shown
     json.dumps(figure(value))
+
+
+# -------------------------------------------------------------- size limits
+
+def _holidays(years: int, entries: int) -> str:
+    listed = ", ".join(str(2000 + y) for y in range(years))
+    first = "  - &r {from: 2000-01-01, to: 2000-12-31}\n"
+    return f"source: test\nyears: [{listed}]\nholidays:\n{first}" + "  - *r\n" * (entries - 1)
+
+
+@pytest.mark.parametrize(("years", "entries", "line", "field"), [
+    (limits.MAX_HOLIDAY_YEARS + 1, 1, 2, "years"),
+    (1, limits.MAX_HOLIDAY_ENTRIES + 1, 3, "holidays"),
+])
+def test_a_holiday_list_over_its_limits_is_refused_where_it_is(
+        years: int, entries: int, line: int, field: str) -> None:
+    doc = loads_document(_holidays(years, entries), "holidays.yaml")
+    with pytest.raises(InputError) as caught:
+        parse_holiday_list(doc)
+    problem = caught.value.problems[0]
+    assert (problem.file, problem.line) == ("holidays.yaml", line)
+    assert problem.field == field and problem.expected is not None
+    assert "at most" in problem.expected.en and problem.expected.zh
+
+
+_DAY_OF_2000 = st.integers(0, 365).map(lambda n: dt.date(2000, 1, 1) + dt.timedelta(days=n))
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(_DAY_OF_2000, _DAY_OF_2000).map(sorted), max_size=12),
+       st.lists(_DAY_OF_2000, max_size=5), st.lists(_DAY_OF_2000, max_size=5))
+def test_holiday_ranges_kept_as_ranges_mean_every_day_of_them(
+        ranges: list[list[dt.date]], days: list[dt.date], on: list[dt.date]) -> None:
+    items = [f"  - {{from: {a}, to: {b}}}\n" for a, b in ranges] + [f"  - {d}\n" for d in days]
+    text = ("source: test\nyears: [2000]\nholidays:\n" + "".join(items) if items
+            else "source: test\nyears: [2000]\n")
+    if on:
+        text += "workdays: [" + ", ".join(map(str, on)) + "]\n"
+    listed = parse_holiday_list(loads_document(text, "h.yaml"))
+    off = {a + dt.timedelta(days=i) for a, b in ranges for i in range((b - a).days + 1)}
+    off |= set(days)
+    for n in range(366):
+        day = dt.date(2000, 1, 1) + dt.timedelta(days=n)
+        expected = day in on or (day not in off and day.weekday() < 5)
+        assert listed.is_workday(day) is expected, day
+
+
+def _procedure(stages: int, steps: int, posts: int | None = None) -> str:
+    out = ["id: big", "kind: procedure", "title: {zh: 测试, en: test}", "stages:",
+           "  - {id: s0, initial: true, label: {zh: 开始, en: Start}}"]
+    out += [f"  - {{id: s{i}, label: {{zh: 阶段, en: Stage}}}}" for i in range(1, stages - 1)]
+    out += [f"  - {{id: s{stages - 1}, final: true, label: {{zh: 结束, en: End}}}}"]
+    if posts is not None:
+        out += ["properties:", f"  - {{id: many, serves_posts: {posts}}}"]
+    out += ["steps:"]
+    for i in range(steps):  # the chain, then steps that skip a stage ahead
+        a = i % (stages - 1)
+        b = a + 1 if i < stages - 1 else min(a + 2, stages - 1)
+        out += [f"  - {{event: e{i}, from: s{a}, to: s{b}, label: {{zh: 步, en: Step}}}}"]
+    return "\n".join(out) + "\n"
+
+
+@pytest.mark.parametrize(("stages", "steps", "posts", "line", "says"), [
+    (limits.MAX_STAGES + 1, 10, None, 4, f"at most {limits.MAX_STAGES}"),
+    (20, limits.MAX_STEPS + 1, None, 4 + 20 + 1, f"at most {limits.MAX_STEPS}"),
+    (20, 19, limits.MAX_POSTS + 1, 4 + 20 + 2, f"at most {limits.MAX_POSTS}"),
+    (20, 19, 10**100, 4 + 20 + 2, f"at most {limits.MAX_POSTS}"),
+])
+def test_a_procedure_over_its_limits_is_refused_where_it_is(
+        tmp_path: Path, stages: int, steps: int, posts: int | None, line: int,
+        says: str) -> None:
+    path = tmp_path / "big.yaml"
+    path.write_text(_procedure(stages, steps, posts), encoding="utf-8")
+    result = CliRunner().invoke(app, ["lint", str(path), "--lang", "en"])
+    assert "internal error" not in result.output
+    assert f"{path}:{line}" in result.output, result.output[-1500:]
+    assert says in result.output
+
+
+def _case(events: int) -> str:
+    text = (ROOT / "examples" / "pengshan" / "clean.yaml").read_text(encoding="utf-8")
+    start, end = text.index("  - type: inspection"), text.index("  - type: nomination_vote")
+    # the inspection repeated: each repeat is one more event (and one more finding)
+    return text[:end] + text[start:end] * (events - 9) + text[end:]
+
+
+def test_a_case_over_the_event_limit_is_refused_where_it_is(tmp_path: Path) -> None:
+    path = tmp_path / "case.yaml"
+    path.write_text(_case(limits.MAX_EVENTS + 1), encoding="utf-8")
+    result = CliRunner().invoke(app, ["validate", str(path), "--lang", "en"])
+    assert result.exit_code == 2
+    assert f"{path}:22:" in result.output and "events" in result.output
+    assert f"at most {limits.MAX_EVENTS}" in result.output
