@@ -6,6 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import resource
+import subprocess
+import sys
 from fractions import Fraction
 from pathlib import Path
 
@@ -269,6 +273,9 @@ def _procedure(stages: int, steps: int, posts: int | None = None) -> str:
         a = i % (stages - 1)
         b = a + 1 if i < stages - 1 else min(a + 2, stages - 1)
         out += [f"  - {{event: e{i}, from: s{a}, to: s{b}, label: {{zh: 步, en: Step}}}}"]
+    out += ["rules:", "  - id: TT-1", "    title: {zh: 依次进行, en: In order}",
+            "    structural: true",
+            "    citation: {seed: 000_1d6b22ca1a2a0151.txt, quote: 全委會署名推薦票}"]
     return "\n".join(out) + "\n"
 
 
@@ -303,3 +310,45 @@ def test_a_case_over_the_event_limit_is_refused_where_it_is(tmp_path: Path) -> N
     assert result.exit_code == 2
     assert f"{path}:22:" in result.output and "events" in result.output
     assert f"at most {limits.MAX_EVENTS}" in result.output
+
+
+# -------------------------------------------------------------- at the limits, bounded
+
+# Generous against the stated budget (10 CPU-s, 1 GiB): the test proves that an input at
+# every limit finishes, not how fast; benchmarks/ measures speed.
+_CPU_SECONDS = 60
+_ADDRESS_SPACE = 3 * 1024**3
+
+
+def _limited() -> None:
+    resource.setrlimit(resource.RLIMIT_CPU, (_CPU_SECONDS, _CPU_SECONDS))
+    resource.setrlimit(resource.RLIMIT_AS, (_ADDRESS_SPACE, _ADDRESS_SPACE))
+
+
+def _run_limited(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    return subprocess.run(
+        [sys.executable, "-c", "from selection_rules.cli import main; main()", *args],
+        capture_output=True, text=True, env=env, preexec_fn=_limited, check=False)
+
+
+def test_inputs_at_every_limit_finish_within_resource_limits(tmp_path: Path) -> None:
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "big.yaml").write_text(
+        _procedure(limits.MAX_STAGES, limits.MAX_STEPS, limits.MAX_POSTS), encoding="utf-8")
+    case = tmp_path / "case.yaml"
+    case.write_text(_case(limits.MAX_EVENTS), encoding="utf-8")
+    holidays = tmp_path / "holidays.yaml"
+    holidays.write_text(_holidays(limits.MAX_HOLIDAY_YEARS, limits.MAX_HOLIDAY_ENTRIES),
+                        encoding="utf-8")
+    deep = tmp_path / "deep.yaml"
+    text = L104.read_text(encoding="utf-8").replace("id: l104-bad-expression", "id: deep")
+    deep.write_text(text.replace("count(event.nominees)   # <- L104", " + ".join(
+        ["count(event.result)"] * limits.MAX_EXPR_DEPTH)), encoding="utf-8")
+    for args in (["lint", str(rules / "big.yaml"), str(deep)],
+                 ["diagram", "big", "--rules", str(rules)],
+                 ["validate", str(case), "--holidays", str(holidays)]):
+        done = _run_limited(*args)
+        assert done.returncode in (0, 1), (args, done.returncode, done.stderr[-2000:])
+        assert "internal error" not in done.stderr
