@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal, Self
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
+from selection_rules import limits
 from selection_rules.i18n import Text
 from selection_rules.model_defaults import new_dict, new_list
 from selection_rules.values import parse_number
@@ -427,7 +428,7 @@ class Case(Record):
     )
     posts: list[Post] = Field(min_length=1)
     candidates: list[Candidate] = Field(default_factory=new_list)
-    events: list[Event] = Field(default_factory=new_list)
+    events: list[Event] = Field(default_factory=new_list, max_length=limits.MAX_EVENTS)
 
     def post(self, post_id: str) -> Post:
         return next(p for p in self.posts if p.id == post_id)

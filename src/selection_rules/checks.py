@@ -21,7 +21,7 @@ from selection_rules.expressions import HOISTED, Env, Fn, Missing
 from selection_rules.i18n import Text
 from selection_rules.procedure import CompiledCheck, ParamValue, RuleInfo
 from selection_rules.procedure_model import Citation
-from selection_rules.values import Range, percent, show
+from selection_rules.values import Range, decimal_text, percent, show, too_large
 from selection_rules.violations import Violation
 
 
@@ -432,6 +432,8 @@ def figure(value: object) -> object:
     if value.__class__ in _PLAIN:
         return value  # most figures: no attribute lookups to try
     if isinstance(value, Fraction):
+        if too_large(value):  # a decimal read with a large exponent: shown by its size
+            return decimal_text(value)
         return value.numerator if value.denominator == 1 else str(value)
     if isinstance(value, dt.date):
         return value.isoformat()

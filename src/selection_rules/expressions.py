@@ -29,9 +29,10 @@ from typing import Any, Union
 
 from pydantic import BaseModel
 
+from selection_rules import limits
 from selection_rules.documents import _MAX_EXPONENT
 from selection_rules.i18n import Text
-from selection_rules.values import normalize, show
+from selection_rules.values import normalize, show, too_large
 
 Env = dict[str, Any]
 Fn = Callable[[Env], Any]
@@ -208,6 +209,17 @@ _STATIC_NUMBERS: tuple[StaticType, ...] = (int, Fraction, ANY)
 _EXPONENT = re.compile(r"[eE]([-+]?[0-9]+)$")
 
 
+def bounded(value: Any, src: str) -> Any:
+    """A computed figure, or Missing past limits.MAX_FIGURE_BITS: no figure a rule reads
+    is that large, and one that is would be slow to compute with and to print."""
+    if too_large(value):
+        raise Missing(src, Text(
+            f"{src} 的结果太大（超过 {limits.MAX_FIGURE_BITS} 位二进制，约 900 位十进制）",
+            f"{src} is too large (more than {limits.MAX_FIGURE_BITS} bits, about 900 "
+            "decimal digits)"))
+    return value
+
+
 def _not_number(a: Any, b: Any, lsrc: str, rsrc: str, symbol: str) -> Missing:
     """Why `a symbol b` has no value: a side is missing, or is of the wrong kind."""
     for value, src in ((a, lsrc), (b, rsrc)):
@@ -272,12 +284,17 @@ def _once_per_loop(fn: Fn) -> Fn:
     return once
 
 
-def compile_expr(source: str | int | bool, scope: Scope) -> Compiled:
-    """Compile `source` against `scope`, or raise ExprError saying what is wrong and where."""
-    if isinstance(source, bool | int):
-        value = source
-        return Compiled(str(source), lambda env: value, type(source))
-    text = source.strip()
+def parse_expr(text: str) -> ast.Expression:
+    """The syntax tree of an expression, no deeper than MAX_EXPR_DEPTH, or ExprError.
+
+    Every later walk of the tree (compiling, lint, diagrams, simulation, evaluation of
+    the closures it becomes) recurses once per level or more: the bound keeps them all
+    far from Python's recursion limit, so that 3,000 `+` terms or 5,000 `not` are a
+    located error, not a crash.
+    """
+    too_deep = ExprError(Text(
+        f"表达式嵌套太深（超过 {limits.MAX_EXPR_DEPTH} 层）",
+        f"the expression is nested too deeply (more than {limits.MAX_EXPR_DEPTH} levels)"), 0)
     try:
         tree = ast.parse(text, mode="eval")
     except SyntaxError as exc:
@@ -285,6 +302,26 @@ def compile_expr(source: str | int | bool, scope: Scope) -> Compiled:
             Text(f"表达式语法错误：{exc.msg}", f"syntax error in expression: {exc.msg}"),
             (exc.offset or 1) - 1,
         ) from None
+    except (RecursionError, MemoryError):  # the parser's own recursion, on deep nesting
+        raise too_deep from None
+    # Iteratively, level by level: a recursive measure would fail where it is needed.
+    level: list[ast.AST] = [tree.body]
+    depth = 0
+    while level:
+        depth += 1
+        if depth > limits.MAX_EXPR_DEPTH:
+            raise too_deep
+        level = [child for node in level for child in ast.iter_child_nodes(node)]
+    return tree
+
+
+def compile_expr(source: str | int | bool, scope: Scope) -> Compiled:
+    """Compile `source` against `scope`, or raise ExprError saying what is wrong and where."""
+    if isinstance(source, bool | int):
+        value = source
+        return Compiled(str(source), lambda env: value, type(source))
+    text = source.strip()
+    tree = parse_expr(text)
     loop = _loop_facts(tree.body, scope.loop_names) if scope.loop_names else None
     compiler = _Compiler(text, scope, loop)
     fn, typ = compiler.visit(tree.body)
@@ -670,7 +707,7 @@ class _Compiler:
             raise self.fail(node, "只支持 + - * /", "only + - * / are allowed")
         lf, lt = self.visit(node.left)
         rf, rt = self.visit(node.right)
-        lsrc, rsrc = self.seg(node.left), self.seg(node.right)
+        lsrc, rsrc, src = self.seg(node.left), self.seg(node.right), self.seg(node)
         if isinstance(node.op, ast.Add):
             typ = self.join_type(node, lt, rt, lsrc, rsrc)
         else:
@@ -694,7 +731,7 @@ class _Compiler:
                 if not b:
                     raise Missing(f"{rsrc} = 0", Text(f"除数为零（{rsrc}）",
                                                       f"division by zero ({rsrc})"))
-                return normalize(Fraction(a, b))
+                return bounded(normalize(Fraction(a, b)), src)
 
             return divide, typ
         if isinstance(node.op, ast.Add) and typ not in _STATIC_NUMBERS:
@@ -715,7 +752,7 @@ class _Compiler:
         def arithmetic(env: Env) -> Any:
             a, b = lf(env), rf(env)
             if a.__class__ in _NUMBERS and b.__class__ in _NUMBERS:
-                return op(a, b)
+                return bounded(op(a, b), src)
             if a.__class__ is b.__class__ and a.__class__ in joins:
                 return a + b
             raise _not_number(a, b, lsrc, rsrc, symbol)

@@ -7,6 +7,7 @@ cannot spell (they start with `_`).
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from collections.abc import Callable, Mapping
 from fractions import Fraction
@@ -24,6 +25,7 @@ from selection_rules.expressions import (
     ListOf,
     Missing,
     StaticType,
+    bounded,
 )
 from selection_rules.i18n import Text
 from selection_rules.values import decimal_text
@@ -211,7 +213,7 @@ def make_functions(tags: Mapping[str, frozenset[str]]) -> dict[str, Function]:
         return items[-1]
 
     def total(env: Env, items: Any) -> Any:
-        return sum(items)
+        return bounded(sum(items), "sum")
 
     def kinds(env: Env, records: Any) -> list[str]:
         return list(dict.fromkeys(r.kind for r in records))
@@ -252,9 +254,13 @@ def make_functions(tags: Mapping[str, frozenset[str]]) -> dict[str, Function]:
 
     def months(env: Env, start: Any, end: Any) -> int:
         # Whole months of a period whose last day is `end`: 2023-04-24..2024-04-23 is 12.
-        after = end + dt.timedelta(days=1)
-        whole = (after.year - start.year) * 12 + after.month - start.month
-        return int(whole - (1 if after.day < start.day else 0))
+        # The day after `end` as (year, month, day), not as a date: after 9999-12-31
+        # there is none, yet a probation ending that day still has a number of months.
+        year, month, day = end.year, end.month, end.day + 1
+        if day > calendar.monthrange(year, month)[1]:
+            year, month, day = year + month // 12, month % 12 + 1, 1
+        whole = (year - start.year) * 12 + month - start.month
+        return int(whole - (1 if day < start.day else 0))
 
     def rank_of(env: Env, scores: Mapping[str, Any], cid: str) -> int:
         # Competition ranking: tied candidates share a rank (1, 2, 2, 4).

@@ -24,6 +24,7 @@ from fractions import Fraction
 from typing import Any
 
 from selection_rules.documents import Document, format_loc
+from selection_rules.expressions import ExprError, parse_expr
 from selection_rules.i18n import Text
 from selection_rules.lint_findings import Finding, Proof
 from selection_rules.procedure import CompiledCheck, Origin, Procedure, RuleInfo
@@ -86,8 +87,8 @@ def _parse(source: str | int | None) -> ast.expr | None:
     if not isinstance(source, str):
         return None
     try:
-        return ast.parse(source.strip(), mode="eval").body
-    except SyntaxError:
+        return parse_expr(source.strip()).body
+    except ExprError:
         return None
 
 

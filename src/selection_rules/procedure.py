@@ -364,7 +364,7 @@ def _set_boundaries(proc: Procedure) -> None:
         for w in rule.spec.in_force:
             if w.from_ is not None:
                 boundaries.add(w.from_)
-            if w.to is not None:
+            if w.to is not None and w.to < dt.date.max:  # in force to the end: no change
                 boundaries.add(w.to + dt.timedelta(days=1))
     proc._boundaries = sorted(boundaries)
 

@@ -16,6 +16,7 @@ from typing import Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from selection_rules import limits
 from selection_rules.i18n import Text
 from selection_rules.model_defaults import new_dict, new_list
 
@@ -253,7 +254,7 @@ class Property(Spec):
     passes: Selector | None = None
     never: Selector | None = None
     before: Selector | None = None
-    serves_posts: int | None = Field(None, ge=1)
+    serves_posts: int | None = Field(None, ge=1, le=limits.MAX_POSTS)
 
     @model_validator(mode="after")
     def _one_claim(self) -> Self:
@@ -296,8 +297,8 @@ class ProcedureSpec(Spec):
     )
     extends: list[str] = Field(default_factory=new_list)
     decision_tag: str = Field("decision", description="Tag of the step whose date decides")
-    stages: list[Stage] = Field(default_factory=new_list)
-    steps: list[Step] = Field(default_factory=new_list)
+    stages: list[Stage] = Field(default_factory=new_list, max_length=limits.MAX_STAGES)
+    steps: list[Step] = Field(default_factory=new_list, max_length=limits.MAX_STEPS)
     parameters: dict[str, Parameter] = Field(default_factory=new_dict)
     rules: list[Rule] = Field(default_factory=new_list)
     properties: list[Property] = Field(

@@ -27,9 +27,19 @@ _SHARED = ("count", "missing", "distinct", "keys", "last_of", "sum", "days_betwe
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day `months` later; the month's last day where that day does not exist."""
+    """The same day `months` later; the month's last day where that day does not exist.
+
+    A day past 9999-12-31 (or before 0001-01-01) has no value: Missing, which a check
+    reports at its event or record, saying which date it could not compute.
+    """
     index = day.year * 12 + day.month - 1 + months
     year, month = divmod(index, 12)
+    if not dt.MINYEAR <= year <= dt.MAXYEAR:
+        raise Missing(f"add_months({day.isoformat()}, {months})", Text(
+            f"{day.isoformat()} 之后 {months} 个月的日期超出了可计算的日期范围"
+            f"（{dt.date.min.isoformat()} 至 {dt.date.max.isoformat()}）",
+            f"the date {months} months after {day.isoformat()} is outside the dates that "
+            f"can be computed ({dt.date.min.isoformat()} to {dt.date.max.isoformat()})"))
     last = calendar.monthrange(year, month + 1)[1]
     return dt.date(year, month + 1, min(day.day, last))
 

@@ -157,7 +157,9 @@ class AssessmentFile(RecordFile):
     @model_validator(mode="before")
     @classmethod
     def _year_end(cls, data: Any) -> Any:
-        if isinstance(data, dict) and "as_of" not in data and isinstance(data.get("year"), int):
+        # Only a year a date can have: another is left to the field's bounds to report.
+        if isinstance(data, dict) and "as_of" not in data and isinstance(data.get("year"), int) \
+                and dt.MINYEAR <= data["year"] <= dt.MAXYEAR:
             return {**data, "as_of": dt.date(data["year"], 12, 31)}
         return data
 

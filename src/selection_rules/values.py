@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
 
+from selection_rules.limits import MAX_FIGURE_BITS
+
 Number = int | Fraction
 
 _PERCENT = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*%\s*$")
@@ -38,6 +40,30 @@ def parse_number(raw: object) -> Number:
         if _DECIMAL.match(raw):
             return normalize(Fraction(raw.strip()))
     raise ValueError(f"{raw!r} is not an exact number (write 80%, 2/3, 0.8 or 5)")
+
+
+# An int longer than this many bits is shown by its size, not its digits: Python refuses
+# to print more than 4,300 digits (sys.get_int_max_str_digits), and a figure read from a
+# file may be 4,299 digits long before a message multiplies it by 100.
+_PRINTABLE_BITS = 13_000  # about 3,900 digits
+
+
+def int_text(n: int) -> str:
+    """An int as text: its digits, or for a huge one, a defined rendering of its size."""
+    if n.bit_length() <= _PRINTABLE_BITS:
+        return str(n)
+    digits = len(str(abs(n) >> (n.bit_length() - _PRINTABLE_BITS)))  # leading part only
+    size = digits + int((n.bit_length() - _PRINTABLE_BITS) * 0.30103)  # log10(2)
+    sign = "-" if n < 0 else ""
+    return f"{sign}≈10^{size - 1} ({size} 位/digits)"
+
+
+def too_large(x: Number) -> bool:
+    """Whether a computed figure is past MAX_FIGURE_BITS (see limits.py)."""
+    if type(x) is int:
+        return x.bit_length() > MAX_FIGURE_BITS
+    return isinstance(x, Fraction) and (x.numerator.bit_length() > MAX_FIGURE_BITS
+                                        or x.denominator.bit_length() > MAX_FIGURE_BITS)
 
 
 def normalize(x: Fraction) -> Number:
@@ -123,7 +149,7 @@ def _round(num: int, den: int, digits: int) -> str:
     twice = 2 * rest
     if twice > den or (twice == den and scaled % 2):
         scaled += 1
-    text = f"{abs(scaled) // scale}.{abs(scaled) % scale:0{digits}d}"
+    text = f"{int_text(abs(scaled) // scale)}.{abs(scaled) % scale:0{digits}d}"
     text = text.rstrip("0").rstrip(".")
     return ("-" if scaled < 0 else "") + text
 
@@ -132,7 +158,9 @@ def decimal_text(x: Number) -> str:
     """An exact number as people write it: 82.5, not 165/2 (p/q where it does not end)."""
     f = Fraction(x)
     if f.denominator == 1:
-        return str(f.numerator)
+        return int_text(f.numerator)
+    if too_large(f):  # its decimal could have thousands of places: shown as p/q
+        return f"{int_text(f.numerator)}/{int_text(f.denominator)}"
     rest, places = f.denominator, 0
     for prime in (2, 5):
         count = 0
@@ -141,7 +169,7 @@ def decimal_text(x: Number) -> str:
             count += 1
         places = max(places, count)
     if rest != 1:
-        return f"{f.numerator}/{f.denominator}"
+        return f"{int_text(f.numerator)}/{int_text(f.denominator)}"
     scaled = abs(f.numerator * 10**places // f.denominator)
     sign = "-" if f < 0 else ""
     return f"{sign}{scaled // 10**places}.{scaled % 10**places:0{places}d}"
@@ -164,4 +192,6 @@ def show(x: object) -> str:
         return "[" + ", ".join(show(i) for i in items) + "]"
     if x is None:
         return "—"
+    if type(x) is int:
+        return int_text(x)
     return str(x)

@@ -19,6 +19,7 @@ A holiday list file:
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ from typing import NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from selection_rules import limits
 from selection_rules.documents import Document, validation_problems
 from selection_rules.errors import InputError
 from selection_rules.i18n import Text
@@ -49,30 +51,44 @@ class _HolidayFile(BaseModel):
     model_config = ConfigDict(extra="forbid", defer_build=True)
 
     source: str = Field(description="The notice the arrangement comes from")
-    years: list[int] = Field(min_length=1, description="Years this list covers entirely")
-    holidays: list[dt.date | _DayRange] = Field(default_factory=list)
-    workdays: list[dt.date] = Field(default_factory=list)
+    years: list[int] = Field(min_length=1, max_length=limits.MAX_HOLIDAY_YEARS,
+                             description="Years this list covers entirely")
+    holidays: list[dt.date | _DayRange] = Field(default_factory=list,
+                                                max_length=limits.MAX_HOLIDAY_ENTRIES)
+    workdays: list[dt.date] = Field(default_factory=list,
+                                    max_length=limits.MAX_HOLIDAY_ENTRIES)
 
     @model_validator(mode="after")
     def _within_years(self) -> _HolidayFile:
-        for day in [*_days(self.holidays), *self.workdays]:
-            if day.year not in self.years:
-                raise ValueError(
-                    f"{day} is outside the years the list declares ({self.years}); "
-                    f"{day} 不在所声明的年份内"
-                )
+        # Each distinct range once, each year of a range once: a list of one aliased
+        # range repeated, or of years 1 to 1000, is checked in time linear in its size.
+        years = set(self.years)
+        for first, last in {_span(item) for item in [*self.holidays, *self.workdays]}:
+            for year in range(first.year, last.year + 1):
+                if year not in years:
+                    day = max(first, dt.date(year, 1, 1))
+                    raise ValueError(
+                        f"{day} is outside the years the list declares ({self.years}); "
+                        f"{day} 不在所声明的年份内"
+                    )
         return self
 
 
-def _days(items: Sequence[dt.date | _DayRange]) -> list[dt.date]:
-    out: list[dt.date] = []
-    for item in items:
-        if isinstance(item, dt.date):
-            out.append(item)
+def _span(item: dt.date | _DayRange) -> tuple[dt.date, dt.date]:
+    return (item, item) if isinstance(item, dt.date) else (item.from_, item.to)
+
+
+def _merged(items: Sequence[dt.date | _DayRange]) -> tuple[tuple[int, int], ...]:
+    """The days of `items` as sorted, disjoint (first, last) ordinal ranges: never one
+    date per day, so a range's cost does not grow with its length or its repeats."""
+    out: list[list[int]] = []
+    for first, last in sorted({_span(item) for item in items}):
+        a, b = first.toordinal(), last.toordinal()
+        if out and a <= out[-1][1] + 1:
+            out[-1][1] = max(out[-1][1], b)
         else:
-            span = (item.to - item.from_).days
-            out.extend(item.from_ + dt.timedelta(days=i) for i in range(span + 1))
-    return out
+            out.append([a, b])
+    return tuple((a, b) for a, b in out)
 
 
 @dataclass(frozen=True)
@@ -82,15 +98,20 @@ class HolidayList:
     path: str
     source: str
     years: frozenset[int]
-    off: frozenset[dt.date]
+    off: tuple[tuple[int, int], ...]  # days off: disjoint ordinal ranges, sorted
     on: frozenset[dt.date]
 
     def is_workday(self, day: dt.date) -> bool:
         if day in self.on:
             return True
-        if day in self.off:
+        ordinal = day.toordinal()
+        i = bisect.bisect_right(self.off, (ordinal, _AFTER_ALL)) - 1
+        if i >= 0 and self.off[i][0] <= ordinal <= self.off[i][1]:
             return False
         return day.weekday() < 5
+
+
+_AFTER_ALL = dt.date.max.toordinal() + 1
 
 
 def parse_holiday_list(doc: Document) -> HolidayList:
@@ -104,7 +125,7 @@ def parse_holiday_list(doc: Document) -> HolidayList:
     except ValidationError as exc:
         raise InputError(validation_problems(doc, exc)) from None
     return HolidayList(doc.path, parsed.source, frozenset(parsed.years),
-                       frozenset(_days(parsed.holidays)), frozenset(parsed.workdays))
+                       _merged(parsed.holidays), frozenset(parsed.workdays))
 
 
 class _Official(NamedTuple):
@@ -211,11 +232,11 @@ _NONE = WorkingDays(0)
 
 def _running_total(year: int, is_workday: Callable[[dt.date], bool]) -> tuple[int, ...]:
     total, out = 0, [0]
-    day, one = dt.date(year, 1, 1), dt.timedelta(days=1)
-    while day.year == year:
-        total += is_workday(day)
+    # By ordinal, never past 31 December: the day after 9999-12-31 does not exist.
+    jan1 = dt.date(year, 1, 1).toordinal()
+    for ordinal in range(jan1, dt.date(year, 12, 31).toordinal() + 1):
+        total += is_workday(dt.date.fromordinal(ordinal))
         out.append(total)
-        day += one
     return tuple(out)
 
 
