@@ -1,0 +1,78 @@
+"""The long fuzzing run: the properties of tests/fuzzing.py on random inputs for a while.
+
+    .venv/bin/python fuzz/run.py --minutes 20          # both properties, new inputs
+    .venv/bin/python fuzz/run.py --minutes 5 --seed 7   # the same inputs again
+
+It prints how many inputs it tried and exits 1 with the falsifying input (shrunk by
+hypothesis) when one breaks a property: exit code outside 0-2, a traceback or internal
+error, a write to an input, or a run over the time or memory budget.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+
+from hypothesis import HealthCheck, given, seed, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+import fuzzing  # noqa: E402
+from conftest import EXAMPLES  # noqa: E402
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--minutes", type=float, default=20.0)
+    parser.add_argument("--seed", type=int, default=None)
+    parser.add_argument("--batch", type=int, default=200, help="inputs per round")
+    args = parser.parse_args()
+
+    tried = {"case": 0, "procedure": 0}
+    base = Path(tempfile.mkdtemp(prefix="selection-rules-fuzz-"))
+    opts = settings(max_examples=args.batch, deadline=None, database=None,
+                    suppress_health_check=list(HealthCheck))
+
+    @opts
+    @given(source=st.sampled_from(fuzzing.CASE_FILES), changes=fuzzing.mutations,
+           encoding=st.sampled_from(fuzzing.ENCODINGS),
+           command=st.sampled_from(sorted(fuzzing.CASE_COMMANDS)))
+    def cases(source: Path, changes: list[fuzzing.Mutation], encoding: str,
+              command: str) -> None:
+        tried["case"] += 1
+        fuzzing.fuzz_case(fuzzing.fresh_folder(base), source, changes, encoding, command)
+
+    @opts
+    @given(source=st.sampled_from(fuzzing.PROCEDURE_FILES), changes=fuzzing.mutations,
+           example=st.sampled_from(sorted((EXAMPLES / "pengshan").glob("*.yaml"))))
+    def procedures(source: Path, changes: list[fuzzing.Mutation], example: Path) -> None:
+        tried["procedure"] += 1
+        fuzzing.fuzz_procedure(fuzzing.fresh_folder(base), source, changes, example)
+
+    deadline = time.monotonic() + args.minutes * 60
+    round_ = 0
+    while time.monotonic() < deadline:
+        for prop in (cases, procedures):
+            run = prop if args.seed is None else seed(args.seed + round_)(prop)
+            try:
+                run()
+            except Exception:
+                print(f"tried {tried['case']} case inputs and {tried['procedure']} "
+                      "procedure inputs before this failure", file=sys.stderr)
+                raise
+        round_ += 1
+        print(f"round {round_}: {tried['case']} case inputs, {tried['procedure']} "
+              f"procedure inputs (each run through its commands), nothing found", flush=True)
+    print(f"tried {sum(tried.values())} inputs in {args.minutes:g} minutes: "
+          f"{tried['case']} cases and records, {tried['procedure']} procedures; "
+          "nothing broke a property")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
