@@ -16,6 +16,7 @@ from selection_rules.case_loader import parse_case
 from selection_rules.documents import Document, load_document
 from selection_rules.errors import InputError, Problem
 from selection_rules.i18n import Text
+from selection_rules.inputs import NOT_FOUND, input_problem
 from selection_rules.library import SUFFIXES, Library
 from selection_rules.procedure import cached_loader
 from selection_rules.record_kinds import KindCheck, file_kind
@@ -73,6 +74,8 @@ def expand(paths: Iterable[str], in_folder: Callable[[Path, Path], bool] | None 
             found.extend(sorted(p for p in path.rglob("*") if p.is_file() and wanted(p, path)))
         elif path.is_file():
             found.append(path)
+        elif (problem := input_problem(path)) not in (None, NOT_FOUND):
+            problems.append(Problem(raw, problem))  # a FIFO or a device: never opened
         elif any(ch in raw for ch in "*?["):
             matches = sorted(Path(m) for m in glob.glob(raw, recursive=True))
             files = [m for m in matches if m.is_file()]
