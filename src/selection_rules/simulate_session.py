@@ -33,6 +33,7 @@ from selection_rules.documents import (
 from selection_rules.errors import InputError, Problem
 from selection_rules.i18n import Text
 from selection_rules.library import Library, shipped_rules_dir
+from selection_rules.outputs import Outputs, Spot
 from selection_rules.procedure import Procedure, load_procedure
 from selection_rules.procedure_model import Step
 from selection_rules.replay import replay
@@ -89,6 +90,9 @@ class Session:
         self._case: Case | None = None
         # The case as read from `--from` (for located errors); a new session has none.
         self.source = source
+        # The case as last written (the --from file holds it): quitting without saving
+        # what differs from it asks first.
+        self._saved = copy.deepcopy(data) if source is not None else None
         self.case()  # a bad header is an input error at once, not at the first step
 
     # ------------------------------------------------------------------ construction
@@ -286,8 +290,18 @@ class Session:
                               default_flow_style=False, width=100)
         return f"# yaml-language-server: $schema={schema_ref(target)}\n{body}"
 
-    def save(self, target: Path) -> None:
-        target.write_text(self.to_yaml(target), encoding="utf-8")
+    @property
+    def unsaved(self) -> bool:
+        return self._saved != self.data
+
+    def save(self, target: Path, outputs: Outputs | None = None, spot: Spot | None = None,
+             ) -> None:
+        """Write the case to `target`, where `outputs` allows (by default: a new file)."""
+        outputs = outputs or Outputs()
+        spot = spot or Spot(str(target))
+        outputs.check(target, spot)  # first: the text names the schema relative to it
+        outputs.write(target, self.to_yaml(target).encode("utf-8"), spot)
+        self._saved = copy.deepcopy(self.data)
 
 
 def schema_ref(target: Path | None) -> str:
