@@ -37,6 +37,7 @@ from selection_rules.documents import (
     load_document,
     parse_loc,
 )
+from selection_rules.edited_document import EditedDocument
 from selection_rules.errors import InputError, Problem
 from selection_rules.i18n import Lang, Text
 from selection_rules.inputs import NOT_FOUND, NUL_IN_NAME, input_problem, open_input
@@ -300,9 +301,7 @@ def apply_changes(base: Document, changes: Sequence[Change], test_file: str) -> 
                 f"{exc.message.en}"), change.line, None, change.path, exc.expected))
     if problems:
         raise InputError(problems)
-    changed = copy.copy(base)
-    changed.data = data
-    return changed
+    return EditedDocument(base, data)
 
 
 # ---------------------------------------------------------------------------- running

@@ -30,6 +30,7 @@ from selection_rules.documents import (
     parse_loc,
     validation_problems,
 )
+from selection_rules.edited_document import EditedDocument
 from selection_rules.errors import InputError, Problem
 from selection_rules.i18n import Text
 from selection_rules.library import Library, shipped_rules_dir
@@ -142,7 +143,8 @@ class Session:
             try:
                 case = Case.model_validate(self.data)
             except ValidationError as exc:
-                doc = self.source or Document("<session>", "yaml", self.data)
+                doc = (EditedDocument(self.source, self.data) if self.source is not None
+                       else Document("<session>", "yaml", self.data))
                 raise InputError(validation_problems(doc, exc)) from None
             refs = reference_problems(case)
             if refs:
