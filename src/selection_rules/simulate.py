@@ -81,7 +81,9 @@ def run(*, procedure: str | None, from_case: Path | None, script: str | None,
 
     doc = None
     if script is not None:
-        doc = (loads_document(sys.stdin.buffer.read(), "<stdin>") if script == "-"
+        # Standard input has no suffix to tell its format: read it as YAML, which reads a
+        # JSON list as well, where a guess from the first character took `[status]` for JSON.
+        doc = (loads_document(sys.stdin.buffer.read(), "<stdin>", "yaml") if script == "-"
                else load_document(script))
     if save is not None:
         # Before any step is taken: a session is not walked only to find it cannot be kept.
