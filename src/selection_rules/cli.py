@@ -18,11 +18,14 @@ from selection_rules.errors import EXIT_BAD_INPUT, EXIT_OK, EXIT_VIOLATIONS, Inp
 from selection_rules.i18n import Text
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from rich.console import Console
 
     from selection_rules.i18n import Lang
     from selection_rules.library import Library
     from selection_rules.rule_catalog import Entry
+    from selection_rules.violations import Violation
     from selection_rules.workdays import WorkCalendar
 
 app = typer.Typer(
@@ -152,10 +155,15 @@ def validate(
         report_text.render(outcomes, language)
     if any(o.result is None for o in outcomes):
         raise typer.Exit(EXIT_BAD_INPUT)
+    found = [v for o in outcomes if o.result for v in o.result.violations]
+    raise typer.Exit(_exit_code(found, fail_on))
+
+
+def _exit_code(violations: "Iterable[Violation]", fail_on: FailOn = FailOn.warning) -> int:
+    """validate's exit code for what it found; simulate's for the case as it ends."""
     levels = {"error": ("error",), "warning": ("error", "warning"),
               "info": ("error", "warning", "info")}[fail_on.value]
-    failing = any(v.severity in levels for o in outcomes if o.result for v in o.result.violations)
-    raise typer.Exit(EXIT_VIOLATIONS if failing else EXIT_OK)
+    return EXIT_VIOLATIONS if any(v.severity in levels for v in violations) else EXIT_OK
 
 
 @rules_app.command("list")
@@ -369,7 +377,7 @@ def simulate(
                       calendar=_calendar(holidays, language), view=View(_console(), language))
     except InputError as exc:
         _fail(exc, language)
-    raise typer.Exit(EXIT_VIOLATIONS if session is not None and session.result().violations
+    raise typer.Exit(_exit_code(session.result().violations) if session is not None
                      else EXIT_OK)
 
 

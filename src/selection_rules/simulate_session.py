@@ -37,7 +37,7 @@ from selection_rules.library import Library, shipped_rules_dir
 from selection_rules.outputs import Outputs, Spot
 from selection_rules.procedure import Procedure, load_procedure
 from selection_rules.procedure_model import Step
-from selection_rules.replay import replay
+from selection_rules.validation import judge
 from selection_rules.violations import CaseResult, Violation
 from selection_rules.workdays import WorkCalendar
 
@@ -143,9 +143,7 @@ class Session:
             try:
                 case = Case.model_validate(self.data)
             except ValidationError as exc:
-                doc = (EditedDocument(self.source, self.data) if self.source is not None
-                       else Document("<session>", "yaml", self.data))
-                raise InputError(validation_problems(doc, exc)) from None
+                raise InputError(validation_problems(self.document(), exc)) from None
             refs = reference_problems(case)
             if refs:
                 raise InputError([Problem(self.source.path if self.source else "<session>",
@@ -154,9 +152,16 @@ class Session:
             self._case = case
         return self._case
 
+    def document(self) -> Document:
+        """The case as it stands, located in the --from file where it still matches it."""
+        if self.source is not None:
+            return EditedDocument(self.source, self.data)
+        return Document("<session>", "yaml", self.data)
+
     def result(self) -> CaseResult:
+        """What `validate` would report for the case as it stands, with the same code."""
         if self._result is None:
-            self._result = replay(self.proc, self.case(), self.calendar)
+            self._result = judge(self.proc, self.case(), self.calendar, self.document())
         return self._result
 
     def stages(self) -> dict[str, str]:
@@ -238,9 +243,16 @@ class Session:
                 Problem(where.path, msg, where.line_of((*prefix, *loc)), None,
                         format_loc((*prefix, *loc)))
                 for loc, msg in mine])
+        try:
+            # As validate judges: an event may make the case unusable as a whole (a
+            # decision date that contradicts the decision recorded).
+            found = [v for v in self.result().violations if v.event_index == index]
+        except InputError:
+            self.data = snapshot
+            self._invalidate()
+            raise
         label = self.proc.step_label(str(event.get("type")))
         self.history.append((Text(f"步骤「{label.zh}」", f"step '{label.en}'"), snapshot))
-        found = [v for v in self.result().violations if v.event_index == index]
         return Added(index, event, before, self.stages(), found)
 
     def undo(self) -> Text | None:

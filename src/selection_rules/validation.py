@@ -24,6 +24,8 @@ from selection_rules.replay import decision_date_conflict, replay
 from selection_rules.violations import CaseResult
 
 if TYPE_CHECKING:
+    from selection_rules.casefile import Case
+    from selection_rules.procedure import Procedure
     from selection_rules.record_replay import RecordChecker
     from selection_rules.workdays import WorkCalendar
 
@@ -144,13 +146,21 @@ class Validator:
                      *((n, ("rule_sets", i)) for i, n in enumerate(case.rule_sets))]
             self.kinds.check(doc, "selection", named)
             proc = self.procedures(case.procedure, tuple(case.rule_sets))
-            conflict = decision_date_conflict(proc, case)
-            if conflict is not None:
-                raise InputError.at(doc.path, conflict, line=doc.line_of(("decision_date",)),
-                                    field="decision_date")
+            result = judge(proc, case, self.calendar, doc)
         except InputError as exc:
             return Outcome(str(path), problems=exc.problems)
-        result = replay(proc, case, self.calendar, file=str(path))
-        for v in result.violations:
-            v.line = doc.line_of(v.loc)
         return Outcome(str(path), result=result)
+
+
+def judge(proc: Procedure, case: Case, calendar: WorkCalendar, doc: Document) -> CaseResult:
+    """What `validate` reports for `case`, read from `doc` and following `proc`: every
+    violation, `incomplete` included, each at its line. `simulate` judges its session
+    here too, so that both say the same of the same case."""
+    conflict = decision_date_conflict(proc, case)
+    if conflict is not None:
+        raise InputError.at(doc.path, conflict, line=doc.line_of(("decision_date",)),
+                            field="decision_date")
+    result = replay(proc, case, calendar, file=str(Path(doc.path)))
+    for v in result.violations:
+        v.line = doc.line_of(v.loc)
+    return result
