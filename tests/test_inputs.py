@@ -102,13 +102,16 @@ def test_a_regular_file_opens(tmp_path: Path) -> None:
 
 def test_a_rule_test_case_path_that_is_special_or_holds_nul_is_located(tmp_path: Path) -> None:
     os.mkfifo(tmp_path / "fifo.yaml")
+    (tmp_path / "folder.yaml").mkdir()
     tests = tmp_path / "test_special.yaml"
     tests.write_text('tests:\n  - name: a FIFO\n    case: fifo.yaml\n    expect: []\n'
-                     '  - name: a NUL\n    case: "a\\0b.yaml"\n    expect: []\n',
+                     '  - name: a NUL\n    case: "a\\0b.yaml"\n    expect: []\n'
+                     '  - name: a folder\n    case: folder.yaml\n    expect: []\n',
                      encoding="utf-8")
     done = _cli("test", str(tests))
     output = done.stdout + done.stderr
     assert done.returncode == 2, output
     assert f"{tests}:3: case file fifo.yaml: not a regular file" in output, output
     assert f"{tests}:6: the file name contains a NUL character" in output, output
+    assert f"{tests}:9: case file folder.yaml: this is a folder, not a file" in output, output
     assert "internal error" not in output
