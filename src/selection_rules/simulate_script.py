@@ -7,6 +7,7 @@ session. Every problem is located in the script (file, line, field).
     - set: {"events[3].ballot.tallies.C03.agree": 95}     # what-if, kept (undo takes it back)
     - undo
     - save: out.yaml                                    # relative to the script's folder
+                                                        # and never outside it
 """
 
 from __future__ import annotations
