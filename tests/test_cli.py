@@ -117,7 +117,8 @@ def test_shipped_schemas_are_current(tmp_path: Path) -> None:
     run("schema", "--out", str(tmp_path))
     for name in ("case.schema.json", "procedure.schema.json"):
         assert (ROOT / "schemas" / name).read_text(encoding="utf-8") == \
-            (tmp_path / name).read_text(encoding="utf-8"), f"run: selection-rules schema ({name})"
+            (tmp_path / name).read_text(encoding="utf-8"), \
+            f"run: selection-rules schema --out schemas --force ({name})"
 
 
 def test_a_missing_rules_folder_is_a_usage_error() -> None:

@@ -15,13 +15,17 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 import typer
 
 from selection_rules.errors import EXIT_BAD_INPUT, EXIT_OK, EXIT_VIOLATIONS, InputError
+from selection_rules.i18n import Text
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from rich.console import Console
 
     from selection_rules.i18n import Lang
     from selection_rules.library import Library
     from selection_rules.rule_catalog import Entry
+    from selection_rules.violations import Violation
     from selection_rules.workdays import WorkCalendar
 
 app = typer.Typer(
@@ -66,6 +70,18 @@ LangArg = Annotated[LangOpt | None, typer.Option(
 RulesDirs = Annotated[list[Path] | None, typer.Option(
     "--rules", help="额外的规则目录（优先于内置规则）/ extra folder of procedures, searched first",
     file_okay=False, exists=True)]  # a mistyped folder must not silently drop local rules
+ForceOpt = Annotated[bool, typer.Option(
+    "--force", help="替换已存在的输出文件（输入文件从不改写）/ replace an existing output file "
+    "(a file the run reads is never written)")]
+
+
+@app.callback()
+def _new_run() -> None:
+    # In-process runs (tests, the pytest plugin) share the module: each starts with no
+    # file read, so an output is refused only for what this run read.
+    from selection_rules.inputs import forget
+
+    forget()
 
 
 def _console() -> "Console":
@@ -120,7 +136,7 @@ def validate(
     lang: LangArg = None,
     holidays: Annotated[list[Path] | None, typer.Option(
         "--holidays", help="补充的节假日安排（官方日历未覆盖的年份）/ holiday list for years the "
-        "official calendar data does not cover", dir_okay=False)] = None,
+        "official calendar data does not cover")] = None,
     rules: RulesDirs = None,
     fail_on: Annotated[FailOn, typer.Option(
         "--fail-on", help="达到此严重程度即以 1 退出 / lowest severity that makes the exit code 1"
@@ -139,10 +155,15 @@ def validate(
         report_text.render(outcomes, language)
     if any(o.result is None for o in outcomes):
         raise typer.Exit(EXIT_BAD_INPUT)
+    found = [v for o in outcomes if o.result for v in o.result.violations]
+    raise typer.Exit(_exit_code(found, fail_on))
+
+
+def _exit_code(violations: "Iterable[Violation]", fail_on: FailOn = FailOn.warning) -> int:
+    """validate's exit code for what it found; simulate's for the case as it ends."""
     levels = {"error": ("error",), "warning": ("error", "warning"),
               "info": ("error", "warning", "info")}[fail_on.value]
-    failing = any(v.severity in levels for o in outcomes if o.result for v in o.result.violations)
-    raise typer.Exit(EXIT_VIOLATIONS if failing else EXIT_OK)
+    return EXIT_VIOLATIONS if any(v.severity in levels for v in violations) else EXIT_OK
 
 
 @rules_app.command("list")
@@ -189,14 +210,46 @@ def rules_show(
 
 @app.command()
 def schema(
-    out: Annotated[Path, typer.Option("--out", "-o", help="输出目录 / folder to write to",
-                                      file_okay=False)] = Path("schemas"),
+    name: Annotated[str | None, typer.Argument(
+        help="只输出这一种格式（procedure、case 或记录种类）/ only this format: procedure, case "
+        "or a record kind", show_default=False)] = None,
+    out: Annotated[Path | None, typer.Option(
+        "--out", "-o", help="写入此目录（NAME.schema.json），而不是标准输出 / write NAME.schema"
+        ".json files in this folder instead of standard output", show_default=False)] = None,
+    force: ForceOpt = False,
+    lang: LangArg = None,
 ) -> None:
-    """写出 JSON Schema / write JSON Schemas of the procedure and case formats for editors."""
-    from selection_rules.schemas import write_schemas
+    """输出 JSON Schema / print (or write with --out) JSON Schemas of the file formats, for
+    editors. Without NAME, standard output gets one JSON object of every schema by name."""
+    from selection_rules.outputs import Outputs, Spot
+    from selection_rules.schemas import file_name, schema_text, schemas
 
-    for path in write_schemas(out):
-        typer.echo(str(path))
+    language = _lang(lang)
+    found = schemas()
+    if name is not None and name not in found:
+        _fail(InputError.at("schema", Text(f"未知格式 {name!r}", f"unknown format {name!r}"),
+                            expected=Text("以下之一：" + "、".join(found),
+                                          "one of " + ", ".join(found))), language)
+    if name is not None:
+        found = {name: found[name]}
+    if out is None:
+        typer.echo(schema_text(found[name] if name is not None else found), nl=False)
+        return
+    outputs, spot = Outputs(force=force), Spot("--out")
+    try:
+        if out.parent.is_dir() and not out.exists():
+            out.mkdir()  # the folder itself, never its missing parents (a typo)
+        for n in found:  # every target first: refusing one leaves none written
+            outputs.check(out / file_name(n), spot)
+        for n, s in found.items():
+            outputs.write(out / file_name(n), schema_text(s).encode("utf-8"), spot)
+    except InputError as exc:
+        _fail(exc, language)
+    except OSError as exc:
+        _fail(spot.error(Text(f"无法创建目录 {out}：{exc.strerror}",
+                              f"cannot make the folder {out}: {exc.strerror}"), None), language)
+    for n in found:
+        typer.echo(str(out / file_name(n)))
 
 
 @app.command()
@@ -294,21 +347,20 @@ def simulate(
         show_default=False)] = None,
     from_case: Annotated[Path | None, typer.Option(
         "--from", help="从已有案卷的最后阶段继续 / resume from a case file at its last stage",
-        dir_okay=False)] = None,
+    )] = None,
     script: Annotated[str | None, typer.Option(
         "--script", help="按脚本运行，不交互（- 为标准输入）/ run a YAML or JSON list of "
         "actions without prompts (- reads standard input)")] = None,
     save: Annotated[Path | None, typer.Option(
-        "--save", help="结束时保存为案卷 / write the session as a case file at the end",
-        dir_okay=False)] = None,
+        "--save", help="结束时保存为案卷 / write the session as a case file at the end")] = None,
     set_: Annotated[list[str] | None, typer.Option(
         "--set", help="假设改动（可重复）/ what-if change PATH=VALUE (repeatable), e.g. "
         "events[3].ballot.tallies.C03.agree=95")] = None,
     lang: LangArg = None,
     holidays: Annotated[list[Path] | None, typer.Option(
-        "--holidays", help="补充的节假日安排 / holiday list for uncovered years",
-        dir_okay=False)] = None,
+        "--holidays", help="补充的节假日安排 / holiday list for uncovered years")] = None,
     rules: RulesDirs = None,
+    force: ForceOpt = False,
 ) -> None:
     """逐步模拟程序 / walk a procedure step by step; each step is checked as validate does.
 
@@ -321,11 +373,11 @@ def simulate(
     language = _lang(lang)
     try:
         session = run(procedure=procedure, from_case=from_case, script=script, save=save,
-                      sets=set_ or [], library=_library(rules),
+                      force=force, sets=set_ or [], library=_library(rules),
                       calendar=_calendar(holidays, language), view=View(_console(), language))
     except InputError as exc:
         _fail(exc, language)
-    raise typer.Exit(EXIT_VIOLATIONS if session is not None and session.result().violations
+    raise typer.Exit(_exit_code(session.result().violations) if session is not None
                      else EXIT_OK)
 
 
@@ -344,12 +396,13 @@ def diagram(
         "--format", "-f", help="输出格式 / output format")] = DiagramFormat.mermaid,
     case: Annotated[Path | None, typer.Option(
         "--case", help="叠加案卷走过的路径和违规 / overlay the path a case took and its "
-        "violations", dir_okay=False)] = None,
+        "violations")] = None,
     output: Annotated[Path | None, typer.Option(
         "--output", "-o", help="输出文件（默认标准输出）/ file to write (default: standard "
-        "output)", dir_okay=False)] = None,
+        "output)")] = None,
     lang: LangArg = None,
     rules: RulesDirs = None,
+    force: ForceOpt = False,
 ) -> None:
     """画出程序图 / draw a procedure: stages, steps, checks with bounds and rule IDs."""
     from selection_rules.diagram_cli import draw
@@ -362,7 +415,12 @@ def diagram(
     if warning is not None:
         typer.echo(warning.get(language), err=True)
     if output is not None:
-        output.write_bytes(data)
+        from selection_rules.outputs import Outputs, Spot
+
+        try:
+            Outputs(force=force).write(output, data, Spot("--output"))
+        except InputError as exc:
+            _fail(exc, language)
     elif format in (DiagramFormat.mermaid, DiagramFormat.dot, DiagramFormat.svg):
         sys.stdout.write(data.decode("utf-8"))
     else:

@@ -35,6 +35,7 @@ from yaml.scanner import Scanner
 
 from selection_rules.errors import InputError, Problem
 from selection_rules.i18n import Text, join
+from selection_rules.inputs import open_input
 
 if TYPE_CHECKING:
     from pydantic import BaseModel, ValidationError
@@ -569,7 +570,7 @@ def load_document(
     """Read a YAML or JSON file (read-only) into a located `Document`; raise `InputError`."""
     name = str(path)
     try:
-        with open(path, "rb") as fh:
+        with open_input(path) as fh:  # a regular file, or a located InputError
             size = os.fstat(fh.fileno()).st_size
             if size > max_bytes:
                 _too_large(name, size, max_bytes)

@@ -37,8 +37,10 @@ from selection_rules.documents import (
     load_document,
     parse_loc,
 )
+from selection_rules.edited_document import EditedDocument
 from selection_rules.errors import InputError, Problem
 from selection_rules.i18n import Lang, Text
+from selection_rules.inputs import NOT_FOUND, NUL_IN_NAME, input_problem, open_input
 from selection_rules.library import SUFFIXES, Library
 from selection_rules.validation import Outcome, Validator, expand
 from selection_rules.values import parse_number, show
@@ -116,9 +118,9 @@ def is_test_file(path: Path) -> bool:
     if not (path.name.startswith("test_") and path.suffix in (".yaml", ".yml")):
         return False
     try:
-        with open(path, encoding="utf-8", errors="replace") as fh:
-            return any(re.match(r"tests\s*:", line) for line in fh)
-    except OSError:
+        with open_input(path) as fh:
+            return any(re.match(rb"tests\s*:", line) for line in fh)
+    except (OSError, InputError):
         return False
 
 
@@ -204,12 +206,19 @@ def _file(doc: Document, path: Path, loc: tuple[str | int, ...], raw: Any,
         problems.append(_problem(doc, loc, "应为案卷文件的路径（相对于本测试文件）",
                                  "expected the path of a case file, relative to this test file"))
         return None
+    if "\0" in raw:
+        problems.append(_problem(doc, loc, NUL_IN_NAME.zh, NUL_IN_NAME.en,
+                                 Text("案卷文件的路径", "the path of a case file")))
+        return None
     target = _tidy(path.parent / raw)
-    if not target.is_file():
+    unusable = input_problem(target)
+    if unusable is NOT_FOUND:
         problems.append(_problem(doc, loc, f"找不到案卷文件 {raw}（解析为 {target}）",
                                  f"case file {raw} not found (resolved to {target})"))
-        return None
-    return target
+    elif unusable is not None:
+        problems.append(_problem(doc, loc, f"案卷文件 {raw}：{unusable.zh}",
+                                 f"case file {raw}: {unusable.en}"))
+    return None if unusable else target
 
 
 def _tidy(path: Path) -> Path:
@@ -292,9 +301,7 @@ def apply_changes(base: Document, changes: Sequence[Change], test_file: str) -> 
                 f"{exc.message.en}"), change.line, None, change.path, exc.expected))
     if problems:
         raise InputError(problems)
-    changed = copy.copy(base)
-    changed.data = data
-    return changed
+    return EditedDocument(base, data)
 
 
 # ---------------------------------------------------------------------------- running

@@ -7,7 +7,6 @@ A YAML file opts in with a modeline on its first line (yaml-language-server):
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 from selection_rules.casefile import Case
@@ -34,13 +33,16 @@ def record_schema(kind: str) -> dict[str, Any]:
     return schema
 
 
-def write_schemas(folder: Path) -> list[Path]:
-    folder.mkdir(parents=True, exist_ok=True)
-    out = []
-    schemas = [("procedure", procedure_schema()), ("case", case_schema())]
-    schemas += [(kind, record_schema(kind)) for kind in RECORD_KINDS]
-    for name, schema in schemas:
-        path = folder / f"{name}.schema.json"
-        path.write_text(json.dumps(schema, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-        out.append(path)
+def schemas() -> dict[str, dict[str, Any]]:
+    """Every schema by name: `procedure`, `case` and one per record kind."""
+    out = {"procedure": procedure_schema(), "case": case_schema()}
+    out.update((kind, record_schema(kind)) for kind in RECORD_KINDS)
     return out
+
+
+def file_name(name: str) -> str:
+    return f"{name}.schema.json"
+
+
+def schema_text(schema: dict[str, Any]) -> str:
+    return json.dumps(schema, ensure_ascii=False, indent=2) + "\n"

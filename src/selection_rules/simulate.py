@@ -19,6 +19,7 @@ from selection_rules.documents import load_document, loads_document
 from selection_rules.errors import InputError
 from selection_rules.i18n import Text
 from selection_rules.library import Library
+from selection_rules.outputs import Outputs, Spot
 from selection_rules.procedure import load_procedure
 from selection_rules.simulate_fields import (
     BadInput,
@@ -49,9 +50,13 @@ def parse_set(text: str) -> tuple[str, Any]:
 
 def run(*, procedure: str | None, from_case: Path | None, script: str | None,
         save: Path | None, sets: list[str], library: Library, calendar: WorkCalendar,
-        view: View, prompt: Prompt = typer.prompt) -> Session | None:
+        view: View, prompt: Prompt = typer.prompt, force: bool = False) -> Session | None:
     """Run one simulation; return the session as it ends (None if the user left at once)."""
     session: Session | None = None
+    interactive = Interactive(view, prompt, save)
+    prompts = script is None and not sets
+    outputs = interactive.outputs = Outputs(
+        force=force, confirm=interactive.may_replace if prompts else None)
     if from_case is not None:
         session = Session.resume(load_document(from_case), library, calendar)
         if procedure is not None and procedure != session.proc.id:
@@ -74,19 +79,30 @@ def run(*, procedure: str | None, from_case: Path | None, script: str | None,
     def saved(path: Path) -> None:
         view.say(Text(f"已保存 {path}", f"Saved {path}"), "green")
 
+    doc = None
     if script is not None:
-        doc = (loads_document(sys.stdin.buffer.read(), "<stdin>") if script == "-"
+        # Standard input has no suffix to tell its format: read it as YAML, which reads a
+        # JSON list as well, where a guess from the first character took `[status]` for JSON.
+        doc = (loads_document(sys.stdin.buffer.read(), "<stdin>", "yaml") if script == "-"
                else load_document(script))
+    if save is not None:
+        # Before any step is taken: a session is not walked only to find it cannot be kept.
+        outputs.check(save, SAVE)
+    if doc is not None:
         session = run_script(doc, view, session=session, proc=proc, calendar=calendar,
-                             base=Path.cwd() if script == "-" else None, on_save=saved)
-    elif not changes:
-        session = Interactive(view, prompt, save).loop(session, proc, calendar)
+                             base=Path.cwd() if script == "-" else None, on_save=saved,
+                             outputs=outputs)
+    elif prompts:
+        session = interactive.loop(session, proc, calendar)
     if session is not None:
         view.summary(session)
         if save is not None:
-            session.save(save)
+            session.save(save, outputs, SAVE)
             saved(save)
     return session
+
+
+SAVE = Spot("--save")
 
 
 class Interactive:
@@ -96,6 +112,17 @@ class Interactive:
         self.view = view
         self.prompt = prompt
         self.save = save
+        self.outputs = Outputs()
+
+    def yes(self, zh: str, en: str) -> bool:
+        answer = self.ask(f"{zh}（y/N）", f"{en} (y/N)", "n")
+        return answer.strip().lower() in ("y", "yes", "是")
+
+    def may_replace(self, path: Path) -> bool:
+        try:
+            return self.yes(f"{path} 已存在，替换它吗？", f"{path} already exists; replace it?")
+        except typer.Abort:  # no one left to answer: keep the file
+            return False
 
     def ask(self, zh: str, en: str, default: Any = None) -> str:
         text = self.view.t(zh, en)
@@ -113,6 +140,11 @@ class Interactive:
                 choice = self.ask("步骤编号，或 u 撤销、w 假设改动、s 保存、q 结束",
                                   "step number, or u undo, w what-if, s save, q quit").strip()
                 if choice in ("q", "quit", "退出"):
+                    # With --save the session is written as it ends; without, ask first.
+                    if self.save is None and session.unsaved and not self.yes(
+                            "有尚未保存的改动，不保存就结束吗？",
+                            "there are unsaved changes; quit without saving?"):
+                        continue
                     return session
                 self.act(session, choice)
         except typer.Abort:  # end of input (Ctrl-D, or a piped answer list ran out)
@@ -136,7 +168,11 @@ class Interactive:
         elif choice in ("s", "save"):
             default = str(self.save) if self.save else "case.yaml"
             target = Path(self.ask("保存到文件", "save to file", default))
-            session.save(target)
+            try:
+                session.save(target, self.outputs, Spot(str(target)))
+            except InputError as exc:
+                self.problems(exc)
+                return
             self.view.say(Text(f"已保存 {target}", f"Saved {target}"), "green")
         elif choice.isdigit() and 1 <= int(choice) <= len(steps):
             self.record(session, steps[int(choice) - 1])

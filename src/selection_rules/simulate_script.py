@@ -7,6 +7,7 @@ session. Every problem is located in the script (file, line, field).
     - set: {"events[3].ballot.tallies.C03.agree": 95}     # what-if, kept (undo takes it back)
     - undo
     - save: out.yaml                                    # relative to the script's folder
+                                                        # and never outside it
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 from selection_rules.documents import Document, format_loc
 from selection_rules.errors import InputError, Problem
 from selection_rules.i18n import Text
+from selection_rules.outputs import Outputs, Spot, confined
 from selection_rules.procedure import Procedure
 from selection_rules.simulate_session import Session
 from selection_rules.simulate_view import View
@@ -49,7 +51,8 @@ def _action(doc: Document, i: int, item: Any) -> tuple[str, Any]:
 def run_script(doc: Document, view: View, *, session: Session | None,
                proc: Procedure | None, calendar: WorkCalendar,
                base: Path | None = None,
-               on_save: Callable[[Path], None] | None = None) -> Session:
+               on_save: Callable[[Path], None] | None = None,
+               outputs: Outputs | None = None) -> Session:
     """Run every action of `doc`; return the session as it ends."""
     if not isinstance(doc.data, list):
         raise _problem(doc, (), Text("脚本应为操作的列表", "a script is a list of actions"),
@@ -100,8 +103,9 @@ def run_script(doc: Document, view: View, *, session: Session | None,
         elif name == "save":
             if not isinstance(arg, str) or not arg:
                 raise _problem(doc, (i, "save"), Text("save 需要文件名", "save takes a file name"))
-            target = folder / arg
-            session.save(target)
+            spot = Spot(doc.path, doc.line_of((i, "save")), format_loc((i, "save")))
+            target = confined(folder, arg, spot)
+            session.save(target, outputs or Outputs(), spot)
             if on_save is not None:
                 on_save(target)
     if session is None:

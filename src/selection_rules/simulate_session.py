@@ -30,12 +30,14 @@ from selection_rules.documents import (
     parse_loc,
     validation_problems,
 )
+from selection_rules.edited_document import EditedDocument
 from selection_rules.errors import InputError, Problem
 from selection_rules.i18n import Text
 from selection_rules.library import Library, shipped_rules_dir
+from selection_rules.outputs import Outputs, Spot
 from selection_rules.procedure import Procedure, load_procedure
 from selection_rules.procedure_model import Step
-from selection_rules.replay import replay
+from selection_rules.validation import judge
 from selection_rules.violations import CaseResult, Violation
 from selection_rules.workdays import WorkCalendar
 
@@ -89,6 +91,9 @@ class Session:
         self._case: Case | None = None
         # The case as read from `--from` (for located errors); a new session has none.
         self.source = source
+        # The case as last written (the --from file holds it): quitting without saving
+        # what differs from it asks first.
+        self._saved = copy.deepcopy(data) if source is not None else None
         self.case()  # a bad header is an input error at once, not at the first step
 
     # ------------------------------------------------------------------ construction
@@ -138,8 +143,7 @@ class Session:
             try:
                 case = Case.model_validate(self.data)
             except ValidationError as exc:
-                doc = self.source or Document("<session>", "yaml", self.data)
-                raise InputError(validation_problems(doc, exc)) from None
+                raise InputError(validation_problems(self.document(), exc)) from None
             refs = reference_problems(case)
             if refs:
                 raise InputError([Problem(self.source.path if self.source else "<session>",
@@ -148,9 +152,16 @@ class Session:
             self._case = case
         return self._case
 
+    def document(self) -> Document:
+        """The case as it stands, located in the --from file where it still matches it."""
+        if self.source is not None:
+            return EditedDocument(self.source, self.data)
+        return Document("<session>", "yaml", self.data)
+
     def result(self) -> CaseResult:
+        """What `validate` would report for the case as it stands, with the same code."""
         if self._result is None:
-            self._result = replay(self.proc, self.case(), self.calendar)
+            self._result = judge(self.proc, self.case(), self.calendar, self.document())
         return self._result
 
     def stages(self) -> dict[str, str]:
@@ -232,9 +243,16 @@ class Session:
                 Problem(where.path, msg, where.line_of((*prefix, *loc)), None,
                         format_loc((*prefix, *loc)))
                 for loc, msg in mine])
+        try:
+            # As validate judges: an event may make the case unusable as a whole (a
+            # decision date that contradicts the decision recorded).
+            found = [v for v in self.result().violations if v.event_index == index]
+        except InputError:
+            self.data = snapshot
+            self._invalidate()
+            raise
         label = self.proc.step_label(str(event.get("type")))
         self.history.append((Text(f"步骤「{label.zh}」", f"step '{label.en}'"), snapshot))
-        found = [v for v in self.result().violations if v.event_index == index]
         return Added(index, event, before, self.stages(), found)
 
     def undo(self) -> Text | None:
@@ -286,8 +304,18 @@ class Session:
                               default_flow_style=False, width=100)
         return f"# yaml-language-server: $schema={schema_ref(target)}\n{body}"
 
-    def save(self, target: Path) -> None:
-        target.write_text(self.to_yaml(target), encoding="utf-8")
+    @property
+    def unsaved(self) -> bool:
+        return self._saved != self.data
+
+    def save(self, target: Path, outputs: Outputs | None = None, spot: Spot | None = None,
+             ) -> None:
+        """Write the case to `target`, where `outputs` allows (by default: a new file)."""
+        outputs = outputs or Outputs()
+        spot = spot or Spot(str(target))
+        outputs.check(target, spot)  # first: the text names the schema relative to it
+        outputs.write(target, self.to_yaml(target).encode("utf-8"), spot)
+        self._saved = copy.deepcopy(self.data)
 
 
 def schema_ref(target: Path | None) -> str:

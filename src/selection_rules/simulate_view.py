@@ -115,13 +115,15 @@ class View:
                                                           + old.message.get(self.lang)) + "[/]")
 
     def summary(self, session: Session) -> None:
-        result = session.result()
+        """The case as it stands, as `validate` reports it: an unfinished case's
+        `incomplete` violation is one of its violations, counted and listed as such."""
+        violations = session.result().violations
         if session.finished:
             self.say(Text("程序已走到终点。", "The procedure reached its end."), "bold")
         else:
-            for v in session.unfinished_steps():
-                self.say(Text("尚未完成：", "Not finished: ") + v.message, "yellow")
-        others = [v for v in result.violations if v.kind != "incomplete"]
-        self.say(Text(f"全案违规 {len(others)} 条。", f"{len(others)} violation(s) in the case."))
-        for v in others:
+            self.say(Text("程序尚未走到终点。", "The procedure has not reached its end."),
+                     "yellow")
+        self.say(Text(f"全案违规 {len(violations)} 条。",
+                      f"{len(violations)} violation(s) in the case."))
+        for v in violations:
             self.violation(v)

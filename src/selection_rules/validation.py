@@ -16,6 +16,7 @@ from selection_rules.case_loader import parse_case
 from selection_rules.documents import Document, load_document
 from selection_rules.errors import InputError, Problem
 from selection_rules.i18n import Text
+from selection_rules.inputs import NOT_FOUND, input_problem
 from selection_rules.library import SUFFIXES, Library
 from selection_rules.procedure import cached_loader
 from selection_rules.record_kinds import KindCheck, file_kind
@@ -23,6 +24,8 @@ from selection_rules.replay import decision_date_conflict, replay
 from selection_rules.violations import CaseResult
 
 if TYPE_CHECKING:
+    from selection_rules.casefile import Case
+    from selection_rules.procedure import Procedure
     from selection_rules.record_replay import RecordChecker
     from selection_rules.workdays import WorkCalendar
 
@@ -73,6 +76,8 @@ def expand(paths: Iterable[str], in_folder: Callable[[Path, Path], bool] | None 
             found.extend(sorted(p for p in path.rglob("*") if p.is_file() and wanted(p, path)))
         elif path.is_file():
             found.append(path)
+        elif (problem := input_problem(path)) not in (None, NOT_FOUND):
+            problems.append(Problem(raw, problem))  # a FIFO or a device: never opened
         elif any(ch in raw for ch in "*?["):
             matches = sorted(Path(m) for m in glob.glob(raw, recursive=True))
             files = [m for m in matches if m.is_file()]
@@ -141,13 +146,21 @@ class Validator:
                      *((n, ("rule_sets", i)) for i, n in enumerate(case.rule_sets))]
             self.kinds.check(doc, "selection", named)
             proc = self.procedures(case.procedure, tuple(case.rule_sets))
-            conflict = decision_date_conflict(proc, case)
-            if conflict is not None:
-                raise InputError.at(doc.path, conflict, line=doc.line_of(("decision_date",)),
-                                    field="decision_date")
+            result = judge(proc, case, self.calendar, doc)
         except InputError as exc:
             return Outcome(str(path), problems=exc.problems)
-        result = replay(proc, case, self.calendar, file=str(path))
-        for v in result.violations:
-            v.line = doc.line_of(v.loc)
         return Outcome(str(path), result=result)
+
+
+def judge(proc: Procedure, case: Case, calendar: WorkCalendar, doc: Document) -> CaseResult:
+    """What `validate` reports for `case`, read from `doc` and following `proc`: every
+    violation, `incomplete` included, each at its line. `simulate` judges its session
+    here too, so that both say the same of the same case."""
+    conflict = decision_date_conflict(proc, case)
+    if conflict is not None:
+        raise InputError.at(doc.path, conflict, line=doc.line_of(("decision_date",)),
+                            field="decision_date")
+    result = replay(proc, case, calendar, file=str(Path(doc.path)))
+    for v in result.violations:
+        v.line = doc.line_of(v.loc)
+    return result
