@@ -255,3 +255,13 @@ def test_many_repeated_rule_sets_are_one_quick_error(tmp_path: Path) -> None:
     assert "'cn-baseline' is listed twice (first at rule_sets[0], line" in out
     assert "39998 more repeats in this list" in out
     assert out.count("listed twice") == 1
+
+
+def test_the_schemas_tell_an_editor_which_lists_are_sets() -> None:
+    from selection_rules.schemas import case_schema
+
+    event = case_schema()["$defs"]["Event"]["properties"]
+    assert event["result"]["uniqueItems"] is True
+    assert event["candidates"]["uniqueItems"] is True
+    meeting = case_schema()["$defs"]["Meeting"]["properties"]
+    assert "uniqueItems" not in meeting["speaking_order"]

@@ -16,7 +16,9 @@ one of the two types below, and a test walks the models to hold every new list t
 from dataclasses import dataclass
 from typing import Annotated, Any, TypeVar
 
-from pydantic import AfterValidator
+from pydantic import AfterValidator, GetJsonSchemaHandler
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
 from selection_rules.errors import ItemError
 from selection_rules.i18n import Text
@@ -55,7 +57,18 @@ def _shown(item: object) -> str:
     return text if len(text) <= 60 else text[:57] + "…"
 
 
+class _UniqueItems:
+    """Says `uniqueItems` in the JSON Schemas, so an editor flags a repeat as it is typed."""
+
+    def __get_pydantic_json_schema__(
+        self, schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        out = handler(schema)
+        out["uniqueItems"] = True
+        return out
+
+
 # The marker object, not the validator, is what the models' test looks for.
 DISTINCT = AfterValidator(_no_repeats)
 
-Distinct = Annotated[list[T], DISTINCT]
+Distinct = Annotated[list[T], DISTINCT, _UniqueItems()]
