@@ -265,3 +265,40 @@ def test_the_schemas_tell_an_editor_which_lists_are_sets() -> None:
     assert event["candidates"]["uniqueItems"] is True
     meeting = case_schema()["$defs"]["Meeting"]["properties"]
     assert "uniqueItems" not in meeting["speaking_order"]
+
+
+# ---------------------------------------------------------------- an id defined twice
+
+_REGISTERS = [
+    ("hanzhong/clean.yaml", "candidates"),
+    ("hanzhong/clean.yaml", "posts"),
+    ("records/xianyang/clean.yaml", "teams"),
+    ("records/xianyang/clean.yaml", "leaders"),
+    ("records/xianyang/clean.yaml", "talks"),  # a talk counted twice against XY-3's caps
+    ("records/roster/tongchuan-clean.yaml", "cadres"),
+    ("records/hanzhong/clean.yaml", "units"),
+]
+
+
+@pytest.mark.parametrize(("name", "where"), _REGISTERS)
+@settings(max_examples=8, deadline=None)
+@given(data=st.data())
+def test_an_id_defined_twice_is_located_at_the_second_and_names_the_first(
+    name: str, where: str, data: st.DataObject
+) -> None:
+    doc = yaml.safe_load((EXAMPLES / name).read_text(encoding="utf-8"))
+    entries = doc[where]
+    if len(entries) < 2:  # one post: a second copy of it is the repeat
+        entries.append(dict(entries[0]))
+    j = data.draw(st.integers(0, len(entries) - 2), label="first")
+    i = data.draw(st.integers(j + 1, len(entries) - 1), label="repeat")
+    entries[i]["id"] = entries[j]["id"]
+    text = yaml.dump(doc, Dumper=_Plain, allow_unicode=True, sort_keys=False)
+
+    with pytest.raises(InputError) as caught:
+        _parse(name, text)()
+
+    (problem,) = [p for p in caught.value.problems if "duplicate id" in p.message.en]
+    assert problem.field == f"{where}[{i}].id"
+    assert f"(first at {where}[{j}].id)" in problem.message.en
+    assert f"第一次出现在 {where}[{j}].id" in problem.message.zh

@@ -11,6 +11,7 @@ the valid ballots, a name that is not a candidate).
 # annotation from its text when the class is made, which is start-up time of the CLI.
 
 import datetime as dt
+from collections.abc import Sequence
 from fractions import Fraction
 from typing import Annotated, Any, Literal, Self
 
@@ -494,16 +495,20 @@ def reference_problems(case: Case) -> list[tuple[Loc, Text]]:
     return problems
 
 
-def unique_ids(ids: list[str], where: str, problems: list[tuple[Loc, Text]]) -> set[str]:
-    """The ids of a list (posts, candidates, teams …); each repeat is a located problem."""
-    seen: set[str] = set()
+def unique_ids(ids: Sequence[str | None], where: str,
+               problems: list[tuple[Loc, Text]]) -> set[str]:
+    """The ids of a list (posts, candidates, teams …); each repeat is a located problem
+    naming the entry it repeats. An entry without an id (None) is none of them."""
+    first: dict[str, int] = {}
     for i, name in enumerate(ids):
-        if name in seen:
-            problems.append(
-                ((where, i, "id"), Text(f"编号 {name!r} 重复", f"duplicate id {name!r}"))
-            )
-        seen.add(name)
-    return seen
+        if name is None:
+            continue
+        j = first.setdefault(name, i)
+        if j != i:
+            problems.append(((where, i, "id"), Text(
+                f"编号 {name!r} 重复（第一次出现在 {where}[{j}].id）",
+                f"duplicate id {name!r} (first at {where}[{j}].id)")))
+    return set(first)
 
 
 def _unknown(kind: str, name: str, known: set[str]) -> Text:

@@ -266,6 +266,9 @@ def reference_problems(record: RecordFile) -> list[tuple[Loc, Text]]:
     if isinstance(record, AssessmentFile):
         teams = unique_ids([t.id for t in record.teams], "teams", problems)
         leaders = unique_ids([x.id for x in record.leaders], "leaders", problems)
+        # A talk entered twice under its register number would count twice against the
+        # year's rating caps (XY-3).
+        unique_ids([t.id for t in record.talks], "talks", problems)
         for i, t in enumerate(record.teams):
             for name in ("main_leader", "government_leader"):
                 ref = getattr(t, name)
