@@ -11,6 +11,7 @@ the valid ballots, a name that is not a candidate).
 # annotation from its text when the class is made, which is start-up time of the CLI.
 
 import datetime as dt
+from collections.abc import Sequence
 from fractions import Fraction
 from typing import Annotated, Any, Literal, Self
 
@@ -18,6 +19,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_valida
 
 from selection_rules import limits
 from selection_rules.i18n import Text
+from selection_rules.item_lists import Distinct, Repeats
 from selection_rules.model_defaults import new_dict, new_list
 from selection_rules.values import parse_number
 
@@ -97,7 +99,7 @@ class Verification(Record):
     work history; cadre identity) and of the personal-matters report (个人有关事项报告)."""
 
     date: dt.date = Field(description="核查日期")
-    checked: list[BackgroundItem] = Field(
+    checked: Distinct[BackgroundItem] = Field(
         default_factory=new_list,
         description="核查项目: 年龄 age, 党龄 party_age, 工龄 work_age, 学历 education, "
         "经历 experience, 身份 identity",
@@ -106,7 +108,7 @@ class Verification(Record):
         False, description="个人重大事项报告（个人有关事项报告）已核查 "
         "(the personal-matters report was checked)"
     )
-    doubts: list[str] = Field(
+    doubts: Distinct[str] = Field(
         default_factory=new_list, description="尚未排除的疑点 (doubts not cleared)"
     )
 
@@ -157,7 +159,8 @@ class Meeting(Record):
     entitled: NonNeg = Field(description="应到会成员数 (members who should attend)")
     present: NonNeg = Field(description="实到会成员数 (members present)")
     main_leader: str | None = Field(None, description="主要负责人 (the top leader)")
-    speaking_order: list[str] = Field(
+    speaking_order: Annotated[list[str], Repeats(
+        "an order: a member who speaks twice is listed twice")] = Field(
         default_factory=new_list, description="Members in the order they stated their opinions"
     )
     agenda_item: bool = Field(True, description="False for an ad hoc motion (临时动议)")
@@ -193,7 +196,7 @@ class Ballot(Record):
     valid: NonNeg | None = Field(None, description="有效票数")
     invalid: NonNeg | None = Field(None, description="无效票数")
     abstaining: NonNeg | None = Field(None, description="弃权票数 (whole ballots abstaining)")
-    signed_by: list[str] = Field(
+    signed_by: Distinct[str] = Field(
         default_factory=new_list, description="For a signed ballot: the voters named on it"
     )
     tallies: dict[str, Tally] = Field(
@@ -241,13 +244,18 @@ class Shortcoming(Record):
     example: str | None = Field(None, description="具体事例 (以事例呈现)")
 
 
+_ByKind = Annotated[list[str], Repeats("one entry per item covered: several may be of one kind")]
+
+
 class Inspection(Record):
     """考察: whom and what the inspection team covered, and what it wrote up."""
 
     people_interviewed: NonNeg | None = Field(None, description="谈话人数")
-    interviewee_kinds: list[str] = Field(default_factory=new_list, description="谈话对象类别")
-    materials_checked: list[str] = Field(default_factory=new_list, description="查阅资料类别")
-    aspects_visited: list[str] = Field(default_factory=new_list, description="走访方面")
+    # One entry per interview, material or visit, by kind: a kind may recur, and the rules
+    # count distinct kinds (QS-4).
+    interviewee_kinds: _ByKind = Field(default_factory=new_list, description="谈话对象类别")
+    materials_checked: _ByKind = Field(default_factory=new_list, description="查阅资料类别")
+    aspects_visited: _ByKind = Field(default_factory=new_list, description="走访方面")
     shortcomings: dict[str, list[Shortcoming | str]] = Field(
         default_factory=new_dict,
         description="Candidate id -> shortcomings written up: {point, example}, or a plain "
@@ -287,9 +295,9 @@ class Signature(Record):
     """A document and who signed it (全程纪实: each stage signed by those responsible)."""
 
     kind: str = Field(description="e.g. recommendation_letter 推荐材料, record 纪实表")
-    signed_by: list[str] = Field(default_factory=new_list)
+    signed_by: Distinct[str] = Field(default_factory=new_list)
     date: dt.date | None = None
-    about: list[str] = Field(
+    about: Distinct[str] = Field(
         default_factory=new_list,
         description="Candidate ids the document concerns (e.g. whom a 领导署名推荐 recommends); "
         "empty: the step as a whole",
@@ -322,10 +330,10 @@ class Screening(Record):
     """Pre-discussion screening of one candidate against the conditions under which the
     committee does not discuss an appointment (e.g. 清水“四个不研究”)."""
 
-    checked: list[str] = Field(
+    checked: Distinct[str] = Field(
         default_factory=new_list, description="Conditions examined for this candidate"
     )
-    held: list[str] = Field(
+    held: Distinct[str] = Field(
         default_factory=new_list, description="Conditions found to hold (each bars the discussion)"
     )
 
@@ -360,7 +368,7 @@ class Event(Record):
 
     type: str = Field(description="Event type, one of the procedure's steps")
     date: dt.date
-    posts: list[str] = Field(
+    posts: Distinct[str] = Field(
         default_factory=new_list, description="Post ids this step is for; empty: not post-specific"
     )
     unit: str | None = Field(
@@ -371,10 +379,10 @@ class Event(Record):
         default_factory=new_dict,
         description="名额分配: unit -> the number of people it may recommend or report",
     )
-    candidates: list[str] = Field(
+    candidates: Distinct[str] = Field(
         default_factory=new_list, description="The candidates this step considers (its input list)"
     )
-    result: list[str] = Field(
+    result: Distinct[str] = Field(
         default_factory=new_list, description="The list this step produces (pool, nominees, chosen)"
     )
     motion: Motion | None = None
@@ -382,8 +390,10 @@ class Event(Record):
     ballot: Ballot | None = None
     inspection: Inspection | None = None
     publicity: Publicity | None = None
-    speeches: list[str] = Field(default_factory=new_list, description="Candidates who spoke (演讲)")
-    introductions: list[str] = Field(
+    speeches: Distinct[str] = Field(
+        default_factory=new_list, description="Candidates who spoke (演讲)"
+    )
+    introductions: Distinct[str] = Field(
         default_factory=new_list, description="Candidates introduced one by one (逐一介绍)"
     )
     scores: dict[str, Exact] = Field(
@@ -415,7 +425,7 @@ class Case(Record):
     schema_: str | None = Field(None, alias="$schema")
     case: str = Field(description="Case id")
     procedure: str = Field(description="Procedure id, e.g. pengshan-five-votes")
-    rule_sets: list[str] = Field(
+    rule_sets: Distinct[str] = Field(
         default_factory=new_list, description="Additional rule sets applied on top of the procedure"
     )
     unit: str = Field(description="The unit (党委/党组) that selects")
@@ -486,16 +496,20 @@ def reference_problems(case: Case) -> list[tuple[Loc, Text]]:
     return problems
 
 
-def unique_ids(ids: list[str], where: str, problems: list[tuple[Loc, Text]]) -> set[str]:
-    """The ids of a list (posts, candidates, teams …); each repeat is a located problem."""
-    seen: set[str] = set()
+def unique_ids(ids: Sequence[str | None], where: str,
+               problems: list[tuple[Loc, Text]]) -> set[str]:
+    """The ids of a list (posts, candidates, teams …); each repeat is a located problem
+    naming the entry it repeats. An entry without an id (None) is none of them."""
+    first: dict[str, int] = {}
     for i, name in enumerate(ids):
-        if name in seen:
-            problems.append(
-                ((where, i, "id"), Text(f"编号 {name!r} 重复", f"duplicate id {name!r}"))
-            )
-        seen.add(name)
-    return seen
+        if name is None:
+            continue
+        j = first.setdefault(name, i)
+        if j != i:
+            problems.append(((where, i, "id"), Text(
+                f"编号 {name!r} 重复（第一次出现在 {where}[{j}].id）",
+                f"duplicate id {name!r} (first at {where}[{j}].id)")))
+    return set(first)
 
 
 def _unknown(kind: str, name: str, known: set[str]) -> Text:

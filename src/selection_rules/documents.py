@@ -33,7 +33,7 @@ from yaml.parser import Parser
 from yaml.reader import Reader, ReaderError
 from yaml.scanner import Scanner
 
-from selection_rules.errors import InputError, Problem
+from selection_rules.errors import InputError, ItemError, Problem
 from selection_rules.i18n import Text, join
 from selection_rules.inputs import open_input
 
@@ -1688,6 +1688,10 @@ def validation_problems(
             if alternative not in slot[1]:
                 slot[1].append(alternative)
             continue
+        found = (err.get("ctx") or {}).get("error")
+        if isinstance(found, ItemError):
+            loc, message = _at_item(doc, loc, found)
+            expected = found.expected or expected
         if err["type"] == "union_tag_invalid":
             # Point at the discriminator (`type: referendum`), not the whole entry.
             disc = str((err.get("ctx") or {}).get("discriminator", "")).strip("'")
@@ -1699,6 +1703,19 @@ def validation_problems(
         problem.expected = Text("以下任一种：", "any of: ") + join(alternatives)
     problems.sort(key=lambda p: (p.line is None, p.line or 0))
     return problems
+
+
+def _at_item(doc: Document, loc: Loc, found: ItemError
+             ) -> tuple[tuple[str | int, ...], Text]:
+    """The problem moved from the validated value to its item, naming the earlier one."""
+    message = found.message
+    if found.earlier is not None:
+        earlier = (*loc, *found.earlier)
+        where, line = format_loc(earlier), doc.line_of(earlier)
+        message += (Text(f"（第一次出现在 {where}）", f" (first at {where})") if line is None
+                    else Text(f"（第一次出现在 {where}，第 {line} 行）",
+                              f" (first at {where}, line {line})"))
+    return (*loc, *found.at), message
 
 
 def validated(doc: Document, model: type[M],

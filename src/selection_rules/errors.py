@@ -71,3 +71,21 @@ class InputError(Exception):
 
     def __str__(self) -> str:
         return "\n".join(p.render("en") for p in self.problems)
+
+
+class ItemError(ValueError):
+    """A model validator's finding about one item of the value it validates.
+
+    pydantic locates a validator's error at the value (a whole list); this says which
+    item within it (`at`, a path relative to the value) the problem stands at, and the
+    earlier item it conflicts with (`earlier`), so the located problem can name both.
+    """
+
+    def __init__(self, message: Text, at: tuple[str | int, ...],
+                 earlier: tuple[str | int, ...] | None = None,
+                 expected: Text | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.at = at
+        self.earlier = earlier
+        self.expected = expected

@@ -24,6 +24,7 @@ from pydantic import Field, model_validator
 
 from selection_rules.casefile import Exact, Record, unique_ids
 from selection_rules.i18n import Text
+from selection_rules.item_lists import Distinct
 from selection_rules.model_defaults import new_dict, new_list
 
 # The kinds and their labels are in record_kinds.py, which a selection run imports
@@ -41,7 +42,7 @@ class RecordFile(Record):
     schema_: str | None = Field(None, alias="$schema")
     id: str = Field(description="Record id, e.g. xianyang-2023")
     unit: str = Field(description="The body that keeps the record, e.g. 咸阳市委组织部")
-    rule_sets: list[str] = Field(
+    rule_sets: Distinct[str] = Field(
         min_length=1, description="Rule sets to apply; each must read this kind of record"
     )
     note: str | None = None
@@ -67,7 +68,7 @@ class Team(Record):
         None, description="行政主要负责人 (乡镇长/局长), where not the same person: a leader id"
     )
     rating: UnitGrade | None = Field(None, description="年度考核等次: 优秀/良好/一般/较差")
-    vetoed: list[str] = Field(
+    vetoed: Distinct[str] = Field(
         default_factory=new_list,
         description="一票否决 areas the unit failed this year, e.g. 计生, 综治, 安全生产, 党风廉政",
     )
@@ -101,7 +102,7 @@ class Talk(Record):
     team: str | None = Field(None, description="The team talked to (a team id)")
     leader: str | None = Field(None, description="The leader talked to (a leader id)")
     date: dt.date = Field(description="约谈日期")
-    reasons: list[str] = Field(default_factory=new_list, description="约谈事由")
+    reasons: Distinct[str] = Field(default_factory=new_list, description="约谈事由")
     proposed_by: str | None = Field(
         None, description="提出约谈建议的机构, e.g. 干部工作机构 / 干部监督机构"
     )
@@ -137,7 +138,7 @@ class Ranking(Record):
     """One ranking of the year's comprehensive assessment, best first."""
 
     group: str = Field(description="考核类别, e.g. 乡镇 / 县直部门")
-    order: list[str] = Field(min_length=1, description="Team ids, first place first")
+    order: Distinct[str] = Field(min_length=1, description="Team ids, first place first")
 
 
 class AssessmentFile(RecordFile):
@@ -224,7 +225,7 @@ class SupervisedUnit(Record):
     level: Literal["county", "city_department"] = Field(
         description="县区 (county) or 市直部门 (city_department)"
     )
-    inspections: list[dt.date] = Field(
+    inspections: Distinct[dt.date] = Field(
         default_factory=new_list, description="选人用人专项监督检查的日期"
     )
 
@@ -267,6 +268,9 @@ def reference_problems(record: RecordFile) -> list[tuple[Loc, Text]]:
     if isinstance(record, AssessmentFile):
         teams = unique_ids([t.id for t in record.teams], "teams", problems)
         leaders = unique_ids([x.id for x in record.leaders], "leaders", problems)
+        # A talk entered twice under its register number would count twice against the
+        # year's rating caps (XY-3).
+        unique_ids([t.id for t in record.talks], "talks", problems)
         for i, t in enumerate(record.teams):
             for name in ("main_leader", "government_leader"):
                 ref = getattr(t, name)
