@@ -477,8 +477,12 @@ class _Loader:
                     f"{spec.id!r} 是程序，只能被规则集以外的方式使用",
                     f"{spec.id!r} is a procedure: only rule sets can be extended or added",
                 )
+        # The graph is checked before the state machine is built from it: transitions
+        # must never see a stage that is not declared (it raises, or takes '' for none).
+        self.check_graph(main, main_doc)
+        if self.problems:
+            raise InputError(self.problems)
         proc = Procedure(main, layers, rule_sets)
-        self.check_graph(proc, main_doc)
         return self.compiled(proc)
 
     def compiled(self, proc: Procedure) -> Procedure:
@@ -528,8 +532,7 @@ class _Loader:
                     f"{want.en}s ({kind})",
                 )
 
-    def check_graph(self, proc: Procedure, doc: Document) -> None:
-        spec = proc.spec
+    def check_graph(self, spec: ProcedureSpec, doc: Document) -> None:
         ids = [s.id for s in spec.stages]
         for i, s in enumerate(spec.stages):
             if ids.index(s.id) != i:
