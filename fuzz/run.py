@@ -26,6 +26,11 @@ import fuzzing  # noqa: E402
 from conftest import EXAMPLES  # noqa: E402
 
 
+def _counts(tried: dict[str, int]) -> str:
+    return (f"{tried['case']} cases and records, {tried['procedure']} procedures, "
+            f"{tried['holidays']} holiday lists")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--minutes", type=float, default=20.0)
@@ -33,7 +38,7 @@ def main() -> int:
     parser.add_argument("--batch", type=int, default=200, help="inputs per round")
     args = parser.parse_args()
 
-    tried = {"case": 0, "procedure": 0}
+    tried = {"case": 0, "procedure": 0, "holidays": 0}
     base = Path(tempfile.mkdtemp(prefix="selection-rules-fuzz-"))
     opts = settings(max_examples=args.batch, deadline=None, database=None,
                     suppress_health_check=list(HealthCheck))
@@ -54,23 +59,27 @@ def main() -> int:
         tried["procedure"] += 1
         fuzzing.fuzz_procedure(fuzzing.fresh_folder(base), source, changes, example)
 
+    @opts
+    @given(changes=fuzzing.mutations, encoding=st.sampled_from(fuzzing.ENCODINGS),
+           example=st.sampled_from(sorted((EXAMPLES / "pengshan").glob("*.yaml"))))
+    def holidays(changes: list[fuzzing.Mutation], encoding: str, example: Path) -> None:
+        tried["holidays"] += 1
+        fuzzing.fuzz_holidays(fuzzing.fresh_folder(base), changes, encoding, example)
+
     deadline = time.monotonic() + args.minutes * 60
     round_ = 0
     while time.monotonic() < deadline:
-        for prop in (cases, procedures):
+        for prop in (cases, procedures, holidays):
             run = prop if args.seed is None else seed(args.seed + round_)(prop)
             try:
                 run()
             except Exception:
-                print(f"tried {tried['case']} case inputs and {tried['procedure']} "
-                      "procedure inputs before this failure", file=sys.stderr)
+                print(f"tried {_counts(tried)} before this failure", file=sys.stderr)
                 raise
         round_ += 1
-        print(f"round {round_}: {tried['case']} case inputs, {tried['procedure']} "
-              f"procedure inputs (each run through its commands), nothing found", flush=True)
-    print(f"tried {sum(tried.values())} inputs in {args.minutes:g} minutes: "
-          f"{tried['case']} cases and records, {tried['procedure']} procedures; "
-          "nothing broke a property")
+        print(f"round {round_}: {_counts(tried)}, nothing found", flush=True)
+    print(f"tried {sum(tried.values())} inputs in {args.minutes:g} minutes "
+          f"({_counts(tried)}); nothing broke a property")
     return 0
 
 

@@ -49,7 +49,11 @@ ODD_VALUES: list[Any] = [
 ODD_TEXT = ["\u202e", "\u200b", "\ufeff", "𠀀", "\u0301", "\u2028", "：", "\x85", "　", "\\"]
 MUTATIONS = ["drop", "replace", "duplicate", "swap_type", "shift_date", "rename_key",
              "odd_text", "deepen"]
-ENCODINGS = ["utf-8", "utf-8-sig", "gb18030", "utf-16", "crlf", "json"]
+ENCODINGS = ["utf-8", "utf-8-sig", "gb18030", "utf-16", "crlf", "json", "cut", "flip"]
+HOLIDAYS = {"source": "国办发明电〔2026〕1号", "years": [2027],
+            "holidays": [dt.date(2027, 1, 1),
+                         {"from": dt.date(2027, 2, 6), "to": dt.date(2027, 2, 13)}],
+            "workdays": [dt.date(2027, 2, 14)]}
 
 
 @dataclass(frozen=True)
@@ -147,8 +151,15 @@ def _json_default(value: Any) -> Any:
     raise TypeError(type(value).__name__)
 
 
-def serialize(data: Any, encoding: str) -> tuple[bytes, str]:
-    """The bytes of a file holding `data`, and the file's suffix."""
+def serialize(data: Any, encoding: str, at: int = 0) -> tuple[bytes, str]:
+    """The bytes of a file holding `data`, and the file's suffix; `cut` and `flip` damage
+    the UTF-8 bytes at a place drawn from `at` (a file cut short, a byte gone wrong)."""
+    if encoding in ("cut", "flip"):
+        raw, suffix = serialize(data, "utf-8")
+        i = at % max(len(raw), 1)
+        if encoding == "cut":
+            return raw[:i], suffix
+        return raw[:i] + bytes([raw[i] ^ (1 << (at % 8))]) + raw[i + 1:], suffix
     if encoding == "json":
         text = json.dumps(data, ensure_ascii=False, default=_json_default, allow_nan=True)
         return text.encode("utf-8"), ".json"
@@ -205,15 +216,29 @@ CASE_COMMANDS: dict[str, Command] = {
     "validate": lambda f, d: ["validate", str(f)],
     "validate-json-en": lambda f, d: ["validate", str(f), "--format", "json", "--lang", "en"],
     "diagram": lambda f, d: ["diagram", "--case", str(f)],
+    "simulate": lambda f, d: ["simulate", "--from", str(f), "--script", str(d / "s.yaml")],
 }
 
 
 def fuzz_case(folder: Path, source: Path, changes: list[Mutation], encoding: str,
               command: str) -> Outcome:
-    data, suffix = serialize(mutate(load(source), changes), encoding)
+    data, suffix = serialize(mutate(load(source), changes), encoding,
+                             sum(m.at for m in changes))
     path = folder / f"case{suffix}"
     path.write_bytes(data)
+    (folder / "s.yaml").write_text("- status\n- undo\n- status\n", encoding="utf-8")
     return run_cli(CASE_COMMANDS[command](path, folder), folder)
+
+
+def fuzz_holidays(folder: Path, changes: list[Mutation], encoding: str,
+                  example: Path) -> Outcome:
+    """A mutated holiday list given to validate with an example case."""
+    data, _ = serialize(mutate(HOLIDAYS, changes), encoding, sum(m.at for m in changes))
+    holidays = folder / "holidays.yaml"
+    holidays.write_bytes(data)
+    case = folder / example.name
+    case.write_bytes(example.read_bytes())
+    return run_cli(["validate", str(case), "--holidays", str(holidays)], folder)
 
 
 def fuzz_procedure(folder: Path, source: Path, changes: list[Mutation],

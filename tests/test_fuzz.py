@@ -17,6 +17,7 @@ from fuzzing import (
     Mutation,
     fresh_folder,
     fuzz_case,
+    fuzz_holidays,
     fuzz_procedure,
     mutations,
 )
@@ -42,6 +43,13 @@ def test_a_mutated_case_or_record_never_breaks_the_tool(
 def test_a_mutated_procedure_never_breaks_the_tool(
         tmp_path: Path, source: Path, changes: list[Mutation]) -> None:
     fuzz_procedure(fresh_folder(tmp_path), source, changes, EXAMPLES / "pengshan" / "clean.yaml")
+
+
+@settings(_CI, max_examples=30)
+@given(changes=mutations, encoding=st.sampled_from(ENCODINGS))
+def test_a_mutated_holiday_list_never_breaks_the_tool(
+        tmp_path: Path, changes: list[Mutation], encoding: str) -> None:
+    fuzz_holidays(fresh_folder(tmp_path), changes, encoding, EXAMPLES / "pengshan" / "clean.yaml")
 
 
 def test_the_mutators_change_what_they_are_told_to() -> None:
