@@ -90,11 +90,11 @@ def make_case(n: int, rng: random.Random, fault: str | None) -> dict[str, Any]:
     }
 
 
-def generate(count: int, seed: int = 1) -> list[dict[str, Any]]:
+def generate(count: int, seed: int = 1, faulty: float = 1 / 3) -> list[dict[str, Any]]:
     rng = random.Random(seed)
     out = []
     for n in range(count):
-        fault = rng.choice(FAULTS) if rng.random() < 1 / 3 else None
+        fault = rng.choice(FAULTS) if rng.random() < faulty else None
         out.append(make_case(n, rng, fault))
     return out
 

@@ -65,3 +65,13 @@ def test_the_calibration_chain_is_the_issue_s_machine() -> None:
             initial="s0")
     assert hasattr(model, "to_s8")
     assert calibration.chain(3) == 3
+
+
+def test_folders_prints_each_process_and_every_target() -> None:
+    out = run("folders.py", "--count", "20", "--small", "10", "--big", "20")
+    for name in ("validate JSON", "json.load only", "replay only", "validate YAML",
+                 "CSafeLoader only"):
+        assert re.search(rf"^{re.escape(name)} +{NUMBER} +{NUMBER}$", out, re.M), (name, out)
+    for target in ("(target ≤ 1)", "(target ≤ 2)", "(target ≤ 1.5)", "(target ≥ 1.7)"):
+        assert target in out, (target, out)
+    assert len(re.findall(r"^memory, (?:text|json): .* \(target ≤ 1\.3\)$", out, re.M)) == 2

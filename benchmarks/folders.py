@@ -1,0 +1,164 @@
+"""Checking a folder of case files: `validate DIR` beside processes that only load them.
+
+    python benchmarks/folders.py [--count 10000] [--small 1000] [--big 50000] [--skip-memory]
+
+Every figure is the CPU time (user + system) or peak memory of a child process, read with
+os.wait4, and each comparison is made in the same run:
+  validate JSON          `validate DIR --format json` (--jobs 1 where the option exists) on
+                         --count synthetic Five Votes cases as JSON, a fifth with a fault
+  json.load only         a process that reads and json.loads the same files
+  replay only            the engine replaying the same cases, already parsed (in-process
+                         time of the replay alone)
+  validate YAML          the same cases as YAML files
+  CSafeLoader only       a process that loads them with PyYAML's C loader
+  --jobs 2 vs --jobs 1   wall time, where the option exists
+  memory                 peak RSS of validate on --small and --big files, text and JSON
+The issue's targets ("One pipeline"): what a JSON file costs beyond its replay is at most
+the replay's own cost; validate JSON within 2x of json.load only; YAML within 1.5x of
+CSafeLoader only; --jobs 2 at least 1.7x --jobs 1; peak memory on --big at most 1.3x that
+on --small.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from generate import generate
+
+CLI = [sys.executable, "-m", "selection_rules.cli"]
+
+LOAD_JSON = """
+import json, pathlib, sys
+for p in sorted(pathlib.Path(sys.argv[1]).glob('*.json')):
+    with open(p, 'rb') as f:
+        json.load(f)
+"""
+LOAD_YAML = """
+import pathlib, sys, yaml
+for p in sorted(pathlib.Path(sys.argv[1]).glob('*.yaml')):
+    with open(p, 'rb') as f:
+        yaml.load(f, Loader=yaml.CSafeLoader)
+"""
+# The replay alone, on cases parsed before the clock starts.
+REPLAY = """
+import pathlib, sys, time
+from selection_rules.case_loader import parse_case
+from selection_rules.documents import load_document
+from selection_rules.library import Library
+from selection_rules.procedure import load_procedure
+from selection_rules.replay import replay
+from selection_rules.workdays import WorkCalendar
+cases = [parse_case(load_document(p)) for p in sorted(pathlib.Path(sys.argv[1]).glob('*.json'))]
+proc = load_procedure(cases[0].procedure, Library())
+calendar = WorkCalendar()
+start = time.process_time()
+for case in cases:
+    replay(proc, case, calendar)
+print(time.process_time() - start)
+"""
+
+
+def run(cmd: list[str]) -> tuple[float, float, int, str]:
+    """(wall s, CPU s, peak RSS bytes, stdout) of one child process."""
+    start = time.perf_counter()
+    with tempfile.TemporaryFile() as out:
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.DEVNULL)
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        wall = time.perf_counter() - start
+        out.seek(0)
+        text = out.read().decode("utf-8", "replace")
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(cmd)} exited {proc.returncode}")
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024, text
+
+
+def write_cases(folder: Path, count: int, suffix: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for case in generate(count, seed=7, faulty=0.2):
+        path = folder / f"{case['case']}{suffix}"
+        if suffix == ".json":
+            path.write_text(json.dumps(case, ensure_ascii=False, indent=1), encoding="utf-8")
+        else:
+            path.write_text(yaml.safe_dump(case, allow_unicode=True, sort_keys=False),
+                            encoding="utf-8")
+    return folder
+
+
+def has_jobs() -> bool:
+    help_text = subprocess.run([*CLI, "validate", "--help"], capture_output=True, text=True,
+                               env={**os.environ, "COLUMNS": "200"}, check=False).stdout
+    return "--jobs" in help_text
+
+
+def row(name: str, cpu: float, files: int, note: str = "") -> None:
+    print(f"{name:<28} {cpu:8.2f} {files / cpu if cpu else 0:10,.0f}  {note}".rstrip())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=10_000)
+    parser.add_argument("--small", type=int, default=1_000)
+    parser.add_argument("--big", type=int, default=50_000)
+    parser.add_argument("--skip-memory", action="store_true")
+    args = parser.parse_args()
+    jobs = has_jobs()
+    one = ["--jobs", "1"] if jobs else []
+    base = Path(tempfile.mkdtemp(prefix="selection-rules-folders-"))
+    try:
+        js = write_cases(base / "json", args.count, ".json")
+        ys = write_cases(base / "yaml", args.count, ".yaml")
+        n = args.count
+        print(f"{n} Five Votes case files, a fifth with a fault; CPU seconds of a child "
+              f"process{'' if jobs else ' (validate has no --jobs: one process)'}")
+        print(f"{'':<28} {'CPU s':>8} {'files/s':>10}")
+        _, v_json, _, _ = run([*CLI, "validate", str(js), "--format", "json", *one])
+        _, l_json, _, _ = run([sys.executable, "-c", LOAD_JSON, str(js)])
+        _, _, _, out = run([sys.executable, "-c", REPLAY, str(js)])
+        replay_cpu = float(out.strip().splitlines()[-1])
+        _, start_cpu, _, _ = run([*CLI, "--help"])
+        _, v_yaml, _, _ = run([*CLI, "validate", str(ys), *one])
+        _, l_yaml, _, _ = run([sys.executable, "-c", LOAD_YAML, str(ys)])
+        row("validate JSON", v_json, n)
+        row("json.load only", l_json, n)
+        row("replay only", replay_cpu, n)
+        row("validate YAML", v_yaml, n)
+        row("CSafeLoader only", l_yaml, n)
+        beyond = v_json - start_cpu - replay_cpu
+        print(f"JSON: beyond the replay (less start-up) ÷ replay: {beyond / replay_cpu:.2f} "
+              "(target ≤ 1)")
+        print(f"JSON: validate ÷ json.load only: {v_json / l_json:.2f} (target ≤ 2)")
+        print(f"YAML: validate ÷ CSafeLoader only: {v_yaml / l_yaml:.2f} (target ≤ 1.5)")
+        if jobs:
+            w1, _, _, _ = run([*CLI, "validate", str(js), "--format", "json", "--jobs", "1"])
+            w2, _, _, _ = run([*CLI, "validate", str(js), "--format", "json", "--jobs", "2"])
+            print(f"--jobs 2 ÷ --jobs 1 (wall): {w1 / w2:.2f}x faster (target ≥ 1.7)")
+        else:
+            print("--jobs 2 ÷ --jobs 1 (wall): n/a, no --jobs option (target ≥ 1.7)")
+        if not args.skip_memory:
+            shutil.rmtree(ys)
+            small = write_cases(base / "small", args.small, ".json")
+            big = write_cases(base / "big", args.big, ".json")
+            for fmt in ("text", "json"):
+                _, _, rss_small, _ = run([*CLI, "validate", str(small), "--format", fmt, *one])
+                _, _, rss_big, _ = run([*CLI, "validate", str(big), "--format", fmt, *one])
+                print(f"memory, {fmt}: {args.big} files {rss_big >> 20} MiB ÷ {args.small} "
+                      f"files {rss_small >> 20} MiB = {rss_big / rss_small:.2f} "
+                      "(target ≤ 1.3)")
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
