@@ -261,6 +261,40 @@ def _kind(value: Any) -> str:
 
 
 HOISTED = "_hoisted"
+# `x in xs` against a long list, indexed as a set once per replay (see `member`).
+_SETS = "_sets"
+_SHORT = 16
+_MAX_SETS = 256
+
+
+def member(env: Env, a: Any, b: Any) -> bool:
+    """`a in b`, where a long list is looked up as a set built once per replay.
+
+    A loop over N candidates asking `item in last('x').result` of N would otherwise scan
+    the list for each item: N² comparisons. The list is read-only during a replay, so the
+    set stays true while it lives; the memo holds the list itself, so its id cannot be
+    reused by another, and is emptied when it grows (lists made afresh by each call).
+    """
+    if b.__class__ is not list or len(b) <= _SHORT:
+        return a in b
+    sets: dict[int, tuple[list[Any], frozenset[Any] | None]] | None = env.get(_SETS)
+    if sets is None:
+        sets = env[_SETS] = {}
+    hit = sets.get(id(b))
+    if hit is None or hit[0] is not b:
+        if len(sets) >= _MAX_SETS:
+            sets.clear()
+        try:
+            hit = sets[id(b)] = (b, frozenset(b))
+        except TypeError:  # unhashable items (records): the list as it is
+            hit = sets[id(b)] = (b, None)
+    found = hit[1]
+    if found is None:
+        return a in b
+    try:
+        return a in found
+    except TypeError:
+        return a in b
 _UNSET = object()
 
 
@@ -852,7 +886,7 @@ class _Compiler:
                         raise Missing(left_src)
                     if b is None:
                         raise Missing(right_src)
-                    return (a not in b) if negate else (a in b)
+                    return (not member(env, a, b)) if negate else member(env, a, b)
 
                 return name_in
 
@@ -862,7 +896,7 @@ class _Compiler:
                     raise Missing(left_src)
                 if b is None:
                     raise Missing(right_src)
-                return (a not in b) if negate else (a in b)
+                return (not member(env, a, b)) if negate else member(env, a, b)
 
             return contains
         if id(right) not in self._consts:

@@ -101,7 +101,19 @@ def make_functions(tags: Mapping[str, frozenset[str]]) -> dict[str, Function]:
         case = env.get("case")
         if current is None or not current.posts or (case is not None and len(case.posts) == 1):
             return so_far  # one track: every earlier event is on it
-        return [ev for ev in so_far if _same_track(ev, current)]
+        by_post: dict[str, dict[str, list[casefile.Event]]] | None = env.get("_seen_by_post")
+        if by_post is None:
+            return [ev for ev in so_far if _same_track(ev, current)]
+        # Replay's index per post: the event's own track(s), not every post's events.
+        tracks = [by_post[p].get(selector, []) for p in current.posts if p in by_post]
+        if len(tracks) == 1:
+            return tracks[0]
+        position: dict[int, int] = env["_position"]
+        merged: dict[int, casefile.Event] = {}
+        for track in tracks:
+            for ev in track:
+                merged.setdefault(position[id(ev)], ev)
+        return [merged[i] for i in sorted(merged)]
 
     def earlier_once(env: Env, selector: str) -> list[casefile.Event]:
         if env.get("_one_track"):

@@ -138,7 +138,8 @@ def _replay_structure(
     fire = machine.table.get
     # Without units every event's date is compared with the latest so far, no more.
     units = any(ev.unit is not None for ev in case.events)
-    for post in (p.id for p in case.posts):
+    events = case.events
+    for post, track in _tracks(case).items():
         stage = machine.initial
         path = [stage]
         done: dict[str, int] = {}
@@ -148,9 +149,8 @@ def _replay_structure(
         # of no unit, must come before its next one.
         latest_all: tuple[int, dt.date] | None = None
         latest_unit: dict[str | None, tuple[int, dt.date]] = {}
-        for index, ev in enumerate(case.events):
-            if ev.posts and post not in ev.posts:
-                continue
+        for index in track:
+            ev = events[index]
             shared = not ev.posts
             unit = ev.unit
             latest = latest_all if unit is None else _later(
@@ -264,12 +264,39 @@ def _later(a: tuple[int, dt.date] | None,
     return b if b[1] > a[1] else a
 
 
-def _posts_of(case: Case, ev: Event) -> list[Any]:
+# The per-post index of earlier events is an optimisation: without it, last('x') filters
+# every earlier event by post. Tests replay with it off to hold the answers equal.
+INDEX_BY_POST = True
+
+
+def _tracks(case: Case) -> dict[str, list[int]]:
+    """Each post's events, by index: those that name it and those that name no post.
+
+    One pass over the events, so a case of many posts, each with its own chain of steps,
+    costs in proportion to its events, not to its posts times its events.
+    """
+    tracks: dict[str, list[int]] = {p.id: [] for p in case.posts}
+    every = list(tracks.values())
+    for index, ev in enumerate(case.events):
+        if not ev.posts:
+            for track in every:
+                track.append(index)
+            continue
+        for post in ev.posts:
+            own = tracks.get(post)
+            if own is not None:
+                own.append(index)
+    return tracks
+
+
+def _posts_of(case: Case, ev: Event, order: dict[str, int]) -> list[Any]:
     """The posts an event is about: all of them (read only: expressions cannot change
-    the list) unless the case has several and the event names some."""
+    the list) unless the case has several and the event names some; in the case's order,
+    found by id rather than by a scan of every post."""
     if not ev.posts or len(case.posts) == 1:
         return case.posts
-    return [p for p in case.posts if p.id in ev.posts]
+    places = sorted(order[p] for p in ev.posts if p in order)
+    return [case.posts[i] for i in places]
 
 
 def _run_checks(
@@ -287,6 +314,15 @@ def _run_checks(
     seen: defaultdict[str, list[Event]] = defaultdict(list)
     env["_seen"] = seen
     one_post = env["_one_track"] = len(case.posts) == 1
+    # With several posts, the same per post (an event that names no post is on every
+    # post's track): last('x') of a post's event reads its own track, not every post's.
+    by_post: dict[str, defaultdict[str, list[Event]]] = {}
+    order = {p.id: i for i, p in enumerate(case.posts)}
+    if not one_post and INDEX_BY_POST:
+        by_post = {p.id: defaultdict(list) for p in case.posts}
+        env["_seen_by_post"] = by_post
+        env["_position"] = {id(ev): i for i, ev in enumerate(case.events)}
+    every_post = list(by_post.values())
     selectors_of = proc.selectors_of
     params = epoch.params
     findings: list[Finding] = []
@@ -296,9 +332,7 @@ def _run_checks(
     events = case.events
     for index, ev in enumerate(events):
         if index:
-            prev = events[index - 1]
-            for selector in selectors_of.get(prev.type, ()):
-                seen[selector].append(prev)
+            _add_seen(events[index - 1], selectors_of, seen, by_post, every_post)
         rules = runs.get(ev.type)
         if rules is None:
             rules = runs[ev.type] = [
@@ -309,7 +343,7 @@ def _run_checks(
         env["event"] = ev
         env["_index"] = index
         # _posts_of's common answer inline: the hot path of a replay.
-        env["posts"] = case.posts if one_post or not ev.posts else _posts_of(case, ev)
+        env["posts"] = case.posts if one_post or not ev.posts else _posts_of(case, ev, order)
         env.pop("_earlier", None)  # last('x') asked for this event is looked up afresh
         for rule, when, evaluators in rules:
             if when is not None and not holds(when, env):
@@ -322,9 +356,7 @@ def _run_checks(
                          stage_of.get(index), out)
     if epoch.at_end:
         if case.events:
-            last = case.events[-1]
-            for selector in selectors_of.get(last.type, ()):
-                seen[selector].append(last)
+            _add_seen(case.events[-1], selectors_of, seen, by_post, every_post)
         env.pop("event", None)
         env.pop("_earlier", None)
         env["_index"] = len(case.events)
@@ -338,6 +370,23 @@ def _run_checks(
                 run_check(check, env, params, findings)
             if findings or notes:
                 _collect(proc, epoch, rule, findings, notes, None, None, None, out)
+
+
+def _add_seen(
+    ev: Event, selectors_of: dict[str, tuple[str, ...]], seen: defaultdict[str, list[Event]],
+    by_post: dict[str, defaultdict[str, list[Event]]],
+    every_post: list[defaultdict[str, list[Event]]],
+) -> None:
+    """Index an event that is now in the past under each selector that names it."""
+    selectors = selectors_of.get(ev.type, ())
+    for selector in selectors:
+        seen[selector].append(ev)
+    if not by_post or not selectors:
+        return
+    tracks = every_post if not ev.posts else [by_post[p] for p in ev.posts if p in by_post]
+    for track in tracks:
+        for selector in selectors:
+            track[selector].append(ev)
 
 
 def _collect(
