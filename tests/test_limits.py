@@ -20,15 +20,15 @@ from typer.testing import CliRunner
 
 from conftest import ROOT
 from selection_rules import limits
-from selection_rules.checks import figure
 from selection_rules.cli import app
-from selection_rules.documents import loads_document
+from selection_rules.engine.checks import figure
 from selection_rules.errors import InputError
-from selection_rules.expressions import ANY, ExprError, Missing, Scope, compile_expr
-from selection_rules.functions import make_functions
-from selection_rules.record_functions import make_record_functions
-from selection_rules.values import decimal_text, percent, show
-from selection_rules.workdays import WorkCalendar, parse_holiday_list
+from selection_rules.lang.case_functions import make_functions
+from selection_rules.lang.expressions import ANY, ExprError, Missing, Scope, compile_expr
+from selection_rules.lang.record_functions import make_record_functions
+from selection_rules.lang.workdays import WorkCalendar, parse_holiday_list
+from selection_rules.model.values import decimal_text, percent, show
+from selection_rules.source.document import loads_document
 
 SCOPE = Scope(names={"x": ANY, "n": int}, functions=make_functions({}))
 L104 = ROOT / "tests" / "lint" / "l104-bad-expression.yaml"

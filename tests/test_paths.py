@@ -15,8 +15,16 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import EXAMPLES
+from selection_rules.authoring.rule_tests import (
+    Change,
+    Expectation,
+    RuleTest,
+    Runner,
+    apply_changes,
+)
 from selection_rules.cli import app
-from selection_rules.documents import (
+from selection_rules.errors import InputError
+from selection_rules.source.document import (
     Hole,
     PathError,
     assign_at,
@@ -26,8 +34,6 @@ from selection_rules.documents import (
     parse_loc,
     parse_loc_template,
 )
-from selection_rules.errors import InputError
-from selection_rules.rule_tests import Change, Expectation, RuleTest, Runner, apply_changes
 
 CN2 = EXAMPLES / "pengshan" / "cn2-exactly-half.yaml"
 runner = CliRunner()

@@ -13,13 +13,13 @@ from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
 
-from selection_rules.documents import load_document, validation_problems
+from selection_rules.engine.library import Library
+from selection_rules.engine.procedure import ParamInfo, RuleInfo, load_procedure, load_record_rules
 from selection_rules.errors import InputError
 from selection_rules.i18n import Lang, Text
-from selection_rules.library import Library
-from selection_rules.procedure import ParamInfo, RuleInfo, load_procedure, load_record_rules
-from selection_rules.procedure_model import OP_DOC, Check, Citation, ProcedureSpec
-from selection_rules.report_json import citation_dict
+from selection_rules.model.procedure import OP_DOC, Check, Citation, ProcedureSpec
+from selection_rules.report.json import citation_dict
+from selection_rules.source.document import load_document, validation_problems
 
 
 @dataclass
@@ -37,7 +37,7 @@ class Entry:
 
     def rule_parameters(self) -> set[str]:
         """The parameters the rule's checks read (their citations are the rule's too)."""
-        from selection_rules.procedure import params_used
+        from selection_rules.engine.procedure import params_used
 
         return params_used(self.rule)
 

@@ -19,13 +19,13 @@ from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
 
-from selection_rules.documents import load_document
+from selection_rules.authoring.rule_tests import Runner, TestResult
+from selection_rules.engine.library import Library
 from selection_rules.errors import InputError
 from selection_rules.i18n import Lang
-from selection_rules.library import Library
-from selection_rules.procedure_model import ProcedureSpec
-from selection_rules.rule_tests import Runner, TestResult
-from selection_rules.values import percent
+from selection_rules.model.procedure import ProcedureSpec
+from selection_rules.model.values import percent
+from selection_rules.source.document import load_document
 
 
 @dataclass

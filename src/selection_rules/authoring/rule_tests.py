@@ -28,7 +28,14 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from selection_rules.documents import (
+from selection_rules.engine.library import SUFFIXES, Library
+from selection_rules.engine.validation import Outcome, Validator, expand
+from selection_rules.engine.violations import Kind, Violation
+from selection_rules.errors import InputError, Problem
+from selection_rules.i18n import Lang, Text
+from selection_rules.lang.workdays import WorkCalendar
+from selection_rules.model.values import parse_number, show
+from selection_rules.source.document import (
     PATH_EXAMPLE,
     Document,
     PathError,
@@ -37,15 +44,8 @@ from selection_rules.documents import (
     load_document,
     parse_loc,
 )
-from selection_rules.edited_document import EditedDocument
-from selection_rules.errors import InputError, Problem
-from selection_rules.i18n import Lang, Text
-from selection_rules.inputs import NOT_FOUND, NUL_IN_NAME, input_problem, open_input
-from selection_rules.library import SUFFIXES, Library
-from selection_rules.validation import Outcome, Validator, expand
-from selection_rules.values import parse_number, show
-from selection_rules.violations import Kind, Violation
-from selection_rules.workdays import WorkCalendar
+from selection_rules.source.edited import EditedDocument
+from selection_rules.source.inputs import NOT_FOUND, NUL_IN_NAME, input_problem, open_input
 
 KINDS: tuple[str, ...] = typing.get_args(Kind)
 _TEST_KEYS = frozenset({"name", "case", "base", "changes", "expect", "description"})

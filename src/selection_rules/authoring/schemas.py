@@ -9,10 +9,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from selection_rules.casefile import Case
-from selection_rules.procedure_model import ProcedureSpec
-from selection_rules.record_kinds import RECORD_KINDS, kind_label
-from selection_rules.records import RECORD_MODELS
+from selection_rules.engine.kinds import RECORD_KINDS, kind_label
+from selection_rules.model.case import Case
+from selection_rules.model.procedure import ProcedureSpec
+from selection_rules.model.records import RECORD_MODELS
 
 
 def procedure_schema() -> dict[str, Any]:

@@ -37,10 +37,10 @@ def normalize(text: str) -> str:
 
 
 def seeds_dir() -> Path:
-    packaged = Path(__file__).resolve().parent / "_data" / "seeds"
+    packaged = Path(__file__).resolve().parents[1] / "_data" / "seeds"
     if packaged.is_dir():
         return packaged
-    return Path(__file__).resolve().parents[2] / "seeds"
+    return Path(__file__).resolve().parents[3] / "seeds"
 
 
 def normalized_dir() -> Path:

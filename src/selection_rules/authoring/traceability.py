@@ -16,12 +16,12 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from selection_rules.documents import load_document, validation_problems
+from selection_rules.authoring.catalog import Entry
+from selection_rules.authoring.seed_text import normalized, seed_names, seeds_dir
 from selection_rules.errors import InputError
 from selection_rules.i18n import Text
-from selection_rules.procedure_model import Citation
-from selection_rules.rule_catalog import Entry
-from selection_rules.seed_text import normalized, seed_names, seeds_dir
+from selection_rules.model.procedure import Citation
+from selection_rules.source.document import load_document, validation_problems
 
 # Where a sentence ends in these texts: full-width and the scrape's ASCII punctuation.
 _SENTENCE_END = "。；;！!？?\n"

@@ -11,10 +11,10 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from selection_rules.authoring.catalog import check_summary
+from selection_rules.engine.procedure import CompiledCheck, Procedure
 from selection_rules.i18n import Text
-from selection_rules.procedure import CompiledCheck, Procedure
-from selection_rules.procedure_model import Check
-from selection_rules.rule_catalog import check_summary
+from selection_rules.model.procedure import Check
 
 SYMBOL = {"at_least": "≥", "more_than": ">", "at_most": "≤", "less_than": "<", "equal": "="}
 

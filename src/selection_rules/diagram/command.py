@@ -5,16 +5,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from selection_rules.case_loader import parse_case
-from selection_rules.diagram import render, to_dot, to_mermaid
-from selection_rules.diagram_model import build
-from selection_rules.documents import load_document
+from selection_rules.diagram.draw import render, to_dot, to_mermaid
+from selection_rules.diagram.model import build
+from selection_rules.engine.case_loader import parse_case
+from selection_rules.engine.library import Library
+from selection_rules.engine.procedure import load_procedure
+from selection_rules.engine.validation import Validator
 from selection_rules.errors import InputError
 from selection_rules.i18n import Lang, Text
-from selection_rules.library import Library
-from selection_rules.procedure import load_procedure
-from selection_rules.validation import Validator
-from selection_rules.workdays import WorkCalendar
+from selection_rules.lang.workdays import WorkCalendar
+from selection_rules.source.document import load_document
 
 
 def draw(procedure: str | None, fmt: str, case_path: Path | None, library: Library,

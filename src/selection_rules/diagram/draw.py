@@ -15,8 +15,8 @@ import shutil
 import subprocess
 from collections.abc import Iterable
 
-from selection_rules.diagram_checks import CheckLine
-from selection_rules.diagram_model import Diagram, StageNode, StepNode, legend
+from selection_rules.diagram.check_lines import CheckLine
+from selection_rules.diagram.model import Diagram, StageNode, StepNode, legend
 from selection_rules.errors import InputError
 from selection_rules.i18n import Lang, Text
 

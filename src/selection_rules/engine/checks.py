@@ -16,13 +16,13 @@ from typing import Any, Protocol
 
 from pydantic import BaseModel
 
-from selection_rules.documents import Hole, PathError, fill_loc, parse_loc_template
-from selection_rules.expressions import HOISTED, Env, Fn, Missing
+from selection_rules.engine.procedure import CompiledCheck, ParamValue, RuleInfo
+from selection_rules.engine.violations import Violation
 from selection_rules.i18n import Text
-from selection_rules.procedure import CompiledCheck, ParamValue, RuleInfo
-from selection_rules.procedure_model import Citation
-from selection_rules.values import Range, decimal_text, percent, show, too_large
-from selection_rules.violations import Violation
+from selection_rules.lang.expressions import HOISTED, Env, Fn, Missing
+from selection_rules.model.procedure import Citation
+from selection_rules.model.values import Range, decimal_text, percent, show, too_large
+from selection_rules.source.document import Hole, PathError, fill_loc, parse_loc_template
 
 
 def _between(a: Any, b: Any) -> bool:

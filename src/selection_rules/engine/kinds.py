@@ -16,10 +16,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-from selection_rules.documents import Document, format_loc
+from selection_rules.engine.library import Library
 from selection_rules.errors import InputError, Problem
 from selection_rules.i18n import Text
-from selection_rules.library import Library
+from selection_rules.source.document import Document, format_loc
 
 Loc = tuple[str | int, ...]
 

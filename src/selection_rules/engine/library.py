@@ -12,18 +12,18 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal
 
-from selection_rules.documents import Document, format_loc, load_document
 from selection_rules.errors import InputError
 from selection_rules.i18n import Text
+from selection_rules.source.document import Document, format_loc, load_document
 
 SUFFIXES = (".yaml", ".yml", ".json")
 
 
 def shipped_rules_dir() -> Path:
-    packaged = Path(__file__).resolve().parent / "_data" / "rules"
+    packaged = Path(__file__).resolve().parents[1] / "_data" / "rules"
     if packaged.is_dir():
         return packaged
-    return Path(__file__).resolve().parents[2] / "rules"
+    return Path(__file__).resolve().parents[3] / "rules"
 
 
 class Library:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from transitions import Machine
 
-from selection_rules.procedure_model import Stage, Step
+from selection_rules.model.procedure import Stage, Step
 
 
 @dataclass(frozen=True, eq=False)

@@ -18,10 +18,13 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from selection_rules import casefile
-from selection_rules.documents import Document, format_loc, validation_problems
+from selection_rules.engine.kinds import kind_label
+from selection_rules.engine.library import Library
+from selection_rules.engine.machine import ProcedureMachine
 from selection_rules.errors import InputError, Problem
-from selection_rules.expressions import (
+from selection_rules.i18n import Text
+from selection_rules.lang.case_functions import make_functions, selectors_by_event
+from selection_rules.lang.expressions import (
     ANY,
     Compiled,
     DictOf,
@@ -33,11 +36,8 @@ from selection_rules.expressions import (
     StaticType,
     compile_expr,
 )
-from selection_rules.functions import make_functions, selectors_by_event
-from selection_rules.i18n import Text
-from selection_rules.library import Library
-from selection_rules.machine import ProcedureMachine
-from selection_rules.procedure_model import (
+from selection_rules.model import case as casefile
+from selection_rules.model.procedure import (
     Check,
     Citation,
     Parameter,
@@ -46,8 +46,8 @@ from selection_rules.procedure_model import (
     Stage,
     Step,
 )
-from selection_rules.record_kinds import kind_label
-from selection_rules.values import Range, normalize, parse_number, parse_range, parse_ratio
+from selection_rules.model.values import Range, normalize, parse_number, parse_range, parse_ratio
+from selection_rules.source.document import Document, format_loc, validation_problems
 
 Loc = tuple[str | int, ...]
 
@@ -301,7 +301,7 @@ def decided_for_type(compiled: Compiled | None, env: dict[str, Any], event: str)
 
 def _for_type(test: Fn, env: dict[str, Any], event: str) -> bool | None:
     """A test that reads nothing of the event but its type, for an event of this type."""
-    from selection_rules.expressions import Missing
+    from selection_rules.lang.expressions import Missing
 
     try:
         return bool(test({**env, "event": _EventType(event)}))
@@ -633,7 +633,7 @@ class _Loader:
                 else str if kind == "text" else ANY
             )
         if proc.record_kind != "selection":
-            from selection_rules.records import RECORD_MODELS
+            from selection_rules.model.records import RECORD_MODELS
 
             # A record's rules read the record, typed against its model, and nothing else.
             names = {"record": RECORD_MODELS[proc.record_kind], **params, **extra}
@@ -649,7 +649,7 @@ class _Loader:
             if proc.record_kind == "selection":
                 self._functions = make_functions(proc.tags)
             else:
-                from selection_rules.record_functions import make_record_functions
+                from selection_rules.lang.record_functions import make_record_functions
 
                 self._functions = make_record_functions(proc.record_kind)
         return self._functions

@@ -13,16 +13,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from selection_rules.checks import Finding, rule_applies, run_check, to_violation
-from selection_rules.documents import Document
+from selection_rules.engine.checks import Finding, rule_applies, run_check, to_violation
+from selection_rules.engine.kinds import SECTION_LABELS, KindCheck
+from selection_rules.engine.library import Library
+from selection_rules.engine.procedure import Procedure, load_record_rules
+from selection_rules.engine.record_loader import parse_record
+from selection_rules.engine.violations import CaseResult, Violation
 from selection_rules.errors import InputError
-from selection_rules.expressions import Env
-from selection_rules.library import Library
-from selection_rules.procedure import Procedure, load_record_rules
-from selection_rules.record_kinds import SECTION_LABELS, KindCheck
-from selection_rules.record_loader import parse_record
-from selection_rules.records import RecordFile
-from selection_rules.violations import CaseResult, Violation
+from selection_rules.lang.expressions import Env
+from selection_rules.model.records import RecordFile
+from selection_rules.source.document import Document
 
 
 def replay_record(rules: Procedure, record: RecordFile, file: str = "") -> CaseResult:

@@ -14,8 +14,7 @@ import datetime as dt
 from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
-from selection_rules.casefile import Case, Event
-from selection_rules.checks import (
+from selection_rules.engine.checks import (
     Finding,
     evaluator_for,
     holds,
@@ -23,14 +22,15 @@ from selection_rules.checks import (
     run_check,
     to_violation,
 )
+from selection_rules.engine.machine import Edge
+from selection_rules.engine.procedure import Epoch, Procedure, RuleInfo
+from selection_rules.engine.violations import CaseResult, Kind, Violation
 from selection_rules.i18n import Text
-from selection_rules.machine import Edge
-from selection_rules.procedure import Epoch, Procedure, RuleInfo
-from selection_rules.procedure_model import Citation
-from selection_rules.violations import CaseResult, Kind, Violation
+from selection_rules.model.case import Case, Event
+from selection_rules.model.procedure import Citation
 
 if TYPE_CHECKING:
-    from selection_rules.workdays import WorkCalendar
+    from selection_rules.lang.workdays import WorkCalendar
 
 
 def decision_event(proc: Procedure, case: Case) -> tuple[int, Event] | None:

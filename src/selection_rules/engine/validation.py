@@ -12,22 +12,22 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from selection_rules.case_loader import parse_case
-from selection_rules.documents import Document, load_document
+from selection_rules.engine.case_loader import parse_case
+from selection_rules.engine.kinds import KindCheck, file_kind
+from selection_rules.engine.library import SUFFIXES, Library
+from selection_rules.engine.procedure import cached_loader
+from selection_rules.engine.replay import decision_date_conflict, replay
+from selection_rules.engine.violations import CaseResult
 from selection_rules.errors import InputError, Problem
 from selection_rules.i18n import Text
-from selection_rules.inputs import NOT_FOUND, input_problem
-from selection_rules.library import SUFFIXES, Library
-from selection_rules.procedure import cached_loader
-from selection_rules.record_kinds import KindCheck, file_kind
-from selection_rules.replay import decision_date_conflict, replay
-from selection_rules.violations import CaseResult
+from selection_rules.source.document import Document, load_document
+from selection_rules.source.inputs import NOT_FOUND, input_problem
 
 if TYPE_CHECKING:
-    from selection_rules.casefile import Case
-    from selection_rules.procedure import Procedure
-    from selection_rules.record_replay import RecordChecker
-    from selection_rules.workdays import WorkCalendar
+    from selection_rules.engine.procedure import Procedure
+    from selection_rules.engine.record_replay import RecordChecker
+    from selection_rules.lang.workdays import WorkCalendar
+    from selection_rules.model.case import Case
 
 _SCRIPT_ACTIONS = frozenset({"start", "add", "status", "set", "undo", "save"})
 
@@ -106,7 +106,7 @@ class Validator:
     def records(self) -> RecordChecker:
         # Built on the first record file: a run of selection cases never imports the
         # record models.
-        from selection_rules.record_replay import RecordChecker
+        from selection_rules.engine.record_replay import RecordChecker
 
         return RecordChecker(self.library, self.kinds)
 

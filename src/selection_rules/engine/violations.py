@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from selection_rules.i18n import Text
-from selection_rules.procedure_model import SEVERITIES, Citation, Severity
+from selection_rules.model.procedure import SEVERITIES, Citation, Severity
 
 Kind = Literal[
     "check",  # a check failed on figures the case file records

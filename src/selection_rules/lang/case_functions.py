@@ -15,8 +15,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from selection_rules import casefile
-from selection_rules.expressions import (
+from selection_rules.i18n import Text
+from selection_rules.lang.expressions import (
     ANY,
     DictOf,
     Env,
@@ -27,8 +27,8 @@ from selection_rules.expressions import (
     StaticType,
     bounded,
 )
-from selection_rules.i18n import Text
-from selection_rules.values import decimal_text
+from selection_rules.model import case as casefile
+from selection_rules.model.values import decimal_text
 
 
 def _same_track(a: casefile.Event, b: casefile.Event) -> bool:

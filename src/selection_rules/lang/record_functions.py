@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from functools import total_ordering
 from typing import Any
 
-from selection_rules import records
-from selection_rules.expressions import Env, Function, ListOf, Missing, StaticType
-from selection_rules.functions import make_functions
 from selection_rules.i18n import Text
+from selection_rules.lang.case_functions import make_functions
+from selection_rules.lang.expressions import Env, Function, ListOf, Missing, StaticType
+from selection_rules.model import records
 
 # Functions of the case scope that read no events, and so mean the same on a record.
 _SHARED = ("count", "missing", "distinct", "keys", "last_of", "sum", "days_between")

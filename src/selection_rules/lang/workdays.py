@@ -29,9 +29,9 @@ from typing import NamedTuple
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from selection_rules import limits
-from selection_rules.documents import Document, validation_problems
 from selection_rules.errors import InputError
 from selection_rules.i18n import Text
+from selection_rules.source.document import Document, validation_problems
 
 
 class _DayRange(BaseModel):

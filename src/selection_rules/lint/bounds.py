@@ -23,12 +23,12 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from selection_rules.documents import Document, format_loc
-from selection_rules.expressions import ExprError, parse_expr
+from selection_rules.engine.procedure import CompiledCheck, Origin, Procedure, RuleInfo
 from selection_rules.i18n import Text
-from selection_rules.lint_findings import Finding, Proof
-from selection_rules.procedure import CompiledCheck, Origin, Procedure, RuleInfo
-from selection_rules.values import Range, show
+from selection_rules.lang.expressions import ExprError, parse_expr
+from selection_rules.lint.findings import Finding, Proof
+from selection_rules.model.values import Range, show
+from selection_rules.source.document import Document, format_loc
 
 INF = math.inf
 Qty = tuple[str, str]  # (event type, list field) — the count of that list at that step

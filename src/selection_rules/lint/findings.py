@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from selection_rules.i18n import Text
-from selection_rules.procedure_model import Severity
+from selection_rules.model.procedure import Severity
 
 
 @dataclass(frozen=True)

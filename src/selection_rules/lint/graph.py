@@ -11,12 +11,12 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterable
 
-from selection_rules.documents import Document
+from selection_rules.engine.machine import Edge
+from selection_rules.engine.procedure import Procedure
 from selection_rules.i18n import Text
-from selection_rules.lint_findings import Finding, Proof
-from selection_rules.machine import Edge
-from selection_rules.procedure import Procedure
-from selection_rules.procedure_model import Property, Selector
+from selection_rules.lint.findings import Finding, Proof
+from selection_rules.model.procedure import Property, Selector
+from selection_rules.source.document import Document
 
 
 def main_document(proc: Procedure) -> Document:

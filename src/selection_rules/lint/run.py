@@ -21,16 +21,16 @@ from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
 
-from selection_rules.documents import Document, load_document, validation_problems
+from selection_rules.engine.library import Library
+from selection_rules.engine.procedure import Procedure, load_procedure
 from selection_rules.errors import InputError, Problem
 from selection_rules.i18n import Lang, Text
-from selection_rules.library import Library
-from selection_rules.lint_bounds import bound_findings, share_findings
-from selection_rules.lint_findings import KINDS, Finding, Proof
-from selection_rules.lint_graph import graph_findings, property_findings
-from selection_rules.lint_sources import citation_findings, rule_ids, uncited_rules
-from selection_rules.procedure import Procedure, load_procedure
-from selection_rules.procedure_model import ProcedureSpec
+from selection_rules.lint.bounds import bound_findings, share_findings
+from selection_rules.lint.findings import KINDS, Finding, Proof
+from selection_rules.lint.graph import graph_findings, property_findings
+from selection_rules.lint.sources import citation_findings, rule_ids, uncited_rules
+from selection_rules.model.procedure import ProcedureSpec
+from selection_rules.source.document import Document, load_document, validation_problems
 
 FORMAT_VERSION = 1
 
@@ -187,7 +187,7 @@ def _with_expected(p: Problem) -> Text:
 
 
 def lint_paths(paths: Sequence[str], extra_dirs: Sequence[Path] = ()) -> LintReport:
-    from selection_rules.validation import expand
+    from selection_rules.engine.validation import expand
 
     files, problems = expand(paths)
     linter = _Linter(extra_dirs)

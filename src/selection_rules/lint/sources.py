@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from selection_rules.documents import Document, format_loc
+from selection_rules.authoring.seed_text import find_quote, seed_names
 from selection_rules.i18n import Text
-from selection_rules.lint_findings import Finding
-from selection_rules.seed_text import find_quote, seed_names
+from selection_rules.lint.findings import Finding
+from selection_rules.source.document import Document, format_loc
 
 Loc = tuple[str | int, ...]
 

@@ -19,9 +19,9 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_valida
 
 from selection_rules import limits
 from selection_rules.i18n import Text
-from selection_rules.item_lists import Distinct, Repeats
-from selection_rules.model_defaults import new_dict, new_list
-from selection_rules.values import parse_number
+from selection_rules.model.defaults import new_dict, new_list
+from selection_rules.model.item_lists import Distinct, Repeats
+from selection_rules.model.values import parse_number
 
 
 def _exact(raw: object) -> Fraction:

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from selection_rules import limits
 from selection_rules.i18n import Text
-from selection_rules.model_defaults import new_dict, new_list
+from selection_rules.model.defaults import new_dict, new_list
 
 Severity = Literal["error", "warning", "info"]
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")

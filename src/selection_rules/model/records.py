@@ -22,10 +22,10 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
-from selection_rules.casefile import Exact, Record, unique_ids
 from selection_rules.i18n import Text
-from selection_rules.item_lists import Distinct
-from selection_rules.model_defaults import new_dict, new_list
+from selection_rules.model.case import Exact, Record, unique_ids
+from selection_rules.model.defaults import new_dict, new_list
+from selection_rules.model.item_lists import Distinct
 
 # The kinds and their labels are in record_kinds.py, which a selection run imports
 # without building these models.

@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from selection_rules.documents import format_loc
+from selection_rules.engine.validation import Outcome
+from selection_rules.engine.violations import Violation
 from selection_rules.i18n import Text
-from selection_rules.procedure_model import SEVERITIES, Citation
-from selection_rules.validation import Outcome
-from selection_rules.violations import Violation
+from selection_rules.model.procedure import SEVERITIES, Citation
+from selection_rules.source.document import format_loc
 
 FORMAT_VERSION = 1
 

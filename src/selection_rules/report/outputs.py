@@ -18,7 +18,7 @@ from pathlib import Path, PurePath
 
 from selection_rules.errors import InputError
 from selection_rules.i18n import Text
-from selection_rules.inputs import NUL_IN_NAME, was_read
+from selection_rules.source.inputs import NUL_IN_NAME, was_read
 
 ANOTHER_NAME = Text("另一个文件名", "another file name")
 

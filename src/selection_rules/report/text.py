@@ -11,10 +11,10 @@ import sys
 from collections.abc import Iterator
 from typing import TextIO
 
+from selection_rules.engine.validation import Outcome
+from selection_rules.engine.violations import Violation
 from selection_rules.i18n import Lang, Text
-from selection_rules.procedure_model import SEVERITIES
-from selection_rules.validation import Outcome
-from selection_rules.violations import Violation
+from selection_rules.model.procedure import SEVERITIES
 
 # One span of a line: its text and a rich style ("" for none).
 Span = tuple[str, str]
@@ -74,7 +74,7 @@ def report_lines(outcomes: list[Outcome], lang: Lang) -> Iterator[list[Span]]:
         mark: Span = ("✓", "green") if r.clean else bad_mark
         tally = " · ".join(f"{SEVERITY_TEXT[s].get(lang)} {counts[s]}" for s in SEVERITIES)
         if r.record_kind != "selection":
-            from selection_rules.record_kinds import kind_label
+            from selection_rules.engine.kinds import kind_label
 
             # A record has no procedure, order or stages: its kind, rule sets and date.
             yield [mark, (" ", ""), (o.path, "bold"), (

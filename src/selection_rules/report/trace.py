@@ -5,9 +5,9 @@ from __future__ import annotations
 from rich.console import Console
 from rich.markup import escape
 
+from selection_rules.authoring.catalog import render_show
+from selection_rules.authoring.traceability import Paragraph, Passage, Trace
 from selection_rules.i18n import Lang
-from selection_rules.rule_catalog import render_show
-from selection_rules.traceability import Paragraph, Passage, Trace
 
 
 def _marked(passage: Passage) -> str:

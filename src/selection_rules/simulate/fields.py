@@ -20,10 +20,10 @@ from typing import Any, Literal, Union
 
 from pydantic import BaseModel
 
-from selection_rules import casefile
+from selection_rules.engine.procedure import Procedure, iter_checks
 from selection_rules.i18n import Text
-from selection_rules.procedure import Procedure, iter_checks
-from selection_rules.values import parse_number
+from selection_rules.model import case as casefile
+from selection_rules.model.values import parse_number
 
 FieldPath = tuple[str, ...]
 

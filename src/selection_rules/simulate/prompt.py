@@ -15,13 +15,13 @@ from typing import Any
 
 import typer
 
-from selection_rules.documents import load_document, loads_document
+from selection_rules.engine.library import Library
+from selection_rules.engine.procedure import load_procedure
 from selection_rules.errors import InputError
 from selection_rules.i18n import Text
-from selection_rules.library import Library
-from selection_rules.outputs import Outputs, Spot
-from selection_rules.procedure import load_procedure
-from selection_rules.simulate_fields import (
+from selection_rules.lang.workdays import WorkCalendar
+from selection_rules.report.outputs import Outputs, Spot
+from selection_rules.simulate.fields import (
     BadInput,
     Field,
     fields_for,
@@ -29,10 +29,10 @@ from selection_rules.simulate_fields import (
     parse_field,
     parse_tally,
 )
-from selection_rules.simulate_script import run_script
-from selection_rules.simulate_session import OpenStep, Session
-from selection_rules.simulate_view import View
-from selection_rules.workdays import WorkCalendar
+from selection_rules.simulate.script import run_script
+from selection_rules.simulate.session import OpenStep, Session
+from selection_rules.simulate.view import View
+from selection_rules.source.document import load_document, loads_document
 
 Prompt = Callable[..., Any]
 

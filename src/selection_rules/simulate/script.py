@@ -16,14 +16,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from selection_rules.documents import Document, format_loc
+from selection_rules.engine.procedure import Procedure
 from selection_rules.errors import InputError, Problem
 from selection_rules.i18n import Text
-from selection_rules.outputs import Outputs, Spot, confined
-from selection_rules.procedure import Procedure
-from selection_rules.simulate_session import Session
-from selection_rules.simulate_view import View
-from selection_rules.workdays import WorkCalendar
+from selection_rules.lang.workdays import WorkCalendar
+from selection_rules.report.outputs import Outputs, Spot, confined
+from selection_rules.simulate.session import Session
+from selection_rules.simulate.view import View
+from selection_rules.source.document import Document, format_loc
 
 ACTIONS = ("start", "add", "status", "set", "undo", "save")
 

@@ -20,9 +20,18 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from selection_rules.case_loader import parse_case
-from selection_rules.casefile import Case, Event, reference_problems
-from selection_rules.documents import (
+from selection_rules.engine.case_loader import parse_case
+from selection_rules.engine.library import Library, shipped_rules_dir
+from selection_rules.engine.procedure import Procedure, load_procedure
+from selection_rules.engine.validation import judge
+from selection_rules.engine.violations import CaseResult, Violation
+from selection_rules.errors import InputError, Problem
+from selection_rules.i18n import Text
+from selection_rules.lang.workdays import WorkCalendar
+from selection_rules.model.case import Case, Event, reference_problems
+from selection_rules.model.procedure import Step
+from selection_rules.report.outputs import Outputs, Spot
+from selection_rules.source.document import (
     Document,
     PathError,
     assign_at,
@@ -30,16 +39,7 @@ from selection_rules.documents import (
     parse_loc,
     validation_problems,
 )
-from selection_rules.edited_document import EditedDocument
-from selection_rules.errors import InputError, Problem
-from selection_rules.i18n import Text
-from selection_rules.library import Library, shipped_rules_dir
-from selection_rules.outputs import Outputs, Spot
-from selection_rules.procedure import Procedure, load_procedure
-from selection_rules.procedure_model import Step
-from selection_rules.validation import judge
-from selection_rules.violations import CaseResult, Violation
-from selection_rules.workdays import WorkCalendar
+from selection_rules.source.edited import EditedDocument
 
 Loc = tuple[str | int, ...]
 

@@ -6,13 +6,13 @@ from __future__ import annotations
 from rich.console import Console
 from rich.markup import escape
 
-from selection_rules.diagram_checks import step_checks
-from selection_rules.documents import format_loc
+from selection_rules.diagram.check_lines import step_checks
+from selection_rules.engine.violations import Violation
 from selection_rules.i18n import Lang, Text
-from selection_rules.report_text import SEVERITY_STYLE, SEVERITY_TEXT, citation_text
-from selection_rules.simulate_session import Added, Change, Session
-from selection_rules.values import show
-from selection_rules.violations import Violation
+from selection_rules.model.values import show
+from selection_rules.report.text import SEVERITY_STYLE, SEVERITY_TEXT, citation_text
+from selection_rules.simulate.session import Added, Change, Session
+from selection_rules.source.document import format_loc
 
 
 class View:

@@ -35,7 +35,7 @@ from yaml.scanner import Scanner
 
 from selection_rules.errors import InputError, ItemError, Problem
 from selection_rules.i18n import Text, join
-from selection_rules.inputs import open_input
+from selection_rules.source.inputs import open_input
 
 if TYPE_CHECKING:
     from pydantic import BaseModel, ValidationError

@@ -12,7 +12,7 @@ from typing import Any
 
 from yaml.nodes import Node
 
-from selection_rules.documents import Document, Loc
+from selection_rules.source.document import Document, Loc
 
 _ABSENT = object()
 
