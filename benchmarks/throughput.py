@@ -42,7 +42,7 @@ from selection_rules.engine.procedure import Procedure, load_procedure
 from selection_rules.engine.replay import replay
 from selection_rules.lang.workdays import WorkCalendar
 from selection_rules.model.case import Case
-from selection_rules.source.document import load_document
+from selection_rules.source.loading import load_document
 
 
 def naive(proc: Procedure, cases: list[Case], auto_transitions: bool) -> int:

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import EXAMPLES
-from selection_rules.source.document import loads_document
+from selection_rules.source.loading import loads_document
 
 CLEAN = (EXAMPLES / "pengshan" / "clean.yaml").read_text(encoding="utf-8")
 # In the clean case C03 has 96 of 120 valid recommendation votes: exactly 80%.

@@ -27,7 +27,7 @@ from selection_rules.diagram.model import build
 from selection_rules.engine.case_loader import parse_case
 from selection_rules.engine.library import Library
 from selection_rules.engine.procedure import load_procedure
-from selection_rules.source.document import load_document
+from selection_rules.source.loading import load_document
 
 GOLDEN = ROOT / "tests" / "golden"
 PENGSHAN = EXAMPLES / "pengshan"

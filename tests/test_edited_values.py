@@ -15,8 +15,8 @@ from selection_rules.engine.library import Library
 from selection_rules.errors import InputError
 from selection_rules.lang.workdays import WorkCalendar
 from selection_rules.simulate.session import Session
-from selection_rules.source.document import load_document
 from selection_rules.source.edited import EditedDocument
+from selection_rules.source.loading import load_document
 
 CASE = EXAMPLES / "pengshan" / "ps7-below-80.yaml"
 VALID = "events[3].ballot.valid"  # 399 in the file

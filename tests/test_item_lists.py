@@ -27,7 +27,9 @@ from selection_rules.errors import InputError, Problem
 from selection_rules.model import records
 from selection_rules.model.case import Case, reference_problems
 from selection_rules.model.item_lists import DISTINCT, Repeats
-from selection_rules.source.document import format_loc, loads_document, validated
+from selection_rules.source.loading import loads_document
+from selection_rules.source.model_errors import validated
+from selection_rules.source.paths import format_loc
 
 # ---------------------------------------------------------------- every list says what it is
 

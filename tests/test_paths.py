@@ -24,13 +24,13 @@ from selection_rules.authoring.rule_tests import (
 )
 from selection_rules.cli import app
 from selection_rules.errors import InputError
-from selection_rules.source.document import (
+from selection_rules.source.loading import load_document
+from selection_rules.source.paths import (
     Hole,
     PathError,
     assign_at,
     fill_loc,
     format_loc,
-    load_document,
     parse_loc,
     parse_loc_template,
 )

@@ -19,7 +19,7 @@ from selection_rules.engine.validation import Validator
 from selection_rules.errors import InputError
 from selection_rules.lang.record_functions import add_months, longest_gap, span
 from selection_rules.lang.workdays import WorkCalendar
-from selection_rules.source.document import load_document
+from selection_rules.source.loading import load_document
 
 RECORDS = EXAMPLES / "records"
 

@@ -20,7 +20,7 @@ from selection_rules.authoring.rule_tests import (
 from selection_rules.cli import app
 from selection_rules.engine.violations import Violation
 from selection_rules.errors import InputError
-from selection_rules.source.document import load_document
+from selection_rules.source.loading import load_document
 
 CLEAN = EXAMPLES / "pengshan" / "clean.yaml"
 AUTHORING = EXAMPLES / "authoring"

@@ -19,7 +19,7 @@ from selection_rules.errors import InputError
 from selection_rules.lang.workdays import WorkCalendar
 from selection_rules.simulate.fields import fields_for, parse_tally
 from selection_rules.simulate.session import Session, assign, parse_path
-from selection_rules.source.document import load_document
+from selection_rules.source.loading import load_document
 
 SCRIPTS = EXAMPLES / "simulate"
 PENGSHAN = EXAMPLES / "pengshan"

@@ -105,7 +105,7 @@ def _library(dirs: list[Path] | None) -> "Library":
 
 def _calendar(holidays: list[Path] | None, lang: "Lang") -> "WorkCalendar":
     from selection_rules.lang.workdays import WorkCalendar, parse_holiday_list
-    from selection_rules.source.document import load_document
+    from selection_rules.source.loading import load_document
 
     try:
         lists = [parse_holiday_list(load_document(path)) for path in holidays or []]

@@ -19,7 +19,8 @@ from selection_rules.errors import InputError
 from selection_rules.i18n import Lang, Text
 from selection_rules.model.procedure import OP_DOC, Check, Citation, ProcedureSpec
 from selection_rules.report.json import citation_dict
-from selection_rules.source.document import load_document, validation_problems
+from selection_rules.source.loading import load_document
+from selection_rules.source.model_errors import validation_problems
 
 
 @dataclass

@@ -25,7 +25,7 @@ from selection_rules.errors import InputError
 from selection_rules.i18n import Lang
 from selection_rules.model.procedure import ProcedureSpec
 from selection_rules.model.values import percent
-from selection_rules.source.document import load_document
+from selection_rules.source.loading import load_document
 
 
 @dataclass

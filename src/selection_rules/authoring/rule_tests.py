@@ -35,17 +35,11 @@ from selection_rules.errors import InputError, Problem
 from selection_rules.i18n import Lang, Text
 from selection_rules.lang.workdays import WorkCalendar
 from selection_rules.model.values import parse_number, show
-from selection_rules.source.document import (
-    PATH_EXAMPLE,
-    Document,
-    PathError,
-    assign_at,
-    format_loc,
-    load_document,
-    parse_loc,
-)
+from selection_rules.source.document import Document
 from selection_rules.source.edited import EditedDocument
 from selection_rules.source.inputs import NOT_FOUND, NUL_IN_NAME, input_problem, open_input
+from selection_rules.source.loading import load_document
+from selection_rules.source.paths import PATH_EXAMPLE, PathError, assign_at, format_loc, parse_loc
 
 KINDS: tuple[str, ...] = typing.get_args(Kind)
 _TEST_KEYS = frozenset({"name", "case", "base", "changes", "expect", "description"})

@@ -21,7 +21,8 @@ from selection_rules.authoring.seed_text import normalized, seed_names, seeds_di
 from selection_rules.errors import InputError
 from selection_rules.i18n import Text
 from selection_rules.model.procedure import Citation
-from selection_rules.source.document import load_document, validation_problems
+from selection_rules.source.loading import load_document
+from selection_rules.source.model_errors import validation_problems
 
 # Where a sentence ends in these texts: full-width and the scrape's ASCII punctuation.
 _SENTENCE_END = "。；;！!？?\n"

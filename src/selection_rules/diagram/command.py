@@ -14,7 +14,7 @@ from selection_rules.engine.validation import Validator
 from selection_rules.errors import InputError
 from selection_rules.i18n import Lang, Text
 from selection_rules.lang.workdays import WorkCalendar
-from selection_rules.source.document import load_document
+from selection_rules.source.loading import load_document
 
 
 def draw(procedure: str | None, fmt: str, case_path: Path | None, library: Library,

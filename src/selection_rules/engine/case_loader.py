@@ -5,7 +5,8 @@ from __future__ import annotations
 from selection_rules.errors import InputError
 from selection_rules.i18n import Text
 from selection_rules.model.case import Case, reference_problems
-from selection_rules.source.document import Document, validated
+from selection_rules.source.document import Document
+from selection_rules.source.model_errors import validated
 
 
 def parse_case(doc: Document) -> Case:

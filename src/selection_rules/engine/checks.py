@@ -22,7 +22,7 @@ from selection_rules.i18n import Text
 from selection_rules.lang.expressions import HOISTED, Env, Fn, Missing
 from selection_rules.model.procedure import Citation
 from selection_rules.model.values import Range, decimal_text, percent, show, too_large
-from selection_rules.source.document import Hole, PathError, fill_loc, parse_loc_template
+from selection_rules.source.paths import Hole, PathError, fill_loc, parse_loc_template
 
 
 def _between(a: Any, b: Any) -> bool:

@@ -19,7 +19,8 @@ from typing import Literal
 from selection_rules.engine.library import Library
 from selection_rules.errors import InputError, Problem
 from selection_rules.i18n import Text
-from selection_rules.source.document import Document, format_loc
+from selection_rules.source.document import Document
+from selection_rules.source.paths import format_loc
 
 Loc = tuple[str | int, ...]
 

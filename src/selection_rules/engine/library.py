@@ -14,7 +14,9 @@ from typing import Literal
 
 from selection_rules.errors import InputError
 from selection_rules.i18n import Text
-from selection_rules.source.document import Document, format_loc, load_document
+from selection_rules.source.document import Document
+from selection_rules.source.loading import load_document
+from selection_rules.source.paths import format_loc
 
 SUFFIXES = (".yaml", ".yml", ".json")
 

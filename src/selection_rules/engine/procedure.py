@@ -47,7 +47,9 @@ from selection_rules.model.procedure import (
     Step,
 )
 from selection_rules.model.values import Range, normalize, parse_number, parse_range, parse_ratio
-from selection_rules.source.document import Document, format_loc, validation_problems
+from selection_rules.source.document import Document
+from selection_rules.source.model_errors import validation_problems
+from selection_rules.source.paths import format_loc
 
 Loc = tuple[str | int, ...]
 

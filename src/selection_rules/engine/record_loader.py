@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from selection_rules.model.records import RECORD_MODELS, RecordFile, reference_problems
-from selection_rules.source.document import Document, validated
+from selection_rules.source.document import Document
+from selection_rules.source.model_errors import validated
 
 
 def parse_record(doc: Document, kind: str) -> RecordFile:

@@ -20,8 +20,9 @@ from selection_rules.engine.replay import decision_date_conflict, replay
 from selection_rules.engine.violations import CaseResult
 from selection_rules.errors import InputError, Problem
 from selection_rules.i18n import Text
-from selection_rules.source.document import Document, load_document
+from selection_rules.source.document import Document
 from selection_rules.source.inputs import NOT_FOUND, input_problem
+from selection_rules.source.loading import load_document
 
 if TYPE_CHECKING:
     from selection_rules.engine.procedure import Procedure

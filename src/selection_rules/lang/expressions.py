@@ -32,7 +32,7 @@ from pydantic import BaseModel
 from selection_rules import limits
 from selection_rules.i18n import Text
 from selection_rules.model.values import normalize, show, too_large
-from selection_rules.source.document import _MAX_EXPONENT
+from selection_rules.source.decoding import _MAX_EXPONENT
 
 Env = dict[str, Any]
 Fn = Callable[[Env], Any]

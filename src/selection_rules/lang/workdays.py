@@ -31,7 +31,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from selection_rules import limits
 from selection_rules.errors import InputError
 from selection_rules.i18n import Text
-from selection_rules.source.document import Document, validation_problems
+from selection_rules.source.document import Document
+from selection_rules.source.model_errors import validation_problems
 
 
 class _DayRange(BaseModel):

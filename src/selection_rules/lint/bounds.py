@@ -28,7 +28,8 @@ from selection_rules.i18n import Text
 from selection_rules.lang.expressions import ExprError, parse_expr
 from selection_rules.lint.findings import Finding, Proof
 from selection_rules.model.values import Range, show
-from selection_rules.source.document import Document, format_loc
+from selection_rules.source.document import Document
+from selection_rules.source.paths import format_loc
 
 INF = math.inf
 Qty = tuple[str, str]  # (event type, list field) — the count of that list at that step

@@ -30,7 +30,9 @@ from selection_rules.lint.findings import KINDS, Finding, Proof
 from selection_rules.lint.graph import graph_findings, property_findings
 from selection_rules.lint.sources import citation_findings, rule_ids, uncited_rules
 from selection_rules.model.procedure import ProcedureSpec
-from selection_rules.source.document import Document, load_document, validation_problems
+from selection_rules.source.document import Document
+from selection_rules.source.loading import load_document
+from selection_rules.source.model_errors import validation_problems
 
 FORMAT_VERSION = 1
 

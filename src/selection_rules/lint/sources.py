@@ -13,7 +13,8 @@ from typing import Any
 from selection_rules.authoring.seed_text import find_quote, seed_names
 from selection_rules.i18n import Text
 from selection_rules.lint.findings import Finding
-from selection_rules.source.document import Document, format_loc
+from selection_rules.source.document import Document
+from selection_rules.source.paths import format_loc
 
 Loc = tuple[str | int, ...]
 

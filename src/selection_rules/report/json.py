@@ -9,7 +9,7 @@ from selection_rules.engine.validation import Outcome
 from selection_rules.engine.violations import Violation
 from selection_rules.i18n import Text
 from selection_rules.model.procedure import SEVERITIES, Citation
-from selection_rules.source.document import format_loc
+from selection_rules.source.paths import format_loc
 
 FORMAT_VERSION = 1
 

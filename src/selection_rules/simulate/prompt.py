@@ -32,7 +32,7 @@ from selection_rules.simulate.fields import (
 from selection_rules.simulate.script import run_script
 from selection_rules.simulate.session import OpenStep, Session
 from selection_rules.simulate.view import View
-from selection_rules.source.document import load_document, loads_document
+from selection_rules.source.loading import load_document, loads_document
 
 Prompt = Callable[..., Any]
 

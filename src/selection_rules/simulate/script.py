@@ -23,7 +23,8 @@ from selection_rules.lang.workdays import WorkCalendar
 from selection_rules.report.outputs import Outputs, Spot, confined
 from selection_rules.simulate.session import Session
 from selection_rules.simulate.view import View
-from selection_rules.source.document import Document, format_loc
+from selection_rules.source.document import Document
+from selection_rules.source.paths import format_loc
 
 ACTIONS = ("start", "add", "status", "set", "undo", "save")
 

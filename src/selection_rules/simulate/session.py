@@ -31,15 +31,10 @@ from selection_rules.lang.workdays import WorkCalendar
 from selection_rules.model.case import Case, Event, reference_problems
 from selection_rules.model.procedure import Step
 from selection_rules.report.outputs import Outputs, Spot
-from selection_rules.source.document import (
-    Document,
-    PathError,
-    assign_at,
-    format_loc,
-    parse_loc,
-    validation_problems,
-)
+from selection_rules.source.document import Document
 from selection_rules.source.edited import EditedDocument
+from selection_rules.source.model_errors import validation_problems
+from selection_rules.source.paths import PathError, assign_at, format_loc, parse_loc
 
 Loc = tuple[str | int, ...]
 

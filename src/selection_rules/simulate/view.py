@@ -12,7 +12,7 @@ from selection_rules.i18n import Lang, Text
 from selection_rules.model.values import show
 from selection_rules.report.text import SEVERITY_STYLE, SEVERITY_TEXT, citation_text
 from selection_rules.simulate.session import Added, Change, Session
-from selection_rules.source.document import format_loc
+from selection_rules.source.paths import format_loc
 
 
 class View:

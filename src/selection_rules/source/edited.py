@@ -12,7 +12,8 @@ from typing import Any
 
 from yaml.nodes import Node
 
-from selection_rules.source.document import Document, Loc
+from selection_rules.source.document import Document
+from selection_rules.source.paths import Loc
 
 _ABSENT = object()
 
