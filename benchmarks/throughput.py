@@ -37,8 +37,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from calibration import ISSUE_CHAIN_RATE, ISSUE_THROUGHPUT, chain
 from generate import generate
 from selection_rules.engine.case_loader import parse_case
+from selection_rules.engine.compiled import Procedure
 from selection_rules.engine.library import Library
-from selection_rules.engine.procedure import Procedure, load_procedure
+from selection_rules.engine.procedure import load_procedure
 from selection_rules.engine.replay import replay
 from selection_rules.lang.workdays import WorkCalendar
 from selection_rules.model.case import Case

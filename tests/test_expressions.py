@@ -284,7 +284,7 @@ def test_what_does_not_read_the_loop_item_is_evaluated_once_per_loop() -> None:
 
 
 def test_conditions_on_the_event_type_alone_are_decided_per_type() -> None:
-    from selection_rules.engine.procedure import decided_for_type
+    from selection_rules.engine.compiled import decided_for_type
 
     only = compile_expr("tagged('inspection')", SCOPE)
     assert only.type_only
@@ -302,7 +302,7 @@ def test_conditions_on_the_event_type_alone_are_decided_per_type() -> None:
 
 
 def test_an_event_type_the_guard_allows_evaluates_only_the_other_conjuncts() -> None:
-    from selection_rules.engine.procedure import _left
+    from selection_rules.engine.compiled import _left
 
     mixed = compile_expr(
         "tagged('inspection') and count(event.result) > 0 and event.ballot != None", SCOPE)

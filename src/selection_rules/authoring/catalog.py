@@ -13,8 +13,9 @@ from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
 
+from selection_rules.engine.compiled import ParamInfo, RuleInfo
 from selection_rules.engine.library import Library
-from selection_rules.engine.procedure import ParamInfo, RuleInfo, load_procedure, load_record_rules
+from selection_rules.engine.procedure import load_procedure, load_record_rules
 from selection_rules.errors import InputError
 from selection_rules.i18n import Lang, Text
 from selection_rules.model.procedure import OP_DOC, Check, Citation, ProcedureSpec
@@ -38,7 +39,7 @@ class Entry:
 
     def rule_parameters(self) -> set[str]:
         """The parameters the rule's checks read (their citations are the rule's too)."""
-        from selection_rules.engine.procedure import params_used
+        from selection_rules.engine.compiled import params_used
 
         return params_used(self.rule)
 

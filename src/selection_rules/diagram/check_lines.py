@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from selection_rules.authoring.catalog import check_summary
-from selection_rules.engine.procedure import CompiledCheck, Procedure
+from selection_rules.engine.compiled import CompiledCheck, Procedure
 from selection_rules.i18n import Text
 from selection_rules.model.procedure import Check
 

@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from selection_rules.diagram.check_lines import CheckLine, later_uses, step_checks
-from selection_rules.engine.procedure import Procedure
+from selection_rules.engine.compiled import Procedure
 from selection_rules.engine.violations import CaseResult
 from selection_rules.i18n import Lang, Text
 from selection_rules.model.case import Case

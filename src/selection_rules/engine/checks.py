@@ -16,7 +16,7 @@ from typing import Any, Protocol
 
 from pydantic import BaseModel
 
-from selection_rules.engine.procedure import CompiledCheck, ParamValue, RuleInfo
+from selection_rules.engine.compiled import CompiledCheck, ParamValue, RuleInfo
 from selection_rules.engine.violations import Violation
 from selection_rules.i18n import Text
 from selection_rules.lang.expressions import HOISTED, Env, Fn, Missing

@@ -14,9 +14,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from selection_rules.engine.checks import Finding, rule_applies, run_check, to_violation
+from selection_rules.engine.compiled import Procedure
 from selection_rules.engine.kinds import SECTION_LABELS, KindCheck
 from selection_rules.engine.library import Library
-from selection_rules.engine.procedure import Procedure, load_record_rules
+from selection_rules.engine.procedure import load_record_rules
 from selection_rules.engine.record_loader import parse_record
 from selection_rules.engine.violations import CaseResult, Violation
 from selection_rules.errors import InputError

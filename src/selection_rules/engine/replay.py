@@ -22,8 +22,8 @@ from selection_rules.engine.checks import (
     run_check,
     to_violation,
 )
+from selection_rules.engine.compiled import Epoch, Procedure, RuleInfo
 from selection_rules.engine.machine import Edge
-from selection_rules.engine.procedure import Epoch, Procedure, RuleInfo
 from selection_rules.engine.violations import CaseResult, Kind, Violation
 from selection_rules.i18n import Text
 from selection_rules.model.case import Case, Event

@@ -25,7 +25,7 @@ from selection_rules.source.inputs import NOT_FOUND, input_problem
 from selection_rules.source.loading import load_document
 
 if TYPE_CHECKING:
-    from selection_rules.engine.procedure import Procedure
+    from selection_rules.engine.compiled import Procedure
     from selection_rules.engine.record_replay import RecordChecker
     from selection_rules.lang.workdays import WorkCalendar
     from selection_rules.model.case import Case

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from selection_rules.engine.procedure import CompiledCheck, Origin, Procedure, RuleInfo
+from selection_rules.engine.compiled import CompiledCheck, Origin, Procedure, RuleInfo
 from selection_rules.i18n import Text
 from selection_rules.lang.expressions import ExprError, parse_expr
 from selection_rules.lint.findings import Finding, Proof

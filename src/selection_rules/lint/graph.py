@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterable
 
+from selection_rules.engine.compiled import Procedure
 from selection_rules.engine.machine import Edge
-from selection_rules.engine.procedure import Procedure
 from selection_rules.i18n import Text
 from selection_rules.lint.findings import Finding, Proof
 from selection_rules.model.procedure import Property, Selector

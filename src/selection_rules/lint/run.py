@@ -21,8 +21,9 @@ from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
 
+from selection_rules.engine.compiled import Procedure
 from selection_rules.engine.library import Library
-from selection_rules.engine.procedure import Procedure, load_procedure
+from selection_rules.engine.procedure import load_procedure
 from selection_rules.errors import InputError, Problem
 from selection_rules.i18n import Lang, Text
 from selection_rules.lint.bounds import bound_findings, share_findings

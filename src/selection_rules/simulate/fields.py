@@ -20,7 +20,7 @@ from typing import Any, Literal, Union
 
 from pydantic import BaseModel
 
-from selection_rules.engine.procedure import Procedure, iter_checks
+from selection_rules.engine.compiled import Procedure, iter_checks
 from selection_rules.i18n import Text
 from selection_rules.model import case as casefile
 from selection_rules.model.values import parse_number

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from selection_rules.engine.procedure import Procedure
+from selection_rules.engine.compiled import Procedure
 from selection_rules.errors import InputError, Problem
 from selection_rules.i18n import Text
 from selection_rules.lang.workdays import WorkCalendar

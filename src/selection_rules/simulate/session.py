@@ -21,8 +21,9 @@ import yaml
 from pydantic import ValidationError
 
 from selection_rules.engine.case_loader import parse_case
+from selection_rules.engine.compiled import Procedure
 from selection_rules.engine.library import Library, shipped_rules_dir
-from selection_rules.engine.procedure import Procedure, load_procedure
+from selection_rules.engine.procedure import load_procedure
 from selection_rules.engine.validation import judge
 from selection_rules.engine.violations import CaseResult, Violation
 from selection_rules.errors import InputError, Problem

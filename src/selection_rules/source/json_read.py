@@ -14,11 +14,7 @@ from selection_rules.i18n import Text
 from selection_rules.source.decoding import MAX_DEPTH, _fail, _too_deep
 from selection_rules.source.document import Document
 from selection_rules.source.yaml_build import _EXPECT_NUMBER, _BadNumber, _decimal
-from selection_rules.source.yaml_compose import (
-    _compose_json,
-    _hint,
-    _walk,
-)
+from selection_rules.source.yaml_compose import _compose_json, _hint, _walk
 
 # --------------------------------------------------------------------------------- JSON
 

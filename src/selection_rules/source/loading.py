@@ -18,9 +18,7 @@ from selection_rules.source.document import Document, Format
 from selection_rules.source.inputs import open_input
 from selection_rules.source.json_read import _load_json
 from selection_rules.source.yaml_build import _load_yaml
-from selection_rules.source.yaml_compose import (
-    _walk,
-)
+from selection_rules.source.yaml_compose import _walk
 
 _NON_SPACE = re.compile(r"\S")
 
