@@ -1,8 +1,8 @@
 """How a check reads in one line: `PS-7 民主推荐票/有效票 ≥ 80%`, `PS-4 提交署名推荐的人数 5~7 人`.
 
 Diagrams and the simulator's step list show what each step will check and against which
-bound, written as the source writes it (`80%`, `1:3`, `5~7`), from `rule_catalog`'s
-check summary and the parameters' display values.
+bound, written as the source writes it (`80%`, `1:3`, `5~7`), from the catalogue's
+(`authoring/catalog.py`) check summary and the parameters' display values.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Reading a record file into the model of its kind (record_kinds.py tells the kind)."""
+"""Reading a record file into the model of its kind (kinds.py tells the kind)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Records that are not a selection flow: the annual assessment file, the cadre roster and
 the supervision log, as pydantic models.
 
-A selection case (casefile.py) is a sequence of events replayed through a procedure. The
+A selection case (model/case.py) is a sequence of events replayed through a procedure. The
 records here are registers: lists of units, people and dated entries that rule sets read
 as a whole, once, "as of" the record's date. Each file says what it is at the top
 (`record: assessment | roster | supervision`) and which rule sets to apply
@@ -10,7 +10,7 @@ given the wrong kind of file is refused before anything is checked.
 
 Registers are flat lists that refer to each other by id (a talk names its team or
 leader; a move names its cadre), as the paper registers do, so that every entry has a
-path of its own (`talks[3].approved`) for a violation to point at. As in casefile.py,
+path of its own (`talks[3].approved`) for a violation to point at. As in case.py,
 this module fixes only what each record holds and what is impossible whatever the rules
 (an id defined twice, a talk about nobody); what the record *should* show is the rules'.
 """
@@ -27,7 +27,7 @@ from selection_rules.model.case import Exact, Record, unique_ids
 from selection_rules.model.defaults import new_dict, new_list
 from selection_rules.model.item_lists import Distinct
 
-# The kinds and their labels are in record_kinds.py, which a selection run imports
+# The kinds and their labels are in engine/kinds.py, which a selection run imports
 # without building these models.
 
 # 年度目标责任考核 grades of a unit (XY-3 names 优秀, 一般, 较差; 良好 is the customary

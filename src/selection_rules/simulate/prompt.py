@@ -1,6 +1,6 @@
 """`selection-rules simulate`: walk a procedure step by step, interactively or by script.
 
-The interactive mode is a thin prompt layer over `simulate_session.Session`, which the
+The interactive mode is a thin prompt layer over `session.Session`, which the
 script mode (`--script`) and the what-if mode (`--from CASE --set PATH=VALUE`) drive too.
 Every step is judged by replaying the case built so far, with the code `validate` runs.
 """

@@ -2,7 +2,7 @@
 
 The session holds the case file as plain data (what `--save` writes) and nothing else;
 every question about it — where each post stands, which checks failed — is answered by
-validating that data into a `casefile.Case` and replaying it with the same code
+validating that data into a `model.case.Case` and replaying it with the same code
 `validate` runs. Adding an event shows the violations replay attributes to that event;
 a what-if change shows the violations that appear, disappear or change.
 """
