@@ -36,13 +36,14 @@ from transitions import Machine, MachineError
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from calibration import ISSUE_CHAIN_RATE, ISSUE_THROUGHPUT, chain
 from generate import generate
-from selection_rules.case_loader import parse_case
-from selection_rules.casefile import Case
-from selection_rules.documents import load_document
-from selection_rules.library import Library
-from selection_rules.procedure import Procedure, load_procedure
-from selection_rules.replay import replay
-from selection_rules.workdays import WorkCalendar
+from selection_rules.engine.case_loader import parse_case
+from selection_rules.engine.compiled import Procedure
+from selection_rules.engine.library import Library
+from selection_rules.engine.procedure import load_procedure
+from selection_rules.engine.replay import replay
+from selection_rules.lang.workdays import WorkCalendar
+from selection_rules.model.case import Case
+from selection_rules.source.loading import load_document
 
 
 def naive(proc: Procedure, cases: list[Case], auto_transitions: bool) -> int:

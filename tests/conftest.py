@@ -10,9 +10,9 @@ EXAMPLES = ROOT / "examples"
 
 @pytest.fixture(scope="session")
 def validator():  # type: ignore[no-untyped-def]
-    from selection_rules.library import Library
-    from selection_rules.validation import Validator
-    from selection_rules.workdays import WorkCalendar
+    from selection_rules.engine.library import Library
+    from selection_rules.engine.validation import Validator
+    from selection_rules.lang.workdays import WorkCalendar
 
     return Validator(Library(), WorkCalendar())
 

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import EXAMPLES
-from selection_rules.documents import loads_document
+from selection_rules.source.loading import loads_document
 
 CLEAN = (EXAMPLES / "pengshan" / "clean.yaml").read_text(encoding="utf-8")
 # In the clean case C03 has 96 of 120 valid recommendation votes: exactly 80%.
@@ -115,9 +115,9 @@ def test_a_calendar_warning_of_a_rule_that_does_not_apply_is_not_shown_elsewhere
     # A rule whose `when:` counts working days in a year the calendar does not cover, and
     # which then does not apply: its estimate warning must not surface under the next
     # rule that has findings (here EX-2, at the inspection of three candidates).
-    from selection_rules.library import Library
-    from selection_rules.validation import Validator
-    from selection_rules.workdays import WorkCalendar
+    from selection_rules.engine.library import Library
+    from selection_rules.engine.validation import Validator
+    from selection_rules.lang.workdays import WorkCalendar
 
     authoring = EXAMPLES / "authoring"
     rules = tmp_path / "rules"

@@ -133,7 +133,7 @@ def test_an_internal_defect_exits_2_without_a_traceback(monkeypatch, capsys) -> 
     import pytest
 
     from selection_rules import cli
-    from selection_rules.validation import Validator
+    from selection_rules.engine.validation import Validator
 
     def broken(self, paths):  # type: ignore[no-untyped-def]
         raise RuntimeError("boom")
@@ -169,10 +169,10 @@ def test_a_terminal_gets_colour_and_the_same_words() -> None:
     import io
     import re
 
-    from selection_rules import report_text
-    from selection_rules.library import Library
-    from selection_rules.validation import Validator
-    from selection_rules.workdays import WorkCalendar
+    from selection_rules.engine.library import Library
+    from selection_rules.engine.validation import Validator
+    from selection_rules.lang.workdays import WorkCalendar
+    from selection_rules.report import text as report_text
 
     class Terminal(io.StringIO):
         def isatty(self) -> bool:

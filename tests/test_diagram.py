@@ -21,13 +21,13 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from conftest import EXAMPLES, ROOT, shipped_procedures
-from selection_rules.case_loader import parse_case
 from selection_rules.cli import app
-from selection_rules.diagram import render, to_dot, to_mermaid
-from selection_rules.diagram_model import build
-from selection_rules.documents import load_document
-from selection_rules.library import Library
-from selection_rules.procedure import load_procedure
+from selection_rules.diagram.draw import render, to_dot, to_mermaid
+from selection_rules.diagram.model import build
+from selection_rules.engine.case_loader import parse_case
+from selection_rules.engine.library import Library
+from selection_rules.engine.procedure import load_procedure
+from selection_rules.source.loading import load_document
 
 GOLDEN = ROOT / "tests" / "golden"
 PENGSHAN = EXAMPLES / "pengshan"
@@ -98,8 +98,8 @@ def test_bounds_are_shown_as_the_source_writes_them() -> None:
 
 
 def _overlay(name: str, lang: str = "zh") -> tuple[str, str]:
-    from selection_rules.validation import Validator
-    from selection_rules.workdays import WorkCalendar
+    from selection_rules.engine.validation import Validator
+    from selection_rules.lang.workdays import WorkCalendar
 
     path = PENGSHAN / name
     outcome = Validator(Library(), WorkCalendar()).validate_file(path)
@@ -179,7 +179,7 @@ def _svg_node_texts(svg: bytes) -> dict[str, str]:
 def test_every_bound_drawn_in_the_svg_is_the_rules_own(ident: str, lang: str) -> None:
     """The picture states each check's bound exactly as the rule does: no character of a
     label may be lost between the rule and the pixels (as "/" and "2×" once were)."""
-    from selection_rules.diagram import _check_lines, _step_id
+    from selection_rules.diagram.draw import _check_lines, _step_id
 
     diagram = build(load_procedure(ident, Library()))
     svg, warning = render(to_dot(diagram, lang), "svg")  # type: ignore[arg-type]
@@ -200,7 +200,7 @@ def test_every_bound_drawn_in_the_svg_is_the_rules_own(ident: str, lang: str) ->
                     | st.characters(), max_size=80),
        width=st.integers(min_value=1, max_value=60))
 def test_wrapping_a_label_loses_no_character(text: str, width: int) -> None:
-    from selection_rules.diagram import _wrap
+    from selection_rules.diagram.draw import _wrap
 
     lines = _wrap(text, width)
     assert "".join("".join(lines).split()) == "".join(text.split())

@@ -20,14 +20,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from selection_rules.documents import (
-    Document,
-    format_loc,
-    load_document,
-    loads_document,
-    validation_problems,
-)
 from selection_rules.errors import InputError, Problem
+from selection_rules.source.document import Document
+from selection_rules.source.loading import load_document, loads_document
+from selection_rules.source.model_errors import validation_problems
+from selection_rules.source.paths import format_loc
 
 
 def _problem(exc: pytest.ExceptionInfo[InputError]) -> Problem:
@@ -211,7 +208,7 @@ def test_deep_nesting_is_an_error_not_a_crash() -> None:
     # a regression shows as a failed test rather than a dead test run. Whatever limit the
     # installed PyYAML or libyaml has of its own, the message is ours and located.
     code = textwrap.dedent("""
-        from selection_rules.documents import loads_document
+        from selection_rules.source.loading import loads_document
         from selection_rules.errors import InputError
         for text, name in [("[" * 200000 + "]" * 200000, "deep.yaml"),
                            ("- " * 100000 + "x", "deep.yaml"),
@@ -253,16 +250,16 @@ def test_nesting_limit_is_ours_on_every_reading_path(style: str, depth: int,
                                                      libyaml: bool) -> None:
     """The mapping holds the outermost collection: MAX_DEPTH (200) levels pass, 201 fail,
     with the same words and a location on libyaml's path and on the pure-Python one."""
-    from selection_rules import documents
-
+    from selection_rules.source import yaml_compose
+    from selection_rules.source.decoding import MAX_DEPTH
     with pytest.MonkeyPatch.context() as m:
         if not libyaml:
-            m.setattr(documents, "_FastLoader", None)
-            m.setattr(documents, "_SafeLoader", documents._PyLoader)
+            m.setattr(yaml_compose, "_FastLoader", None)
+            m.setattr(yaml_compose, "_SafeLoader", yaml_compose._PyLoader)
         text = _NEST_STYLES[style](depth)
         name = "n.json" if style == "json" else "n.yaml"
         total = depth + 1  # the outer mapping
-        if total <= documents.MAX_DEPTH:
+        if total <= MAX_DEPTH:
             assert loads_document(text, name).data is not None
         else:
             p = _bad(text, name)
@@ -845,14 +842,13 @@ def test_an_explicit_tag_gives_its_type_or_a_located_error(tag: str, text: str,
                                                            anchor: bool, libyaml: bool) -> None:
     """`!!int abc` and `!!timestamp 2023-02-30` alike: what a written tag claims holds, or
     the file is refused at that value; it never becomes a value of another type."""
-    from selection_rules import documents
-
+    from selection_rules.source import yaml_compose
     quoted = json.dumps(text) if tag == "str" else text
     source = f"x: 1\nv: {'&a ' if anchor else ''}!!{tag} {quoted}\n"
     with pytest.MonkeyPatch.context() as m:
         if not libyaml:
-            m.setattr(documents, "_FastLoader", None)
-            m.setattr(documents, "_SafeLoader", documents._PyLoader)
+            m.setattr(yaml_compose, "_FastLoader", None)
+            m.setattr(yaml_compose, "_SafeLoader", yaml_compose._PyLoader)
         try:
             value = loads_document(source, "t.yaml").data["v"]
         except InputError as exc:

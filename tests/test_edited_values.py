@@ -9,14 +9,14 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from conftest import EXAMPLES
+from selection_rules.authoring.rule_tests import Change, apply_changes
 from selection_rules.cli import app
-from selection_rules.documents import load_document
-from selection_rules.edited_document import EditedDocument
+from selection_rules.engine.library import Library
 from selection_rules.errors import InputError
-from selection_rules.library import Library
-from selection_rules.rule_tests import Change, apply_changes
-from selection_rules.simulate_session import Session
-from selection_rules.workdays import WorkCalendar
+from selection_rules.lang.workdays import WorkCalendar
+from selection_rules.simulate.session import Session
+from selection_rules.source.edited import EditedDocument
+from selection_rules.source.loading import load_document
 
 CASE = EXAMPLES / "pengshan" / "ps7-below-80.yaml"
 VALID = "events[3].ballot.valid"  # 399 in the file

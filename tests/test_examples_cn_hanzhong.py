@@ -13,9 +13,9 @@ import pytest
 import yaml
 
 from conftest import EXAMPLES, assert_located_and_cited, shift_dates
-from selection_rules import casefile
-from selection_rules.functions import make_functions
-from selection_rules.validation import Outcome
+from selection_rules.engine.validation import Outcome
+from selection_rules.lang.case_functions import make_functions
+from selection_rules.model import case as casefile
 
 CN = EXAMPLES / "cn-standard"
 HZ = EXAMPLES / "hanzhong"

@@ -12,9 +12,9 @@ import pytest
 import yaml
 
 from conftest import EXAMPLES, assert_located_and_cited
-from selection_rules.library import Library
-from selection_rules.validation import Outcome, Validator
-from selection_rules.workdays import WorkCalendar
+from selection_rules.engine.library import Library
+from selection_rules.engine.validation import Outcome, Validator
+from selection_rules.lang.workdays import WorkCalendar
 
 QINGSHUI = EXAMPLES / "qingshui"
 CLEAN = QINGSHUI / "clean.yaml"

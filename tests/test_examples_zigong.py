@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import EXAMPLES, assert_located_and_cited
-from selection_rules.workdays import WorkCalendar
+from selection_rules.lang.workdays import WorkCalendar
 
 ZIGONG = EXAMPLES / "zigong"
 

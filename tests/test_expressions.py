@@ -6,8 +6,9 @@ from typing import Any
 
 import pytest
 
-from selection_rules import casefile
-from selection_rules.expressions import (
+from selection_rules.i18n import Text
+from selection_rules.lang.case_functions import make_functions
+from selection_rules.lang.expressions import (
     ANY,
     ExprError,
     Function,
@@ -16,8 +17,7 @@ from selection_rules.expressions import (
     Scope,
     compile_expr,
 )
-from selection_rules.functions import make_functions
-from selection_rules.i18n import Text
+from selection_rules.model import case as casefile
 
 SCOPE = Scope(
     names={"event": casefile.Event, "case": casefile.Case, "posts": ListOf(casefile.Post),
@@ -268,7 +268,7 @@ def test_what_does_not_read_the_loop_item_is_evaluated_once_per_loop() -> None:
     functions = {"pool": Function(pool, (1, 1), lambda a: ListOf(str), Text("池", "pool"))}
     scope = Scope(names={"item": str}, functions=functions, loop_names=frozenset({"item"}))
     check = compile_expr("item in pool('x')", scope)
-    from selection_rules.expressions import HOISTED
+    from selection_rules.lang.expressions import HOISTED
 
     env: dict[str, Any] = {HOISTED: {}}
     results = []
@@ -284,7 +284,7 @@ def test_what_does_not_read_the_loop_item_is_evaluated_once_per_loop() -> None:
 
 
 def test_conditions_on_the_event_type_alone_are_decided_per_type() -> None:
-    from selection_rules.procedure import decided_for_type
+    from selection_rules.engine.compiled import decided_for_type
 
     only = compile_expr("tagged('inspection')", SCOPE)
     assert only.type_only
@@ -302,7 +302,7 @@ def test_conditions_on_the_event_type_alone_are_decided_per_type() -> None:
 
 
 def test_an_event_type_the_guard_allows_evaluates_only_the_other_conjuncts() -> None:
-    from selection_rules.procedure import _left
+    from selection_rules.engine.compiled import _left
 
     mixed = compile_expr(
         "tagged('inspection') and count(event.result) > 0 and event.ballot != None", SCOPE)

@@ -18,7 +18,7 @@ import pytest
 
 from conftest import EXAMPLES
 from selection_rules.errors import InputError
-from selection_rules.inputs import input_problem, open_input
+from selection_rules.source.inputs import input_problem, open_input
 
 CASE = str(EXAMPLES / "pengshan" / "clean.yaml")
 

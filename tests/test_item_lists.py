@@ -22,12 +22,14 @@ from pydantic import BaseModel, Field
 from typer.testing import CliRunner
 
 from conftest import EXAMPLES
-from selection_rules import records
-from selection_rules.casefile import Case, reference_problems
 from selection_rules.cli import app
-from selection_rules.documents import format_loc, loads_document, validated
 from selection_rules.errors import InputError, Problem
-from selection_rules.item_lists import DISTINCT, Repeats
+from selection_rules.model import records
+from selection_rules.model.case import Case, reference_problems
+from selection_rules.model.item_lists import DISTINCT, Repeats
+from selection_rules.source.loading import loads_document
+from selection_rules.source.model_errors import validated
+from selection_rules.source.paths import format_loc
 
 # ---------------------------------------------------------------- every list says what it is
 
@@ -258,7 +260,7 @@ def test_many_repeated_rule_sets_are_one_quick_error(tmp_path: Path) -> None:
 
 
 def test_the_schemas_tell_an_editor_which_lists_are_sets() -> None:
-    from selection_rules.schemas import case_schema
+    from selection_rules.authoring.schemas import case_schema
 
     event = case_schema()["$defs"]["Event"]["properties"]
     assert event["result"]["uniqueItems"] is True

@@ -20,15 +20,15 @@ from typer.testing import CliRunner
 
 from conftest import ROOT
 from selection_rules import limits
-from selection_rules.checks import figure
 from selection_rules.cli import app
-from selection_rules.documents import loads_document
+from selection_rules.engine.checks import figure
 from selection_rules.errors import InputError
-from selection_rules.expressions import ANY, ExprError, Missing, Scope, compile_expr
-from selection_rules.functions import make_functions
-from selection_rules.record_functions import make_record_functions
-from selection_rules.values import decimal_text, percent, show
-from selection_rules.workdays import WorkCalendar, parse_holiday_list
+from selection_rules.lang.case_functions import make_functions
+from selection_rules.lang.expressions import ANY, ExprError, Missing, Scope, compile_expr
+from selection_rules.lang.record_functions import make_record_functions
+from selection_rules.lang.workdays import WorkCalendar, parse_holiday_list
+from selection_rules.model.values import decimal_text, percent, show
+from selection_rules.source.loading import loads_document
 
 SCOPE = Scope(names={"x": ANY, "n": int}, functions=make_functions({}))
 L104 = ROOT / "tests" / "lint" / "l104-bad-expression.yaml"
@@ -210,7 +210,7 @@ def test_every_computed_figure_can_be_shown_and_written(source: str, wrap: str) 
     Fraction(1, 2**12000), Fraction(int("9" * 4299), 10**1000),
 ])
 def test_a_figure_read_from_a_file_can_be_shown_at_any_size(value: Fraction | int) -> None:
-    # The largest a case file can hold (documents.py: 4,299 digits, exponent ±1000).
+    # The largest a case file can hold (source/: 4,299 digits, exponent ±1000).
     for shown in (show(value), decimal_text(value), percent(value, 1), percent(value)):
         assert shown
     json.dumps(figure(value))

@@ -13,9 +13,9 @@ from typer.testing import CliRunner
 from conftest import ROOT
 from selection_rules.cli import app
 from selection_rules.i18n import Text
-from selection_rules.lint import lint_paths
-from selection_rules.lint_bounds import Bound, System, solve
-from selection_rules.lint_findings import KINDS
+from selection_rules.lint.bounds import Bound, System, solve
+from selection_rules.lint.findings import KINDS
+from selection_rules.lint.run import lint_paths
 
 BROKEN = ROOT / "tests" / "lint"
 MARKER = re.compile(r"# <- (L\d{3})\b")

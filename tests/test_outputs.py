@@ -19,7 +19,7 @@ from typer.testing import CliRunner, Result
 from conftest import EXAMPLES
 from selection_rules.cli import app
 from selection_rules.errors import InputError
-from selection_rules.outputs import Spot, confined
+from selection_rules.report.outputs import Spot, confined
 
 runner = CliRunner()
 CASE = EXAMPLES / "pengshan" / "ps7-below-80.yaml"

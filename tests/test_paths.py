@@ -15,19 +15,25 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import EXAMPLES
+from selection_rules.authoring.rule_tests import (
+    Change,
+    Expectation,
+    RuleTest,
+    Runner,
+    apply_changes,
+)
 from selection_rules.cli import app
-from selection_rules.documents import (
+from selection_rules.errors import InputError
+from selection_rules.source.loading import load_document
+from selection_rules.source.paths import (
     Hole,
     PathError,
     assign_at,
     fill_loc,
     format_loc,
-    load_document,
     parse_loc,
     parse_loc_template,
 )
-from selection_rules.errors import InputError
-from selection_rules.rule_tests import Change, Expectation, RuleTest, Runner, apply_changes
 
 CN2 = EXAMPLES / "pengshan" / "cn2-exactly-half.yaml"
 runner = CliRunner()

@@ -11,9 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import ROOT
+from selection_rules.engine.library import Library
+from selection_rules.engine.procedure import load_procedure
 from selection_rules.errors import InputError
-from selection_rules.library import Library
-from selection_rules.procedure import load_procedure
 
 SOURCE = yaml.safe_load((ROOT / "rules" / "cn-standard.yaml").read_text(encoding="utf-8"))
 STAGES = {s["id"] for s in SOURCE["stages"]}

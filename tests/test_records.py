@@ -12,14 +12,14 @@ from typer.testing import CliRunner
 
 from conftest import EXAMPLES
 from selection_rules.cli import app
-from selection_rules.documents import load_document
+from selection_rules.engine.kinds import file_kind
+from selection_rules.engine.library import Library
+from selection_rules.engine.procedure import load_record_rules
+from selection_rules.engine.validation import Validator
 from selection_rules.errors import InputError
-from selection_rules.library import Library
-from selection_rules.procedure import load_record_rules
-from selection_rules.record_functions import add_months, longest_gap, span
-from selection_rules.record_kinds import file_kind
-from selection_rules.validation import Validator
-from selection_rules.workdays import WorkCalendar
+from selection_rules.lang.record_functions import add_months, longest_gap, span
+from selection_rules.lang.workdays import WorkCalendar
+from selection_rules.source.loading import load_document
 
 RECORDS = EXAMPLES / "records"
 

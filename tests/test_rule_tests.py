@@ -9,12 +9,18 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import EXAMPLES, ROOT
+from selection_rules.authoring.coverage import Coverage, RuleCoverage, parse_min
+from selection_rules.authoring.rule_tests import (
+    Change,
+    Expectation,
+    apply_changes,
+    load_tests,
+    match,
+)
 from selection_rules.cli import app
-from selection_rules.documents import load_document
+from selection_rules.engine.violations import Violation
 from selection_rules.errors import InputError
-from selection_rules.rule_coverage import Coverage, RuleCoverage, parse_min
-from selection_rules.rule_tests import Change, Expectation, apply_changes, load_tests, match
-from selection_rules.violations import Violation
+from selection_rules.source.loading import load_document
 
 CLEAN = EXAMPLES / "pengshan" / "clean.yaml"
 AUTHORING = EXAMPLES / "authoring"
@@ -135,7 +141,7 @@ def test_coverage_is_compared_exactly() -> None:
 
 
 def test_pytest_collects_yaml_rule_tests(pytester: pytest.Pytester) -> None:
-    from selection_rules.rule_tests import is_test_file
+    from selection_rules.authoring.rule_tests import is_test_file
 
     shipped = sorted(p.name for p in (ROOT / "tests" / "rules").iterdir() if is_test_file(p))
     assert {"test_pengshan-five-votes.yaml", "test_cn-baseline.yaml"} <= set(shipped)

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from selection_rules.library import Library
-from selection_rules.rule_catalog import catalog
-from selection_rules.seed_text import find_quote, normalize, seed_names, write_normalized
+from selection_rules.authoring.catalog import catalog
+from selection_rules.authoring.seed_text import find_quote, normalize, seed_names, write_normalized
+from selection_rules.engine.library import Library
 
 
 @pytest.mark.parametrize(

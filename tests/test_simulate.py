@@ -13,13 +13,13 @@ from typer.testing import CliRunner
 
 from conftest import EXAMPLES, shipped_procedures
 from selection_rules.cli import app
-from selection_rules.documents import load_document
+from selection_rules.engine.library import Library
+from selection_rules.engine.procedure import load_procedure
 from selection_rules.errors import InputError
-from selection_rules.library import Library
-from selection_rules.procedure import load_procedure
-from selection_rules.simulate_fields import fields_for, parse_tally
-from selection_rules.simulate_session import Session, assign, parse_path
-from selection_rules.workdays import WorkCalendar
+from selection_rules.lang.workdays import WorkCalendar
+from selection_rules.simulate.fields import fields_for, parse_tally
+from selection_rules.simulate.session import Session, assign, parse_path
+from selection_rules.source.loading import load_document
 
 SCRIPTS = EXAMPLES / "simulate"
 PENGSHAN = EXAMPLES / "pengshan"

@@ -15,11 +15,11 @@ from typer.testing import CliRunner
 
 from conftest import EXAMPLES
 from selection_rules.cli import app
-from selection_rules.documents import load_document
+from selection_rules.engine.library import Library
 from selection_rules.errors import InputError
-from selection_rules.library import Library
-from selection_rules.simulate_session import Session
-from selection_rules.workdays import WorkCalendar
+from selection_rules.lang.workdays import WorkCalendar
+from selection_rules.simulate.session import Session
+from selection_rules.source.loading import load_document
 
 CASES = sorted(p for folder in ("pengshan", "cn-standard", "hanzhong")
                for p in (EXAMPLES / folder).glob("*.yaml"))

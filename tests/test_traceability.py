@@ -15,11 +15,11 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from selection_rules.authoring.catalog import catalog
+from selection_rules.authoring.seed_text import normalized, seed_names
+from selection_rules.authoring.traceability import Paragraph, not_encoded_reasons, sources
 from selection_rules.cli import app
-from selection_rules.library import Library
-from selection_rules.rule_catalog import catalog
-from selection_rules.seed_text import normalized, seed_names
-from selection_rules.traceability import Paragraph, not_encoded_reasons, sources
+from selection_rules.engine.library import Library
 
 runner = CliRunner()
 PENGSHAN = "000_1d6b22ca1a2a0151.txt"

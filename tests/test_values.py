@@ -4,7 +4,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from selection_rules.values import Range, Ratio, parse_number, parse_range, parse_ratio, percent
+from selection_rules.model.values import (
+    Range,
+    Ratio,
+    parse_number,
+    parse_range,
+    parse_ratio,
+    percent,
+)
 
 
 @pytest.mark.parametrize(
@@ -52,7 +59,7 @@ def test_percent_is_not_equal_to_a_bound_it_differs_from(num: int, den: int) -> 
 
 @given(st.integers(-10**6, 10**6), st.integers(1, 10**6), st.integers(0, 8))
 def test_rounding_in_ints_is_round_half_to_even(num: int, den: int, digits: int) -> None:
-    from selection_rules.values import _round
+    from selection_rules.model.values import _round
 
     value = Fraction(num, den)
     scaled = round(value * 10**digits)  # the Fraction's own rounding, the reference

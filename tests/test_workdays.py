@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from selection_rules.documents import loads_document
 from selection_rules.errors import InputError
-from selection_rules.workdays import WorkCalendar, parse_holiday_list
+from selection_rules.lang.workdays import WorkCalendar, parse_holiday_list
+from selection_rules.source.loading import loads_document
 
 D = dt.date
 
@@ -80,7 +80,7 @@ def test_holiday_list_problems_are_located() -> None:
 
 
 def test_holiday_list_file_is_read_from_disk(tmp_path: Path) -> None:
-    from selection_rules.documents import load_document
+    from selection_rules.source.loading import load_document
 
     path = tmp_path / "2031.yaml"
     path.write_text("source: 通知\nyears: [2031]\nholidays: [2031-10-01]\n", encoding="utf-8")

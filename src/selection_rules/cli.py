@@ -22,11 +22,11 @@ if TYPE_CHECKING:
 
     from rich.console import Console
 
+    from selection_rules.authoring.catalog import Entry
+    from selection_rules.engine.library import Library
+    from selection_rules.engine.violations import Violation
     from selection_rules.i18n import Lang
-    from selection_rules.library import Library
-    from selection_rules.rule_catalog import Entry
-    from selection_rules.violations import Violation
-    from selection_rules.workdays import WorkCalendar
+    from selection_rules.lang.workdays import WorkCalendar
 
 app = typer.Typer(
     name="selection-rules",
@@ -79,7 +79,7 @@ ForceOpt = Annotated[bool, typer.Option(
 def _new_run() -> None:
     # In-process runs (tests, the pytest plugin) share the module: each starts with no
     # file read, so an output is refused only for what this run read.
-    from selection_rules.inputs import forget
+    from selection_rules.source.inputs import forget
 
     forget()
 
@@ -98,14 +98,14 @@ def _fail(problems: InputError, lang: "Lang") -> NoReturn:
 
 
 def _library(dirs: list[Path] | None) -> "Library":
-    from selection_rules.library import Library
+    from selection_rules.engine.library import Library
 
     return Library(dirs or [])
 
 
 def _calendar(holidays: list[Path] | None, lang: "Lang") -> "WorkCalendar":
-    from selection_rules.documents import load_document
-    from selection_rules.workdays import WorkCalendar, parse_holiday_list
+    from selection_rules.lang.workdays import WorkCalendar, parse_holiday_list
+    from selection_rules.source.loading import load_document
 
     try:
         lists = [parse_holiday_list(load_document(path)) for path in holidays or []]
@@ -116,7 +116,7 @@ def _calendar(holidays: list[Path] | None, lang: "Lang") -> "WorkCalendar":
 
 def _entry(rule_id: str, rules: list[Path] | None, lang: "Lang") -> "Entry":
     """The catalogue entry of one rule, or exit 2 saying the id is unknown."""
-    from selection_rules.rule_catalog import catalog
+    from selection_rules.authoring.catalog import catalog
 
     try:
         entries = [e for e in catalog(_library(rules)) if e.id == rule_id.upper()]
@@ -143,8 +143,9 @@ def validate(
     )] = FailOn.warning,
 ) -> None:
     """校验案卷 / validate case files against their procedures."""
-    from selection_rules import report_json, report_text
-    from selection_rules.validation import Validator
+    from selection_rules.engine.validation import Validator
+    from selection_rules.report import json as report_json
+    from selection_rules.report import text as report_text
 
     language = _lang(lang)
     validator = Validator(_library(rules), _calendar(holidays, language))
@@ -173,7 +174,7 @@ def rules_list(
     rules: RulesDirs = None,
 ) -> None:
     """列出全部规则 / list every rule of every procedure and rule set."""
-    from selection_rules.rule_catalog import catalog, render_list
+    from selection_rules.authoring.catalog import catalog, render_list
 
     language = _lang(lang)
     try:
@@ -196,7 +197,7 @@ def rules_show(
     rules: RulesDirs = None,
 ) -> None:
     """查看一条规则 / show one rule: checks, bounds, citation, where it applies."""
-    from selection_rules.rule_catalog import render_show
+    from selection_rules.authoring.catalog import render_show
 
     language = _lang(lang)
     entry = _entry(rule_id, rules, language)
@@ -221,8 +222,8 @@ def schema(
 ) -> None:
     """输出 JSON Schema / print (or write with --out) JSON Schemas of the file formats, for
     editors. Without NAME, standard output gets one JSON object of every schema by name."""
-    from selection_rules.outputs import Outputs, Spot
-    from selection_rules.schemas import file_name, schema_text, schemas
+    from selection_rules.authoring.schemas import file_name, schema_text, schemas
+    from selection_rules.report.outputs import Outputs, Spot
 
     language = _lang(lang)
     found = schemas()
@@ -264,8 +265,8 @@ def lint(
         "--strict", help="警告也以 1 退出 / exit 1 on warnings too")] = False,
 ) -> None:
     """检查程序本身 / lint procedures: references, graph, declared properties, bounds, sources."""
-    from selection_rules import lint as linting
-    from selection_rules.library import shipped_rules_dir
+    from selection_rules.engine.library import shipped_rules_dir
+    from selection_rules.lint import run as linting
 
     language = _lang(lang)
     shipped = shipped_rules_dir()
@@ -297,8 +298,8 @@ def test_rules(
         "only those the tested cases load")] = False,
 ) -> None:
     """运行 YAML 规则测试 / run YAML rule tests (as `openfisca test`)."""
-    from selection_rules import rule_coverage
-    from selection_rules.rule_tests import Runner, TestResult, describe, run_paths
+    from selection_rules.authoring import coverage as rule_coverage
+    from selection_rules.authoring.rule_tests import Runner, TestResult, describe, run_paths
 
     language = _lang(lang)
     zh = language == "zh"
@@ -367,8 +368,8 @@ def simulate(
     Exit code as validate's, for the case as it stands at the end: 0 clean, 1 violations
     (an unfinished case counts), 2 bad input.
     """
-    from selection_rules.simulate import run
-    from selection_rules.simulate_view import View
+    from selection_rules.simulate.prompt import run
+    from selection_rules.simulate.view import View
 
     language = _lang(lang)
     try:
@@ -405,7 +406,7 @@ def diagram(
     force: ForceOpt = False,
 ) -> None:
     """画出程序图 / draw a procedure: stages, steps, checks with bounds and rule IDs."""
-    from selection_rules.diagram_cli import draw
+    from selection_rules.diagram.command import draw
 
     language = _lang(lang)
     try:
@@ -415,7 +416,7 @@ def diagram(
     if warning is not None:
         typer.echo(warning.get(language), err=True)
     if output is not None:
-        from selection_rules.outputs import Outputs, Spot
+        from selection_rules.report.outputs import Outputs, Spot
 
         try:
             Outputs(force=force).write(output, data, Spot("--output"))
@@ -436,7 +437,7 @@ def trace(
     rules: RulesDirs = None,
 ) -> None:
     """追溯规则出处 / a rule, its bounds, where it is used, and its source sentence."""
-    from selection_rules.traceability import trace as trace_rule
+    from selection_rules.authoring.traceability import trace as trace_rule
 
     language = _lang(lang)
     result = trace_rule(_entry(rule_id, rules, language))
@@ -445,7 +446,7 @@ def trace(
 
         typer.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
     else:
-        from selection_rules.report_trace import render_trace
+        from selection_rules.report.trace import render_trace
 
         render_trace(_console(), result, language)
 
@@ -459,8 +460,8 @@ def sources(
     rules: RulesDirs = None,
 ) -> None:
     """原文覆盖情况 / each seed paragraph: the rules that encode it, or why none does."""
-    from selection_rules.rule_catalog import catalog
-    from selection_rules.traceability import sources as seed_sources
+    from selection_rules.authoring.catalog import catalog
+    from selection_rules.authoring.traceability import sources as seed_sources
 
     language = _lang(lang)
     try:
@@ -480,7 +481,7 @@ def sources(
         typer.echo(json.dumps({s: [p.as_dict() for p in ps] for s, ps in found.items()},
                               ensure_ascii=False, indent=2))
     else:
-        from selection_rules.report_trace import render_sources
+        from selection_rules.report.trace import render_sources
 
         render_sources(_console(), found, language)
 

@@ -2,7 +2,7 @@
 
 The budget they keep: any input that is accepted finishes in under 10 CPU-seconds and
 1 GiB of memory (README, "Limits"). The size limits of a document itself (bytes, nodes,
-nesting) are in documents.py, where the parser enforces them; these are the limits on
+nesting) are in source/decoding.py, where the parser enforces them; these are the limits on
 what a document that parses may describe. Each is far above anything a real case or
 procedure needs, and each is refused early with a message that says where and why.
 """

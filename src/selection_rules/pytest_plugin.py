@@ -27,14 +27,14 @@ _RUNNER = pytest.StashKey[Any]()
 
 def _runner(config: pytest.Config) -> Any:
     if _RUNNER not in config.stash:
-        from selection_rules.rule_tests import Runner
+        from selection_rules.authoring.rule_tests import Runner
 
         config.stash[_RUNNER] = Runner([Path(p) for p in config.getini("selection_rules_dirs")])
     return config.stash[_RUNNER]
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
-    from selection_rules.rule_tests import is_test_file
+    from selection_rules.authoring.rule_tests import is_test_file
 
     if is_test_file(file_path):
         collector: pytest.Collector = RuleTestFile.from_parent(parent, path=file_path)
@@ -44,7 +44,7 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Col
 
 class RuleTestFile(pytest.File):
     def collect(self) -> Iterator[pytest.Item]:
-        from selection_rules.rule_tests import load_tests
+        from selection_rules.authoring.rule_tests import load_tests
 
         try:
             tests = load_tests(self.path)
@@ -65,7 +65,7 @@ class RuleTestItem(pytest.Item):
         self.test = test
 
     def runtest(self) -> None:
-        from selection_rules.rule_tests import describe
+        from selection_rules.authoring.rule_tests import describe
 
         result = _runner(self.config).run(self.test)
         if not result.passed:

@@ -1,0 +1,468 @@
+"""Evaluating one compiled check on one event, and wording what it found.
+
+Messages are built only for checks that fail, so a clean case costs the comparisons
+and nothing more.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import operator
+import re
+from collections.abc import Callable, Mapping
+from fractions import Fraction
+from typing import Any, Protocol
+
+from pydantic import BaseModel
+
+from selection_rules.engine.compiled import CompiledCheck, ParamValue, RuleInfo
+from selection_rules.engine.violations import Violation
+from selection_rules.i18n import Text
+from selection_rules.lang.expressions import HOISTED, Env, Fn, Missing
+from selection_rules.model.procedure import Citation
+from selection_rules.model.values import Range, decimal_text, percent, show, too_large
+from selection_rules.source.paths import Hole, PathError, fill_loc, parse_loc_template
+
+
+def _between(a: Any, b: Any) -> bool:
+    low, high = (b.low, b.high) if isinstance(b, Range) else (b[0], b[1])
+    return bool(low <= a <= high)
+
+
+OPS: dict[str, Callable[[Any, Any], bool]] = {
+    "at_least": operator.ge,
+    "more_than": operator.gt,
+    "at_most": operator.le,
+    "less_than": operator.lt,
+    "equal": operator.eq,
+    "between": _between,
+}
+
+# How a failed comparison reads: the legal word for what the value was instead.
+FAILED: dict[str, Text] = {
+    "at_least": Text("不足", "below"),
+    "more_than": Text("未超过", "not more than"),
+    "at_most": Text("超过", "above"),
+    "less_than": Text("不少于", "not below"),
+    "equal": Text("不等于", "not equal to"),
+    "between": Text("不在范围", "outside"),
+}
+
+
+class Finding:
+    """A failed check (or a value it could not find), before it becomes a Violation."""
+
+    __slots__ = ("check", "figures", "index", "item", "message", "missing")
+
+    def __init__(self, check: CompiledCheck, item: object, message: Text,
+                 figures: dict[str, object], missing: bool = False) -> None:
+        self.check = check
+        self.item = item
+        self.message = message
+        self.figures = figures
+        self.missing = missing
+        self.index: int | None = None  # the item's place in the check's `each` list
+
+    def path(self, root: str) -> tuple[str | int, ...]:
+        """Where the finding points, relative to the event (root `event`) or the record.
+
+        The check's `at:` template says it (`{index}` is the item's place in the
+        `each` list, `{item}` the item's id, put in as one key whatever characters it
+        has); without one, a check over `each: event.x` points at `x[index]`.
+        """
+        check = self.check
+        template = check.spec.at
+        if template is not None and (self.index is not None or "{index}" not in template):
+            parts = parse_path(template)
+            if parts is not None:
+                values: dict[str, str | int] = {}
+                if self.index is not None:
+                    values["index"] = self.index
+                if self.item is not None:
+                    values["item"] = str(getattr(self.item, "id", self.item))
+                return fill_loc(parts, values)
+        if check.each is not None:
+            m = re.fullmatch(rf"{root}((?:\.[A-Za-z_]\w*)+)", check.each.source)
+            if m is not None:
+                base: tuple[str | int, ...] = tuple(m.group(1)[1:].split("."))
+                return (*base, self.index) if self.index is not None else base
+        return ()
+
+
+@functools.lru_cache(maxsize=1024)
+def parse_path(template: str) -> tuple[str | int | Hole, ...] | None:
+    """An `at:` template read once per text (`talks[{index}].date`, `ballot.tallies.{item}`);
+    None if it cannot be read, and the finding falls back to the check's `each` list."""
+    try:
+        return parse_loc_template(template)
+    except PathError:
+        return None
+
+
+def run_check(check: CompiledCheck, env: Env, params: Mapping[str, ParamValue],
+              out: list[Finding]) -> None:
+    """Evaluate one check on the event in `env`; append what fails to `out`."""
+    evaluate = check.evaluator
+    if evaluate is None:
+        evaluate = check.evaluator = evaluator_for(check)
+    evaluate(env, params, out)
+
+
+Evaluator = Callable[[Env, Mapping[str, ParamValue], list[Finding]], None]
+
+
+class One(Protocol):
+    """A check on one item (None: the event itself); what fails, or cannot be read, is
+    appended to `out`. Without an item it is the check's evaluator as it stands."""
+
+    def __call__(self, env: Env, params: Mapping[str, ParamValue], out: list[Finding],
+                 item: Any = None) -> None: ...
+
+
+def evaluator_for(check: CompiledCheck) -> Evaluator:
+    """A closure for this check's shape, so replay does not re-decide it per event.
+
+    Checks run tens of times per case: deciding once whether the check is a
+    requirement or a comparison, a share or a count, one item or each item, keeps
+    the per-event cost to the comparisons themselves.
+    """
+    one = _requirement(check) if check.require is not None else _comparison(check)
+    if check.each is None:
+        return one
+
+    parts = (check.when, check.value, check.of, check.bound, check.require)
+    hoists = any(c is not None and c.hoists for c in parts)
+    if check.require is not None and check.when is None:
+        member = check.require.membership
+        member_of = member[1] if member is not None and member[0] == check.spec.as_ else None
+        return _each_required(check, check.require.fn, check.each.fn, check.spec.as_, hoists,
+                              member_of)
+    return _each(check, one, check.each.fn, check.spec.as_, hoists)
+
+
+def _wrong_kind(exc: TypeError) -> Missing:
+    """A figure of the wrong kind (text where a number is compared): the case file
+    records it, but not in a form this check can read."""
+    return Missing(str(exc), Text(
+        f"案卷记录的数值类型不符，本规则无法比较（{exc}）",
+        f"the case file records a figure of the wrong kind for this rule to compare ({exc})"))
+
+
+def _each(check: CompiledCheck, one: One, each: Callable[[Env], Any],
+          name: str, hoists: bool) -> Evaluator:
+    """The check once per item of its `each` list, each finding told the item's place.
+
+    With `hoists`, what does not read the item is evaluated once for the loop: the loop
+    gets a memo (env[HOISTED]) for it.
+    """
+
+    def evaluate_each(env: Env, params: Mapping[str, ParamValue], out: list[Finding]) -> None:
+        try:
+            found = each(env)
+        except Missing as exc:
+            out.append(_missing(check, None, exc))
+            return
+        if not found:
+            return
+        if hoists:
+            env[HOISTED] = {}
+        before = len(out)
+        try:
+            for index, item in enumerate(found):
+                env[name] = item
+                one(env, params, out, item)
+                while before < len(out):  # findings of this item: tell them its place
+                    out[before].index = index
+                    before += 1
+        finally:
+            if hoists:
+                del env[HOISTED]
+
+    return evaluate_each
+
+
+def _each_required(check: CompiledCheck, require: Callable[[Env], Any],
+                   each: Callable[[Env], Any], name: str, hoists: bool,
+                   member_of: Callable[[Env], Any] | None) -> Evaluator:
+    """_each for the commonest check, `require:` of every item with no `when:` (`item in
+    last('x').result`), with the requirement in the loop: one call less per item.
+
+    With `member_of` (the requirement is `item in xs`), every item is tested at once
+    first; the loop, with its findings, runs only if one is not in xs. Its first lines
+    repeat _each's on purpose: a shared helper would be one more call per check.
+    """
+
+    def evaluate_each(env: Env, params: Mapping[str, ParamValue], out: list[Finding]) -> None:
+        try:
+            found = each(env)
+        except Missing as exc:
+            out.append(_missing(check, None, exc))
+            return
+        if not found:
+            return
+        if hoists:
+            env[HOISTED] = {}
+        try:
+            if member_of is not None and _all_in(member_of, env, found):
+                return
+            for index, item in enumerate(found):
+                env[name] = item
+                try:
+                    if require(env):
+                        continue
+                    finding = _unmet(check, env, item)
+                except Missing as exc:
+                    finding = _missing(check, item, exc)
+                except TypeError as exc:
+                    finding = _missing(check, item, _wrong_kind(exc))
+                finding.index = index
+                out.append(finding)
+        finally:
+            if hoists:
+                del env[HOISTED]
+
+    return evaluate_each
+
+
+def _all_in(member_of: Callable[[Env], Any], env: Env, items: Any) -> bool:
+    """Whether every item is recorded and in the list: false whenever the item-by-item
+    loop could have something to say."""
+    try:
+        container = member_of(env)
+        if container.__class__ is list and len(items) > 1 and len(container) > 16:
+            container = frozenset(container)  # N items in a list of N: linear, not N²
+        return (container is not None and None not in items
+                and all(map(container.__contains__, items)))
+    except (Missing, TypeError, AttributeError):
+        return False
+
+
+def _requirement(check: CompiledCheck) -> One:
+    assert check.require is not None
+    require = check.require.fn
+    when = check.when.fn if check.when is not None else None
+
+    def one(env: Env, params: Mapping[str, ParamValue], out: list[Finding],
+            item: Any = None) -> None:
+        try:
+            if when is not None and not when(env):
+                return
+            if not require(env):
+                out.append(_unmet(check, env, item))
+        except Missing as exc:
+            out.append(_missing(check, item, exc))
+        except TypeError as exc:
+            out.append(_missing(check, item, _wrong_kind(exc)))
+
+    return one
+
+
+# The bounds a share is cross-multiplied with (bool, an int too, is not a bound).
+_EXACT = frozenset({int, Fraction})
+
+
+def _comparison(check: CompiledCheck) -> One:
+    spec = check.spec
+    assert check.value is not None and check.bound is not None and spec.op is not None
+    value_fn, value_src = check.value.fn, check.value.source
+    bound_fn, bound_src = check.bound.fn, check.bound.source
+    of_fn = check.of.fn if check.of is not None else None
+    of_src = check.of.source if check.of is not None else ""
+    when = check.when.fn if check.when is not None else None
+    compare = OPS[spec.op]
+    # A share of whole numbers against a number is compared by cross-multiplying
+    # (value·q ⋚ p·base for a bound p/q, base > 0): exact, and no Fraction is made
+    # unless the check fails and its message needs one.
+    cross = spec.op != "between"
+
+    def one(env: Env, params: Mapping[str, ParamValue], out: list[Finding],
+            item: Any = None) -> None:
+        try:
+            if when is not None and not when(env):
+                return
+            value = value_fn(env)
+            if value is None:
+                raise Missing(value_src)
+            bound = bound_fn(env)
+            if bound is None:
+                raise Missing(bound_src)
+            if of_fn is None:
+                if not compare(value, bound):
+                    out.append(_failed(check, env, item, value, None, bound, params))
+                return
+            base = of_fn(env)
+            if base is None:
+                raise Missing(of_src)
+            if base == 0:
+                raise Missing(f"{of_src} = 0")
+            if cross and type(value) is int and type(base) is int and base > 0 \
+                    and type(bound) in _EXACT:
+                ok = compare(value * bound.denominator, bound.numerator * base)
+            else:
+                ok = compare(Fraction(value, base), bound)
+            if not ok:
+                out.append(_failed(check, env, item, value, base, bound, params))
+        except Missing as exc:
+            out.append(_missing(check, item, exc))
+        except TypeError as exc:
+            out.append(_missing(check, item, _wrong_kind(exc)))
+
+    return one
+
+
+def _subject(check: CompiledCheck, env: Env, item: object) -> str:
+    if check.subject is not None:
+        try:
+            return show(check.subject(env)) + " "
+        except Missing:
+            return ""
+    return f"{show(item)} " if item is not None else ""
+
+
+def _bound_text(check: CompiledCheck, bound: Any, params: Mapping[str, ParamValue]) -> Text:
+    if check.bound_param is not None and check.bound_param in params:
+        shown = params[check.bound_param].display
+    elif isinstance(bound, Fraction) and check.spec.of is not None:
+        shown = f"{show(bound)} ({percent(bound)})"
+    else:
+        shown = show(bound)
+    if check.spec.bound_text is not None:
+        values = {n: p.display for n, p in params.items()}
+        values["bound"] = shown
+        try:
+            return Text(check.spec.bound_text.zh.format(**values),
+                        check.spec.bound_text.en.format(**values))
+        except (KeyError, IndexError, ValueError):
+            pass  # lint reports a bad template; the message still shows the bound
+    return Text(shown, shown)
+
+
+def _failed(check: CompiledCheck, env: Env, item: object, value: Any, base: Any,
+            bound: Any, params: Mapping[str, ParamValue]) -> Finding:
+    spec = check.spec
+    assert spec.quantity is not None and spec.op is not None
+    subject = _subject(check, env, item)
+    if base is not None:
+        ratio = Fraction(value, base)
+        pct_bound = bound if type(bound) in _EXACT else None
+        actual = f"{show(value)}/{show(base)} ({percent(ratio, pct_bound)})"
+    else:
+        actual = show(value)
+    bound_t = _bound_text(check, bound, params)
+    word = FAILED[spec.op]
+    base_t = Text("", "")
+    if spec.base is not None:
+        base_t = Text(f"（基数：{spec.base.zh}）", f" (base: {spec.base.en})")
+    message = Text(
+        f"{subject}{spec.quantity.zh} {actual} {word.zh} {bound_t.zh}",
+        f"{subject}{spec.quantity.en} {actual} {word.en} {bound_t.en}",
+    ) + base_t
+    figures: dict[str, object] = {
+        "item": item,
+        "value": value,
+        "base": base,
+        "actual": actual,
+        "op": spec.op,
+        "bound": bound_t.en,
+    }
+    return Finding(check, item, message, figures)
+
+
+def _unmet(check: CompiledCheck, env: Env, item: object) -> Finding:
+    spec = check.spec
+    assert spec.expect is not None
+    subject = _subject(check, env, item)
+    actual_t = Text("", "")
+    actual_value: object = None
+    if check.actual is not None:
+        try:
+            actual_value = check.actual(env)
+            shown = show(actual_value)
+        except Missing as exc:
+            shown = f"未记录 {exc.what}"
+            actual_value = None
+            actual_t = Text(f"；实际：{shown}", f"; found: {exc.what} not recorded")
+        else:
+            actual_t = Text(f"；实际：{shown}", f"; found: {shown}")
+    message = Text(f"{subject}应当{spec.expect.zh}", f"{subject}required: {spec.expect.en}")
+    return Finding(check, item, message + actual_t,
+                   {"item": item, "expected": spec.expect.en, "actual": show(actual_value)})
+
+
+def _missing(check: CompiledCheck, item: object, exc: Missing) -> Finding:
+    spec = check.spec
+    label = spec.quantity or spec.expect
+    subject = f"{show(item)} " if item is not None else ""
+    zh_label = f"（{label.zh}）" if label else ""
+    en_label = f" ({label.en})" if label else ""
+    if exc.text is not None:
+        message = Text(f"{subject}{exc.text.zh}{zh_label}", f"{subject}{exc.text.en}{en_label}")
+    else:
+        message = Text(
+            f"{subject}案卷未记录本规则所需的 {exc.what}{zh_label}",
+            f"{subject}the case file does not record {exc.what}, which this rule needs{en_label}",
+        )
+    return Finding(check, item, message, {"item": item, "missing": exc.what}, missing=True)
+
+
+# ---------------------------------------------------------------------------- findings
+
+
+def rule_applies(rule: RuleInfo, env: Env) -> bool:
+    """Whether a rule's `when:` holds for this event or record.
+
+    A condition that cannot be read selects nothing: it says which cases the rule is
+    about (CN-7: heads of a city or county), not a figure the rule checks.
+    """
+    return rule.when is None or holds(rule.when.fn, env)
+
+
+def holds(when: Fn, env: Env) -> bool:
+    """A rule's condition on this event; one that cannot be read does not hold."""
+    try:
+        return bool(when(env))
+    except Missing:
+        return False
+
+
+_PLAIN = frozenset({int, str, bool, float})
+
+
+def figure(value: object) -> object:
+    """A figure as the JSON report holds it."""
+    if value.__class__ in _PLAIN:
+        return value  # most figures: no attribute lookups to try
+    if isinstance(value, Fraction):
+        if too_large(value):  # a decimal read with a large exponent: shown by its size
+            return decimal_text(value)
+        return value.numerator if value.denominator == 1 else str(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    as_figure = getattr(value, "as_figure", None)
+    if callable(as_figure):
+        return as_figure()
+    if isinstance(value, BaseModel):
+        return getattr(value, "id", None)
+    return value
+
+
+def to_violation(
+    f: Finding, rule: RuleInfo, citation: Citation, *, loc: tuple[str | int, ...],
+    stage: str | None, stage_label: Text | None, event_index: int | None = None,
+    event_type: str | None = None,
+) -> Violation:
+    """The violation a finding of `rule` becomes, wherever it was found."""
+    return Violation(
+        rule_id=rule.id,
+        severity=rule.spec.severity,
+        kind="missing_data" if f.missing else "check",
+        message=f.message,
+        citation=citation,
+        stage=stage,
+        stage_label=stage_label,
+        event_index=event_index,
+        event_type=event_type,
+        loc=loc,
+        figures={k: figure(v) for k, v in f.figures.items() if v is not None},
+    )

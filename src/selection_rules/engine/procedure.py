@@ -1,0 +1,490 @@
+"""A procedure ready to run: files composed, Machine built, checks compiled once.
+
+`load_procedure(id, library)` reads the procedure's YAML and everything it `extends`,
+checks every reference (stages, events, tags, parameters, fields of the case model),
+compiles every expression, and reports each problem with its file and line. The
+`Procedure` it builds, and its per-date `Epoch`s, are defined in compiled.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from pydantic import ValidationError
+
+from selection_rules.engine.compiled import (
+    CompiledCheck,
+    Loc,
+    Origin,
+    ParamInfo,
+    ParamValue,
+    Procedure,
+    RuleInfo,
+)
+from selection_rules.engine.kinds import kind_label
+from selection_rules.engine.library import Library
+from selection_rules.errors import InputError, Problem
+from selection_rules.i18n import Text
+from selection_rules.lang.case_functions import make_functions
+from selection_rules.lang.expressions import (
+    ANY,
+    Compiled,
+    DictOf,
+    ExprError,
+    Function,
+    ListOf,
+    Scope,
+    StaticType,
+    compile_expr,
+)
+from selection_rules.model import case as casefile
+from selection_rules.model.procedure import Check, Parameter, ProcedureSpec
+from selection_rules.model.values import Range, normalize, parse_number, parse_range, parse_ratio
+from selection_rules.source.document import Document
+from selection_rules.source.model_errors import validation_problems
+from selection_rules.source.paths import format_loc
+
+
+def _set_boundaries(proc: Procedure) -> None:
+    """The dates where a parameter or a rule changes: epochs are cached between them."""
+    boundaries: set[dt.date] = set()
+    for info in proc.parameters.values():
+        boundaries.update(d for d, _ in info.timeline if d is not None)
+    for rule in proc.rules.values():
+        for w in rule.spec.in_force:
+            if w.from_ is not None:
+                boundaries.add(w.from_)
+            if w.to is not None and w.to < dt.date.max:  # in force to the end: no change
+                boundaries.add(w.to + dt.timedelta(days=1))
+    proc._boundaries = sorted(boundaries)
+
+
+# ---------------------------------------------------------------------------- loading
+
+
+def load_procedure(
+    procedure_id: str, library: Library, rule_sets: tuple[str, ...] = ()
+) -> Procedure:
+    """Load, compose and compile; raise InputError listing every problem found."""
+    loader = _Loader(library)
+    return loader.build(procedure_id, rule_sets)
+
+
+class _Loader:
+    def __init__(self, library: Library) -> None:
+        self.library = library
+        self.problems: list[Problem] = []
+        # A loader compiles one procedure (`_compiling`). Its expressions share one set of
+        # functions and a few scopes: made per expression, they were a tenth of a load.
+        self._compiling: Procedure | None = None
+        self._functions: dict[str, Function] | None = None
+        self._scopes: dict[object, Scope] = {}
+
+    def problem(self, origin: Origin, zh: str, en: str, column: int | None = None) -> None:
+        self.problems.append(
+            Problem(origin.file, Text(zh, en), origin.line, column, format_loc(origin.loc))
+        )
+
+    def read(self, ident: str, referrer: Origin | None) -> tuple[ProcedureSpec, Document] | None:
+        path = self.library.find(ident)
+        if path is None:
+            known = ", ".join(self.library.ids()) or "—"
+            if referrer is None:
+                raise InputError.at(
+                    "<procedure>",
+                    Text(
+                        f"未知程序或规则集 {ident!r}（可用：{known}）",
+                        f"unknown procedure or rule set {ident!r} (available: {known})",
+                    ),
+                )
+            self.problem(
+                referrer,
+                f"未知程序或规则集 {ident!r}（可用：{known}）",
+                f"unknown procedure or rule set {ident!r} (available: {known})",
+            )
+            return None
+        doc = self.library.document(path)
+        try:
+            spec = ProcedureSpec.model_validate(doc.data)
+        except ValidationError as exc:
+            self.problems.extend(validation_problems(doc, exc))
+            return None
+        if spec.id != ident:
+            self.problem(
+                Origin(doc, ("id",)),
+                f"文件名 {path.name} 与 id {spec.id!r} 不一致",
+                f"file name {path.name} does not match id {spec.id!r}",
+            )
+        return spec, doc
+
+    def layers(
+        self, ident: str, referrer: Origin | None, chain: tuple[str, ...]
+    ) -> list[tuple[ProcedureSpec, Document]]:
+        if ident in chain:
+            assert referrer is not None
+            self.problem(
+                referrer,
+                f"循环继承：{' → '.join((*chain, ident))}",
+                f"circular extends: {' → '.join((*chain, ident))}",
+            )
+            return []
+        read = self.read(ident, referrer)
+        if read is None:
+            return []
+        spec, doc = read
+        out: list[tuple[ProcedureSpec, Document]] = []
+        for i, base in enumerate(spec.extends):
+            for layer in self.layers(base, Origin(doc, ("extends", i)), (*chain, ident)):
+                if all(layer[0].id != seen.id for seen, _ in out):
+                    out.append(layer)
+        out.append((spec, doc))
+        return out
+
+    def build(self, ident: str, rule_sets: tuple[str, ...]) -> Procedure:
+        layers = self.layers(ident, None, ())
+        for name in rule_sets:
+            for layer in self.layers(name, None, ()):
+                if all(layer[0].id != seen.id for seen, _ in layers):
+                    layers.append(layer)
+        self.check_kinds(layers, "selection")
+        if self.problems or not layers:
+            raise InputError(self.problems)
+        main, main_doc = layers[[s.id for s, _ in layers].index(ident)]
+        if main.kind != "procedure":
+            raise InputError.at(
+                main_doc.path,
+                Text(
+                    f"{ident!r} 是规则集，不是程序：案卷的 procedure 应为一个程序",
+                    f"{ident!r} is a rule set, not a procedure: a case names a procedure",
+                ),
+                line=main_doc.line_of(("kind",)),
+                field="kind",
+            )
+        for spec, doc in layers:
+            if spec.kind == "procedure" and spec.id != ident:
+                self.problem(
+                    Origin(doc, ("kind",)),
+                    f"{spec.id!r} 是程序，只能被规则集以外的方式使用",
+                    f"{spec.id!r} is a procedure: only rule sets can be extended or added",
+                )
+        # The graph is checked before the state machine is built from it: transitions
+        # must never see a stage that is not declared (it raises, or takes '' for none).
+        self.check_graph(main, main_doc)
+        if self.problems:
+            raise InputError(self.problems)
+        proc = Procedure(main, layers, rule_sets)
+        return self.compiled(proc)
+
+    def compiled(self, proc: Procedure) -> Procedure:
+        """Parameters and rules compiled; every problem found so far raised together."""
+        self.collect_parameters(proc)
+        self.collect_rules(proc)
+        if self.problems:
+            raise InputError(self.problems)
+        _set_boundaries(proc)
+        return proc
+
+    def build_record(self, kind: str, rule_sets: tuple[str, ...]) -> Procedure:
+        """The rule sets a record file names, composed and compiled against its model."""
+        layers: list[tuple[ProcedureSpec, Document]] = []
+        for name in rule_sets:
+            for layer in self.layers(name, None, ()):
+                if all(layer[0].id != seen.id for seen, _ in layers):
+                    layers.append(layer)
+        for spec, doc in layers:
+            if spec.kind != "rule_set":
+                self.problem(Origin(doc, ("kind",)),
+                             f"{spec.id!r} 是程序：记录文件只能使用规则集（kind: rule_set）",
+                             f"{spec.id!r} is a procedure: a record file names rule sets "
+                             "(kind: rule_set)")
+        self.check_kinds(layers, kind)
+        if self.problems or not layers:
+            raise InputError(self.problems)
+        label = kind_label(kind)
+        spec = ProcedureSpec.model_validate({
+            "id": f"{kind}-record", "kind": "procedure", "applies_to": kind,
+            "title": {"zh": label.zh, "en": label.en},
+            "stages": [{"id": "record", "label": {"zh": label.zh, "en": label.en},
+                        "initial": True, "final": True}],
+        })
+        return self.compiled(Procedure(spec, layers, rule_sets))
+
+    def check_kinds(self, layers: list[tuple[ProcedureSpec, Document]], kind: str) -> None:
+        want = kind_label(kind)
+        for spec, doc in layers:
+            if spec.applies_to != kind:
+                have = kind_label(spec.applies_to)
+                self.problem(
+                    Origin(doc, ("applies_to",) if "applies_to" in doc.data else ("kind",)),
+                    f"{spec.id!r} 适用于{have.zh}（{spec.applies_to}），"
+                    f"不能用于{want.zh}（{kind}）",
+                    f"{spec.id!r} applies to {have.en}s ({spec.applies_to}), not to "
+                    f"{want.en}s ({kind})",
+                )
+
+    def check_graph(self, spec: ProcedureSpec, doc: Document) -> None:
+        ids = [s.id for s in spec.stages]
+        for i, s in enumerate(spec.stages):
+            if ids.index(s.id) != i:
+                self.problem(Origin(doc, ("stages", i, "id")), f"阶段 {s.id!r} 重复",
+                             f"duplicate stage {s.id!r}")
+        initial = [s.id for s in spec.stages if s.initial]
+        if len(initial) != 1:
+            self.problem(Origin(doc, ("stages",)), "程序需要且仅需要一个初始阶段（initial: true）",
+                         f"a procedure needs exactly one initial stage, found {len(initial)}")
+        if not any(s.final for s in spec.stages):
+            self.problem(Origin(doc, ("stages",)), "程序需要至少一个终止阶段（final: true）",
+                         "a procedure needs at least one final stage (final: true)")
+        events: set[str] = set()
+        for i, step in enumerate(spec.steps):
+            if step.event in events:
+                self.problem(Origin(doc, ("steps", i, "event")), f"步骤事件 {step.event!r} 重复",
+                             f"duplicate step event {step.event!r}")
+            events.add(step.event)
+            for j, src in enumerate(step.sources()):
+                if src not in ids:
+                    where: Loc = ("steps", i, "from") if isinstance(step.from_, str) else (
+                        "steps", i, "from", j)
+                    self.problem(Origin(doc, where), f"未知阶段 {src!r}",
+                                 f"unknown stage {src!r} (stages: {', '.join(ids)})")
+            if step.to not in ids:
+                self.problem(Origin(doc, ("steps", i, "to")), f"未知阶段 {step.to!r}",
+                             f"unknown stage {step.to!r} (stages: {', '.join(ids)})")
+
+    def collect_parameters(self, proc: Procedure) -> None:
+        for spec, doc in proc.layers:
+            for name, param in spec.parameters.items():
+                origin = Origin(doc, ("parameters", name))
+                timeline: list[tuple[dt.date | None, ParamValue]] = []
+                if param.values is not None:
+                    for day, dated in sorted(param.values.items()):
+                        value = self.param_value(name, param, dated.value,
+                                                 Origin(doc, ("parameters", name, "values",
+                                                              day.isoformat(), "value")))
+                        if value is not None:
+                            timeline.append((day, ParamValue(
+                                name, value[0], value[1], dated.citation)))
+                else:
+                    value = self.param_value(name, param, param.value,
+                                             Origin(doc, ("parameters", name, "value")))
+                    if value is not None:
+                        timeline.append((None, ParamValue(
+                            name, value[0], value[1], param.citation)))
+                # A later layer (the local procedure) may set a value the base leaves open.
+                proc.parameters[name] = ParamInfo(name, param, origin, timeline)
+
+    def param_value(
+        self, name: str, param: Parameter, raw: Any, origin: Origin
+    ) -> tuple[Any, str] | None:
+        try:
+            if param.kind == "number":
+                number = parse_number(raw)
+                return number, str(raw)
+            if param.kind == "ratio":
+                ratio = parse_ratio(raw)
+                # 1:3 is the int 3: arithmetic on it stays in ints, as 1:3 reads.
+                return normalize(ratio.per_post), str(ratio)
+            if param.kind == "range":
+                rng = parse_range(raw)
+                return rng, str(rng)
+            if param.kind == "list":
+                if not isinstance(raw, list) or not all(isinstance(x, str) for x in raw):
+                    raise ValueError("expected a list of strings")
+                return list(raw), "、".join(raw)
+            if not isinstance(raw, str):
+                raise ValueError("expected text")
+            return raw, raw
+        except ValueError as exc:
+            self.problem(origin, f"参数 {name} 的值无效：{exc}",
+                         f"invalid value for parameter {name}: {exc}")
+            return None
+
+    def scope(self, proc: Procedure, *, event: bool, extra: dict[str, StaticType]) -> Scope:
+        assert self._compiling in (None, proc), "a _Loader compiles one procedure"
+        self._compiling = proc
+        key = (event, tuple(extra.items()))
+        scope = self._scopes.get(key)
+        if scope is None:
+            scope = self._scopes[key] = self._new_scope(proc, event=event, extra=extra)
+        return scope
+
+    def _new_scope(self, proc: Procedure, *, event: bool, extra: dict[str, StaticType]) -> Scope:
+        names: dict[str, StaticType] = {
+            "case": casefile.Case,
+            "posts": ListOf(casefile.Post),
+        }
+        if event:
+            names["event"] = casefile.Event
+        params: dict[str, StaticType] = {}
+        for name, info in proc.parameters.items():
+            kind = info.spec.kind
+            params[name] = (
+                Range if kind == "range" else ListOf(str) if kind == "list"
+                else str if kind == "text" else ANY
+            )
+        if proc.record_kind != "selection":
+            from selection_rules.model.records import RECORD_MODELS
+
+            # A record's rules read the record, typed against its model, and nothing else.
+            names = {"record": RECORD_MODELS[proc.record_kind], **params, **extra}
+            return Scope(names, self.functions(proc), frozenset(), frozenset(params))
+        names.update(params)
+        names.update(extra)
+        selectors = frozenset(proc.steps) | frozenset(t for ts in proc.tags.values() for t in ts)
+        return Scope(names, self.functions(proc), selectors, frozenset(params),
+                     loop_names=frozenset(extra))
+
+    def functions(self, proc: Procedure) -> dict[str, Function]:
+        if self._functions is None:
+            if proc.record_kind == "selection":
+                self._functions = make_functions(proc.tags)
+            else:
+                from selection_rules.lang.record_functions import make_record_functions
+
+                self._functions = make_record_functions(proc.record_kind)
+        return self._functions
+
+    def collect_rules(self, proc: Procedure) -> None:
+        selectors_events = set(proc.steps)
+        selectors_tags = {t for ts in proc.tags.values() for t in ts}
+        for spec, doc in proc.layers:
+            for i, rule in enumerate(spec.rules):
+                origin = Origin(doc, ("rules", i))
+                if rule.id in proc.rules:
+                    first = proc.rules[rule.id].origin
+                    self.problem(Origin(doc, ("rules", i, "id")),
+                                 f"规则编号 {rule.id} 重复（首次出现于 {first.file}:{first.line}）",
+                                 f"duplicate rule id {rule.id} "
+                                 f"(first at {first.file}:{first.line})")
+                    continue
+                info = RuleInfo(rule, origin, spec.id)
+                proc.rules[rule.id] = info
+                if rule.structural:
+                    if proc.order_rule is not None and spec.kind == "procedure":
+                        self.problem(origin, "一个程序只能有一条顺序规则（structural: true）",
+                                     "a procedure has one order rule (structural: true)")
+                    if spec.kind == "procedure":
+                        proc.order_rule = info
+                    continue
+                assert rule.on is not None
+                for j, ev in enumerate(rule.on.events):
+                    if ev not in selectors_events:
+                        self.problem(Origin(doc, ("rules", i, "on", "events", j)),
+                                     f"未知事件类型 {ev!r}",
+                                     f"unknown event type {ev!r} "
+                                     f"(steps: {', '.join(sorted(selectors_events))})")
+                on_event = bool(rule.on.events or rule.on.tags)
+                if on_event and proc.record_kind != "selection":
+                    self.problem(Origin(doc, ("rules", i, "on")),
+                                 "记录文件没有步骤：规则应写 on: {end: true}，对整份记录检查一次",
+                                 "a record has no steps: a rule over it says on: {end: true} "
+                                 "and is checked once over the whole record")
+                    on_event = False
+                if rule.on.tags and spec.kind == "procedure":
+                    for j, tag in enumerate(rule.on.tags):
+                        if tag not in selectors_tags:
+                            self.problem(Origin(doc, ("rules", i, "on", "tags", j)),
+                                         f"没有步骤带有标签 {tag!r}",
+                                         f"no step carries the tag {tag!r}")
+                if rule.when is not None:
+                    info.when = self.compile(proc, rule.when, Origin(doc, ("rules", i, "when")),
+                                             event=on_event, extra={})
+                for j, check in enumerate(rule.checks):
+                    where = Origin(doc, ("rules", i, "checks", j))
+                    compiled = self.compile_check(proc, check, where,
+                                                  event=on_event)
+                    if compiled is not None:
+                        info.checks.append(compiled)
+        if proc.order_rule is None and proc.record_kind == "selection":
+            self.problems.append(Problem(
+                proc.layers[-1][1].path if proc.spec.kind != "procedure" else
+                next(d.path for s, d in proc.layers if s.id == proc.id),
+                Text("程序需要一条顺序规则（structural: true），用于报告步骤缺失、重复或顺序错误",
+                     "a procedure needs an order rule (structural: true) under which missing, "
+                     "repeated and out-of-order steps are reported"),
+            ))
+
+    def compile(
+        self, proc: Procedure, source: str | int, origin: Origin, *, event: bool,
+        extra: dict[str, StaticType],
+    ) -> Compiled | None:
+        try:
+            return compile_expr(source, self.scope(proc, event=event, extra=extra))
+        except ExprError as exc:
+            self.problems.append(Problem(
+                origin.file,
+                exc.message + Text(f"（表达式：{source}）", f" (expression: {source})"),
+                origin.line, None, format_loc(origin.loc),
+            ))
+            return None
+
+    def compile_check(
+        self, proc: Procedure, check: Check, origin: Origin, *, event: bool
+    ) -> CompiledCheck | None:
+        failed = False
+
+        def part(name: str, source: str | int | None,
+                 extra: dict[str, StaticType]) -> Compiled | None:
+            nonlocal failed
+            if source is None:
+                return None
+            out = self.compile(proc, source, Origin(origin.doc, (*origin.loc, name)),
+                               event=event, extra=extra)
+            failed = failed or out is None
+            return out
+
+        each = part("each", check.each, {})
+        extra: dict[str, StaticType] = {}
+        if check.each is not None:
+            item_t: StaticType = ANY
+            if each is not None and isinstance(each.type, ListOf):
+                item_t = each.type.item
+            elif each is not None and isinstance(each.type, DictOf):
+                item_t = str
+            extra[check.as_] = item_t
+        compiled = CompiledCheck(
+            spec=check,
+            origin=origin,
+            each=each,
+            when=part("when", check.when, extra),
+            subject=part("subject", check.subject, extra),
+            value=part("value", check.value, extra),
+            of=part("of", check.of, extra),
+            bound=part("bound", check.bound, extra),
+            require=part("require", check.require, extra),
+            actual=part("actual", check.actual, extra),
+            bound_param=(
+                check.bound if isinstance(check.bound, str) and check.bound in proc.parameters
+                else None
+            ),
+        )
+        return None if failed else compiled
+
+
+ProcedureCache = dict[tuple[str, tuple[str, ...]], Procedure]
+
+
+def load_record_rules(kind: str, rule_sets: tuple[str, ...], library: Library) -> Procedure:
+    """The rule sets for a record of `kind`, composed and compiled; InputError otherwise."""
+    return _Loader(library).build_record(kind, rule_sets)
+
+
+def cached_loader(library: Library) -> Callable[[str, tuple[str, ...]], Procedure]:
+    cache: ProcedureCache = {}
+    failures: dict[tuple[str, tuple[str, ...]], InputError] = {}
+
+    def get(ident: str, rule_sets: tuple[str, ...]) -> Procedure:
+        key = (ident, rule_sets)
+        if key in failures:
+            raise failures[key]
+        if key not in cache:
+            try:
+                cache[key] = load_procedure(ident, library, rule_sets)
+            except InputError as exc:
+                failures[key] = exc
+                raise
+        return cache[key]
+
+    return get

@@ -1,0 +1,3 @@
+"""The safe expression language of rule checks and the functions it may call, grouped by
+topic (case events, records, official working days).
+"""

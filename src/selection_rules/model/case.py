@@ -1,0 +1,521 @@
+"""The selection case file: the 全程纪实 record of one selection, as pydantic models.
+
+The vocabulary is the record's, not any procedure's: a motion, meetings, recommendations,
+inspections, votes, publicity and the appointment. A procedure decides which event types
+exist and what they must contain; this module only fixes what each kind of record holds,
+and checks what is impossible whatever the procedure (present > entitled, a tally above
+the valid ballots, a name that is not a candidate).
+"""
+
+# No `from __future__ import annotations`: pydantic would then evaluate every field's
+# annotation from its text when the class is made, which is start-up time of the CLI.
+
+import datetime as dt
+from collections.abc import Sequence
+from fractions import Fraction
+from typing import Annotated, Any, Literal, Self
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+from selection_rules import limits
+from selection_rules.i18n import Text
+from selection_rules.model.defaults import new_dict, new_list
+from selection_rules.model.item_lists import Distinct, Repeats
+from selection_rules.model.values import parse_number
+
+
+def _exact(raw: object) -> Fraction:
+    try:
+        return Fraction(parse_number(raw))
+    except ValueError as exc:  # pydantic turns ValueError into a located error
+        raise ValueError(str(exc)) from None
+
+
+Exact = Annotated[Fraction, BeforeValidator(_exact)]
+NonNeg = Annotated[int, Field(ge=0)]
+
+
+class Record(BaseModel):
+    # defer_build: a model is compiled on first use, so a run pays only for the record
+    # kinds it reads (start-up time of the CLI is a target).
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True,
+                              defer_build=True)
+
+
+class Post(Record):
+    id: str = Field(description="Post id used by events, e.g. P1")
+    title: str = Field(description="职位名称, e.g. 县交通运输局局长")
+    level: str | None = Field(
+        None, description="职级/类别, e.g. county_department_head, county_party_secretary"
+    )
+    reason: Literal["vacancy", "adjustment", "new"] | None = Field(
+        None, description="出缺 (vacancy), 调整 (adjustment) or a new post"
+    )
+
+
+class Approval(Record):
+    """批复: an approval a step needs from another body, e.g. 破格提拔 by the higher
+    organization department, with its date."""
+
+    kind: str = Field(description="What is approved, e.g. exceptional_promotion 破格提拔")
+    by: str = Field(description="批复机关, e.g. 市委组织部 (the higher organization department)")
+    date: dt.date = Field(description="批复日期")
+    approved: bool = Field(True, description="同意 (true) / 不同意 (false)")
+    note: str | None = None
+
+
+ProblemSource = Literal["inspection_tour", "discipline", "legal", "online_opinion", "petition"]
+
+
+class ProblemRecord(Record):
+    """问题信息档案: a problem recorded about a cadre (Hanzhong), and its verification."""
+
+    source: ProblemSource = Field(
+        description="巡视 inspection_tour / 纪检 discipline / 政法 legal / "
+        "网络舆情 online_opinion / 信访 petition"
+    )
+    recorded: dt.date = Field(description="记录在案日期")
+    summary: str | None = Field(None, description="反映的问题")
+    verified: dt.date | None = Field(None, description="核实清楚的日期; null: not yet verified")
+    outcome: Literal["cleared", "substantiated"] | None = Field(
+        None, description="核实结论: 不实/已澄清 cleared, 属实 substantiated"
+    )
+
+    @model_validator(mode="after")
+    def _verified_after_recorded(self) -> Self:
+        if self.verified is not None and self.verified < self.recorded:
+            raise ValueError(f"verified ({self.verified}) is before recorded ({self.recorded}); "
+                             f"核实日期早于记录日期")
+        if (self.verified is None) != (self.outcome is None):
+            raise ValueError("`verified` and `outcome` go together; 核实日期与核实结论须同时填写")
+        return self
+
+
+BackgroundItem = Literal["age", "party_age", "work_age", "education", "experience", "identity"]
+
+
+class Verification(Record):
+    """核查: the check of 三龄两历一身份 (age, party standing, years of work; education,
+    work history; cadre identity) and of the personal-matters report (个人有关事项报告)."""
+
+    date: dt.date = Field(description="核查日期")
+    checked: Distinct[BackgroundItem] = Field(
+        default_factory=new_list,
+        description="核查项目: 年龄 age, 党龄 party_age, 工龄 work_age, 学历 education, "
+        "经历 experience, 身份 identity",
+    )
+    personal_matters_report: bool = Field(
+        False, description="个人重大事项报告（个人有关事项报告）已核查 "
+        "(the personal-matters report was checked)"
+    )
+    doubts: Distinct[str] = Field(
+        default_factory=new_list, description="尚未排除的疑点 (doubts not cleared)"
+    )
+
+
+class Candidate(Record):
+    id: str = Field(description="Candidate id used by events, e.g. C01")
+    name: str = Field(description="姓名")
+    unit: str | None = Field(None, description="工作单位及职务")
+    birth_date: dt.date | None = None
+    attributes: dict[str, str | int | bool | Exact | dt.date | None] = Field(
+        default_factory=new_dict,
+        description="Procedure-specific facts, e.g. township_experience: true",
+    )
+    exceptional_promotion: bool = Field(False, description="破格提拔 (exceptional promotion)")
+    approvals: list[Approval] = Field(
+        default_factory=new_list, description="批复, e.g. the higher organization department's "
+        "approval of an exceptional promotion"
+    )
+    problem_records: list[ProblemRecord] = Field(
+        default_factory=new_list, description="问题信息档案 (problems on record, with verification)"
+    )
+    verification: Verification | None = Field(
+        None, description="三龄两历一身份及个人重大事项报告核查 (Hanzhong HZ-3)"
+    )
+    reserve_training: dict[str, dt.date] = Field(
+        default_factory=new_dict,
+        description="后备干部培养记录: stage passed -> date, e.g. unified_exam: 2021-05-10 "
+        "(清水“五段式”: unit_recommendation, unified_exam, organizational_inspection, "
+        "centralized_training, practical_training)",
+    )
+
+
+class Motion(Record):
+    """动议: who moved the selection, when, for which post and why."""
+
+    by: str = Field(description="动议提出者 (person or body)")
+    reason: Literal["vacancy", "adjustment", "new"] = Field(
+        description="出缺 vacancy / 调整 adjustment / 新设 new"
+    )
+    ad_hoc: bool = Field(False, description="临时动议: raised outside the agenda")
+    note: str | None = None
+
+
+class Meeting(Record):
+    """A meeting: body, members entitled (应到) and present (实到), speaking order."""
+
+    body: str = Field(description="e.g. standing_committee 常委会, plenary 全委会, cadre_meeting")
+    entitled: NonNeg = Field(description="应到会成员数 (members who should attend)")
+    present: NonNeg = Field(description="实到会成员数 (members present)")
+    main_leader: str | None = Field(None, description="主要负责人 (the top leader)")
+    speaking_order: Annotated[list[str], Repeats(
+        "an order: a member who speaks twice is listed twice")] = Field(
+        default_factory=new_list, description="Members in the order they stated their opinions"
+    )
+    agenda_item: bool = Field(True, description="False for an ad hoc motion (临时动议)")
+
+    @model_validator(mode="after")
+    def _present_within_entitled(self) -> Self:
+        if self.present > self.entitled:
+            raise ValueError(
+                f"present ({self.present}) exceeds entitled ({self.entitled}); "
+                f"实到 ({self.present}) 多于应到 ({self.entitled})"
+            )
+        return self
+
+
+class Tally(Record):
+    """Votes for one candidate: 同意 / 不同意 / 弃权."""
+
+    agree: NonNeg = Field(description="同意 / votes for")
+    disagree: NonNeg = Field(0, description="不同意 / votes against")
+    abstain: NonNeg = Field(0, description="弃权 / abstentions")
+
+
+class Ballot(Record):
+    """A recommendation or a vote: who could vote, ballots issued, valid, and tallies."""
+
+    kind: Literal["secret", "signed", "open"] = Field(
+        description="无记名 secret / 署名 signed / 公开 open (show of hands, roll call)"
+    )
+    entitled: NonNeg | None = Field(None, description="应参加人数 (people entitled to vote)")
+    participants: NonNeg | None = Field(None, description="实参加人数 (people who took part)")
+    issued: NonNeg | None = Field(None, description="发出票数")
+    returned: NonNeg | None = Field(None, description="收回票数 (ballots cast)")
+    valid: NonNeg | None = Field(None, description="有效票数")
+    invalid: NonNeg | None = Field(None, description="无效票数")
+    abstaining: NonNeg | None = Field(None, description="弃权票数 (whole ballots abstaining)")
+    signed_by: Distinct[str] = Field(
+        default_factory=new_list, description="For a signed ballot: the voters named on it"
+    )
+    tallies: dict[str, Tally] = Field(
+        default_factory=new_dict, description="Candidate id -> votes for that candidate"
+    )
+
+    @model_validator(mode="after")
+    def _arithmetic(self) -> Self:
+        def over(a: int | None, b: int | None) -> bool:
+            return a is not None and b is not None and a > b
+
+        pairs = [
+            ("participants", "entitled"),
+            ("returned", "issued"),
+            ("valid", "returned"),
+            ("valid", "issued"),
+            ("valid", "participants"),
+        ]
+        for small, big in pairs:
+            if over(getattr(self, small), getattr(self, big)):
+                raise ValueError(
+                    f"{small} ({getattr(self, small)}) exceeds {big} ({getattr(self, big)}); "
+                    f"{small} 不能多于 {big}"
+                )
+        if (self.returned is not None and self.valid is not None and self.invalid is not None
+                and self.valid + self.invalid != self.returned):
+            raise ValueError(
+                f"valid ({self.valid}) + invalid ({self.invalid}) != returned "
+                f"({self.returned}); 有效票与无效票之和不等于收回票"
+            )
+        if self.valid is not None:
+            for cid, t in self.tallies.items():
+                if t.agree + t.disagree + t.abstain > self.valid:
+                    raise ValueError(
+                        f"votes for {cid} ({t.agree}+{t.disagree}+{t.abstain}) exceed the "
+                        f"{self.valid} valid ballots; {cid} 的票数之和多于有效票"
+                    )
+        return self
+
+
+class Shortcoming(Record):
+    """A shortcoming written up by the inspection, with the concrete example it rests on."""
+
+    point: str = Field(description="不足之处")
+    example: str | None = Field(None, description="具体事例 (以事例呈现)")
+
+
+_ByKind = Annotated[list[str], Repeats("one entry per item covered: several may be of one kind")]
+
+
+class Inspection(Record):
+    """考察: whom and what the inspection team covered, and what it wrote up."""
+
+    people_interviewed: NonNeg | None = Field(None, description="谈话人数")
+    # One entry per interview, material or visit, by kind: a kind may recur, and the rules
+    # count distinct kinds (QS-4).
+    interviewee_kinds: _ByKind = Field(default_factory=new_list, description="谈话对象类别")
+    materials_checked: _ByKind = Field(default_factory=new_list, description="查阅资料类别")
+    aspects_visited: _ByKind = Field(default_factory=new_list, description="走访方面")
+    shortcomings: dict[str, list[Shortcoming | str]] = Field(
+        default_factory=new_dict,
+        description="Candidate id -> shortcomings written up: {point, example}, or a plain "
+        "text that states both (its example is then not recorded separately)",
+    )
+
+
+class Report(Record):
+    """A report (举报/反映) received during publicity, and how it was verified."""
+
+    received: dt.date
+    about: str = Field(description="Candidate id")
+    verified: bool | None = Field(None, description="查实 (true), 不实 (false), pending (null)")
+    affects_appointment: bool | None = Field(None, description="影响任职")
+    note: str | None = None
+
+
+class Publicity(Record):
+    """任前公示: where, from when to when, and the reports received."""
+
+    channel: str | None = Field(None, description="e.g. 县政府网站, 公示栏")
+    audience: Literal["society", "internal"] | None = Field(
+        None, description="面向社会 society (the public) / 单位内部 internal (within the unit)"
+    )
+    start: dt.date
+    end: dt.date
+    reports: list[Report] = Field(default_factory=new_list)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Self:
+        if self.end < self.start:
+            raise ValueError(f"end ({self.end}) is before start ({self.start}); 公示结束早于开始")
+        return self
+
+
+class Signature(Record):
+    """A document and who signed it (全程纪实: each stage signed by those responsible)."""
+
+    kind: str = Field(description="e.g. recommendation_letter 推荐材料, record 纪实表")
+    signed_by: Distinct[str] = Field(default_factory=new_list)
+    date: dt.date | None = None
+    about: Distinct[str] = Field(
+        default_factory=new_list,
+        description="Candidate ids the document concerns (e.g. whom a 领导署名推荐 recommends); "
+        "empty: the step as a whole",
+    )
+    archived: bool = Field(False, description="归档保存 (filed in the archive)")
+
+
+class Opinion(Record):
+    """One opinion sought on the nominees (征求意见), from one person."""
+
+    kind: str = Field(
+        description="Whose opinion, by position, e.g. county_committee_leader_in_charge "
+        "县委分管领导, npc_liaison_leader 人大联系领导, department_main_leader 部门主要领导"
+    )
+    by: str = Field(min_length=1, description="The person consulted (name and post)")
+    date: dt.date | None = None
+    view: str | None = Field(None, description="The opinion given, e.g. 同意")
+
+
+class Talk(Record):
+    """A talk held with an appointee, e.g. 任职谈话 or 廉政教育谈话."""
+
+    kind: str = Field(description="e.g. appointment 任职谈话, clean_government 廉政教育谈话")
+    about: str = Field(description="Candidate id: the cadre talked to")
+    by: str | None = Field(None, description="Who held the talk")
+    date: dt.date | None = None
+
+
+class Screening(Record):
+    """Pre-discussion screening of one candidate against the conditions under which the
+    committee does not discuss an appointment (e.g. 清水“四个不研究”)."""
+
+    checked: Distinct[str] = Field(
+        default_factory=new_list, description="Conditions examined for this candidate"
+    )
+    held: Distinct[str] = Field(
+        default_factory=new_list, description="Conditions found to hold (each bars the discussion)"
+    )
+
+    @model_validator(mode="after")
+    def _held_were_checked(self) -> Self:
+        unchecked = [c for c in self.held if c not in self.checked]
+        if unchecked:
+            raise ValueError(
+                f"held conditions {unchecked} are not among those checked; "
+                f"成立的情形 {unchecked} 未列入已审查的情形"
+            )
+        return self
+
+
+class Probation(Record):
+    """任职试用期: set at the appointment, assessed when it ends (试用期满考核)."""
+
+    start: dt.date
+    end: dt.date
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Self:
+        if self.end <= self.start:
+            raise ValueError(
+                f"end ({self.end}) is not after start ({self.start}); 试用期结束不晚于开始"
+            )
+        return self
+
+
+class Event(Record):
+    """One step of the record. Which sections it needs is the procedure's business."""
+
+    type: str = Field(description="Event type, one of the procedure's steps")
+    date: dt.date
+    posts: Distinct[str] = Field(
+        default_factory=new_list, description="Post ids this step is for; empty: not post-specific"
+    )
+    unit: str | None = Field(
+        None, description="The unit whose step this is, where several units each take it "
+        "(e.g. 荣县: each district/county recommends its own candidates)"
+    )
+    quotas: dict[str, NonNeg] = Field(
+        default_factory=new_dict,
+        description="名额分配: unit -> the number of people it may recommend or report",
+    )
+    candidates: Distinct[str] = Field(
+        default_factory=new_list, description="The candidates this step considers (its input list)"
+    )
+    result: Distinct[str] = Field(
+        default_factory=new_list, description="The list this step produces (pool, nominees, chosen)"
+    )
+    motion: Motion | None = None
+    meeting: Meeting | None = None
+    ballot: Ballot | None = None
+    inspection: Inspection | None = None
+    publicity: Publicity | None = None
+    speeches: Distinct[str] = Field(
+        default_factory=new_list, description="Candidates who spoke (演讲)"
+    )
+    introductions: Distinct[str] = Field(
+        default_factory=new_list, description="Candidates introduced one by one (逐一介绍)"
+    )
+    scores: dict[str, Exact] = Field(
+        default_factory=new_dict, description="Candidate id -> score (e.g. interview)"
+    )
+    documents: list[Signature] = Field(default_factory=new_list)
+    opinions: list[Opinion] = Field(
+        default_factory=new_list,
+        description="Opinions sought on the nominees (征求意见), one per person",
+    )
+    first_nominators: dict[str, Annotated[str, Field(min_length=1)]] = Field(
+        default_factory=new_dict,
+        description="Candidate id -> who first proposed the candidate (首提人, 首提问责)",
+    )
+    screening: dict[str, Screening] = Field(
+        default_factory=new_dict,
+        description="Candidate id -> conditions checked before the discussion, and those that held",
+    )
+    talks: list[Talk] = Field(
+        default_factory=new_list, description="Talks held with appointees (任职谈话, 廉政教育谈话)"
+    )
+    probation: Probation | None = Field(None, description="试用期 set by the appointment")
+    note: str | None = None
+
+
+class Case(Record):
+    """A selection case file."""
+
+    schema_: str | None = Field(None, alias="$schema")
+    case: str = Field(description="Case id")
+    procedure: str = Field(description="Procedure id, e.g. pengshan-five-votes")
+    rule_sets: Distinct[str] = Field(
+        default_factory=new_list, description="Additional rule sets applied on top of the procedure"
+    )
+    unit: str = Field(description="The unit (党委/党组) that selects")
+    decision_date: dt.date | None = Field(
+        None, description="Date of the decision; default: the date of the decision step"
+    )
+    as_of: dt.date | None = Field(
+        None, description="Date the record was last brought up to date (纪实截止日期): steps "
+        "due by then (e.g. the end-of-probation assessment) must be on record"
+    )
+    posts: list[Post] = Field(min_length=1)
+    candidates: list[Candidate] = Field(default_factory=new_list)
+    events: list[Event] = Field(default_factory=new_list, max_length=limits.MAX_EVENTS)
+
+    def post(self, post_id: str) -> Post:
+        return next(p for p in self.posts if p.id == post_id)
+
+    def candidate(self, cand_id: str) -> Candidate:
+        return next(c for c in self.candidates if c.id == cand_id)
+
+
+Loc = tuple[str | int, ...]
+
+
+def reference_problems(case: Case) -> list[tuple[Loc, Text]]:
+    """Names that are defined twice or not at all, each with the path where it stands.
+
+    These are input errors, not violations: nothing can be checked about a candidate the
+    case file does not describe.
+    """
+    problems: list[tuple[Loc, Text]] = []
+    post_ids = unique_ids([p.id for p in case.posts], "posts", problems)
+    cand_ids = unique_ids([c.id for c in case.candidates], "candidates", problems)
+    for i, ev in enumerate(case.events):
+        for j, pid in enumerate(ev.posts):
+            if pid not in post_ids:
+                problems.append((("events", i, "posts", j), _unknown("post", pid, post_ids)))
+        named: list[tuple[Loc, list[str] | dict[str, Any]]] = [
+            (("candidates",), ev.candidates),
+            (("result",), ev.result),
+            (("speeches",), ev.speeches),
+            (("introductions",), ev.introductions),
+            (("scores",), ev.scores),
+        ]
+        if ev.ballot is not None:
+            named.append((("ballot", "tallies"), ev.ballot.tallies))
+        if ev.inspection is not None:
+            named.append((("inspection", "shortcomings"), ev.inspection.shortcomings))
+        named.append((("first_nominators",), ev.first_nominators))
+        named.append((("screening",), ev.screening))
+        for j, doc in enumerate(ev.documents):
+            named.append((("documents", j, "about"), doc.about))
+        for where, ids in named:
+            for j, cid in enumerate(ids):
+                if cid not in cand_ids:
+                    key: str | int = cid if isinstance(ids, dict) else j
+                    loc: Loc = ("events", i, *where, key)
+                    problems.append((loc, _unknown("candidate", cid, cand_ids)))
+        for j, talk in enumerate(ev.talks):
+            if talk.about not in cand_ids:
+                problems.append((("events", i, "talks", j, "about"),
+                                 _unknown("candidate", talk.about, cand_ids)))
+        if ev.publicity is not None:
+            for j, rep in enumerate(ev.publicity.reports):
+                if rep.about not in cand_ids:
+                    loc = ("events", i, "publicity", "reports", j, "about")
+                    problems.append((loc, _unknown("candidate", rep.about, cand_ids)))
+    return problems
+
+
+def unique_ids(ids: Sequence[str | None], where: str,
+               problems: list[tuple[Loc, Text]]) -> set[str]:
+    """The ids of a list (posts, candidates, teams …); each repeat is a located problem
+    naming the entry it repeats. An entry without an id (None) is none of them."""
+    first: dict[str, int] = {}
+    for i, name in enumerate(ids):
+        if name is None:
+            continue
+        j = first.setdefault(name, i)
+        if j != i:
+            problems.append(((where, i, "id"), Text(
+                f"编号 {name!r} 重复（第一次出现在 {where}[{j}].id）",
+                f"duplicate id {name!r} (first at {where}[{j}].id)")))
+    return set(first)
+
+
+def _unknown(kind: str, name: str, known: set[str]) -> Text:
+    listed = ", ".join(sorted(known)) or "—"
+    zh = {"post": "职位", "candidate": "人选"}[kind]
+    return Text(
+        f"{zh} {name!r} 未在案卷中定义（已定义：{listed}）",
+        f"unknown {kind} {name!r} (defined: {listed})",
+    )

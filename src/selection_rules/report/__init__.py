@@ -1,0 +1,3 @@
+"""Drawing what was found: the text report a person reads, the JSON report, trace and
+sources, and writing output files.
+"""

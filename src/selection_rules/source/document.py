@@ -1,0 +1,127 @@
+"""A loaded document: its plain values, and where each of them was written.
+
+A document is YAML or JSON. It becomes plain values (dict with str keys, list, str, int,
+`Fraction`, bool, None, `date`, `datetime`) and remembers its node tree, so that any
+later problem found at a path such as ``events[3].ballot.valid`` can name a line.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Literal
+
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from selection_rules.source.paths import Loc
+from selection_rules.source.yaml_compose import _MERGE, _compose_json
+
+Format = Literal["yaml", "json"]
+
+
+# --------------------------------------------------------------------------- document
+
+
+class Document:
+    """A loaded file: its values, and (lazily) where each of them was written.
+
+    Equality is identity, so a `Document` can sit in frozen dataclasses and sets.
+    """
+
+    __slots__ = ("_root", "_text", "data", "format", "path")
+
+    def __init__(
+        self,
+        path: str,
+        format: Format,
+        data: Any,
+        *,
+        root: Node | None = None,
+        text: str | None = None,
+    ) -> None:
+        self.path = path
+        self.format: Format = format
+        self.data: Any = data
+        # YAML keeps the node tree it was built from. JSON keeps only its text: json.loads
+        # is far faster than composing, and most documents never need a line number.
+        self._root: Node | None = root
+        self._text: str | None = text
+
+    def __repr__(self) -> str:
+        return f"Document({self.path!r}, {self.format!r})"
+
+    def line_of(self, loc: Loc) -> int | None:
+        """1-based line of the value at `loc`; for a mapping key, the line of the key.
+
+        A path that does not exist gives the line of its deepest existing ancestor, so a
+        missing field points at the mapping that lacks it. None if the text cannot be
+        located at all (a JSON text that YAML cannot read).
+        """
+        node = self._locate(loc)[0]
+        return None if node is None else node.start_mark.line + 1
+
+    def column_of(self, loc: Loc) -> int | None:
+        """1-based column matching `line_of`."""
+        node = self._locate(loc)[0]
+        return None if node is None else node.start_mark.column + 1
+
+    def source_text(self, loc: Loc) -> str | None:
+        """The scalar at `loc` as written — `0.80`, `2024-02-30`, `"007"` — or None."""
+        exact = self._locate(loc)[1]
+        if exact is None or exact.__class__ is not ScalarNode:
+            return None
+        text: str = exact.value
+        # Plain style is None from PyYAML's parser and '' from libyaml's.
+        return text if not exact.style else json.dumps(text, ensure_ascii=False)
+
+    def _nodes(self) -> Node | None:
+        text = self._text
+        if self._root is None and text is not None:
+            root = _compose_json(text, self.path)
+            self._root, self._text = root, None
+        return self._root
+
+    def _locate(self, loc: Loc) -> tuple[Node | None, Node | None]:
+        """(node whose mark stands for `loc`, the value node at `loc` or None if missing)."""
+        node = self._nodes()
+        if node is None:
+            return None, None
+        found: Node = node
+        for part in loc:
+            if node.__class__ is MappingNode:
+                pair = _lookup(node, part)
+                if pair is None:
+                    return found, None
+                found, node = pair
+            elif (
+                node.__class__ is SequenceNode
+                and isinstance(part, int)
+                and 0 <= part < len(node.value)
+            ):
+                node = found = node.value[part]
+            else:
+                return found, None
+        return found, node
+
+
+def _lookup(
+    mapping: Node, part: str | int, seen: set[int] | None = None
+) -> tuple[Node, Node] | None:
+    key = part if isinstance(part, str) else str(part)
+    merges: list[Node] = []
+    for knode, vnode in mapping.value:
+        if knode.__class__ is ScalarNode:
+            if knode.tag == _MERGE:
+                merges.append(vnode)
+            elif knode.value == key:
+                return knode, vnode
+    # Merged keys (`<<: *defaults`) are found where the merged mapping wrote them.
+    for source in merges:
+        for sub in source.value if source.__class__ is SequenceNode else [source]:
+            if sub.__class__ is MappingNode:
+                seen = seen if seen is not None else {id(mapping)}
+                if id(sub) not in seen:
+                    seen.add(id(sub))
+                    pair = _lookup(sub, part, seen)
+                    if pair is not None:
+                        return pair
+    return None
