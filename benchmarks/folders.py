@@ -53,12 +53,12 @@ for p in sorted(pathlib.Path(sys.argv[1]).glob('*.yaml')):
 # The replay alone, on cases parsed before the clock starts.
 REPLAY = """
 import pathlib, sys, time
-from selection_rules.case_loader import parse_case
-from selection_rules.documents import load_document
-from selection_rules.library import Library
-from selection_rules.procedure import load_procedure
-from selection_rules.replay import replay
-from selection_rules.workdays import WorkCalendar
+from selection_rules.engine.case_loader import parse_case
+from selection_rules.source.loading import load_document
+from selection_rules.engine.library import Library
+from selection_rules.engine.procedure import load_procedure
+from selection_rules.engine.replay import replay
+from selection_rules.lang.workdays import WorkCalendar
 cases = [parse_case(load_document(p)) for p in sorted(pathlib.Path(sys.argv[1]).glob('*.json'))]
 proc = load_procedure(cases[0].procedure, Library())
 calendar = WorkCalendar()

@@ -23,12 +23,12 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import make_case
-from selection_rules.case_loader import parse_case
-from selection_rules.documents import loads_document
-from selection_rules.library import Library
-from selection_rules.procedure import load_procedure
-from selection_rules.replay import replay
-from selection_rules.workdays import WorkCalendar
+from selection_rules.engine.case_loader import parse_case
+from selection_rules.engine.library import Library
+from selection_rules.engine.procedure import load_procedure
+from selection_rules.engine.replay import replay
+from selection_rules.lang.workdays import WorkCalendar
+from selection_rules.source.loading import loads_document
 
 
 def _rename(value: Any, names: dict[str, str]) -> Any:

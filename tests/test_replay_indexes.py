@@ -13,15 +13,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import ROOT
-from selection_rules import replay as replay_module
-from selection_rules.case_loader import parse_case
-from selection_rules.documents import loads_document
+from selection_rules.engine import replay as replay_module
+from selection_rules.engine.case_loader import parse_case
+from selection_rules.engine.library import Library
+from selection_rules.engine.procedure import load_procedure
 from selection_rules.errors import InputError
-from selection_rules.expressions import member
-from selection_rules.library import Library
-from selection_rules.procedure import load_procedure
-from selection_rules.report_json import violation_dict
-from selection_rules.workdays import WorkCalendar
+from selection_rules.lang.expressions import member
+from selection_rules.lang.workdays import WorkCalendar
+from selection_rules.report.json import violation_dict
+from selection_rules.source.loading import loads_document
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from scaling import with_posts
