@@ -857,3 +857,57 @@ def test_an_explicit_tag_gives_its_type_or_a_located_error(tag: str, text: str,
     if tag == "float" and isinstance(value, int):  # an integral float such as 1e5
         return
     assert isinstance(value, _TAG_TYPES[tag]), (source, value)
+
+
+@settings(max_examples=100, deadline=None)
+@given(parts=st.lists(st.sampled_from(["pair", "high", "low", "text", "escaped"]),
+                      min_size=1, max_size=6))
+def test_a_json_surrogate_is_located_at_the_first_unpaired_escape(parts: list[str]) -> None:
+    """Each part on a line of its own: the error names the line of the first high or low
+    half that is not in a pair, never a pair written right."""
+    pieces = {"pair": "\\ud83d\\ude00", "high": "\\ud83d", "low": "\\ude00", "text": "x",
+              "escaped": "\\\\ud800"}
+    lines = [f'"k{i}": "{pieces[p]}"' for i, p in enumerate(parts)]
+    text = "{\n" + ",\n".join(lines) + "\n}"
+    lone = [i for i, p in enumerate(parts) if p in ("high", "low")]
+    if not lone:
+        assert loads_document(text, "p.json").data is not None
+        return
+    p = _bad(text, "p.json")
+    assert p.line == lone[0] + 2, (text, p)
+    assert ("d83d" if parts[lone[0]] == "high" else "de00") in p.message.en
+
+
+@pytest.mark.parametrize("fmt", ["yaml", "json"])
+def test_a_surrogate_in_text_handed_in_is_located_before_any_parser(fmt: str) -> None:
+    """A --set value or a prompt's answer, decoded from bytes that were not UTF-8."""
+    text = 'a: 1\nunit: "x\udcff"\n' if fmt == "yaml" else '{"a": 1,\n"unit": "x\udcff"}'
+    p = _bad(text, f"--set.{fmt}")
+    assert "\\udcff" in p.message.en and p.line == 2
+
+
+@settings(max_examples=80, deadline=None)
+@given(depths=st.lists(st.integers(1, 120), min_size=1, max_size=4))
+def test_aliases_are_held_to_the_depth_limit_as_if_written_out(depths: list[int]) -> None:
+    """Each anchor nests `depth` lists around an alias of the one before: the document is
+    accepted exactly when the same document without aliases would be."""
+    aliased, expanded, inner_a, inner_e = [], [], "x", "x"
+    for i, d in enumerate(depths):
+        aliased.append(f"k{i}: &a{i} " + "[" * d + inner_a + "]" * d)
+        inner_e = "[" * d + inner_e + "]" * d
+        expanded.append(f"k{i}: " + inner_e)
+        inner_a = f"*a{i}"
+    outcomes = []
+    for text in ("\n".join(aliased) + "\n", "\n".join(expanded) + "\n"):
+        try:
+            loads_document(text, "a.yaml")
+            outcomes.append("accepted")
+        except InputError as exc:
+            assert exc.problems[0].message.en == "nested too deeply (more than 200 levels)"
+            outcomes.append("too deep")
+    assert outcomes[0] == outcomes[1], (depths, outcomes)
+
+
+def test_a_bare_tag_is_no_claim_of_a_type() -> None:
+    """`!` alone names no type (YAML's non-specific tag): nothing to hold the value to."""
+    assert loads_document("a: ! 2023-02-30\n", "t.yaml").data == {"a": "2023-02-30"}

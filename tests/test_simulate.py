@@ -307,3 +307,13 @@ def test_what_if_on_the_command_line() -> None:
     assert bad.exit_code == 2 and "events[42]" in bad.output
     wrong = runner.invoke(app, ["simulate", "pengshan-five-votes", "--set", "events[0].date=1"])
     assert wrong.exit_code == 2 and "--from" in wrong.output
+
+
+@pytest.mark.parametrize("value", ["unit=x\udcff", "events[0].note=\ud800", "\udcff=1"])
+def test_a_set_value_that_is_not_text_is_a_located_error(value: str) -> None:
+    """Bytes that were not UTF-8 on the command line arrive as lone surrogates."""
+    result = runner.invoke(app, ["simulate", "--from", str(PENGSHAN / "clean.yaml"),
+                                 "--set", value])
+    assert result.exit_code == 2, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert "\\udcff" in result.output or "\\ud800" in result.output, result.output

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
+from typing import NoReturn
 
 from yaml.nodes import ScalarNode
 
@@ -72,6 +73,11 @@ def loads_document(
         text = text_or_bytes.removeprefix("\ufeff")
         if len(text) > max_bytes:
             _too_large(name, len(text), max_bytes)
+        # Text handed in as str (a --set value, a prompt's answer) may hold a surrogate
+        # that no parser should see: libyaml cannot even encode it to read it.
+        raw = _SURROGATE.search(text)
+        if raw is not None:
+            _surrogate_at(name, fmt or "yaml", raw.group(), *_line_column(text, raw.start()))
     first = _NON_SPACE.search(text)
     if first is None:
         _fail(name, Text("文件是空的", "the file is empty"),
@@ -120,7 +126,7 @@ def _refuse_surrogates(doc: Document) -> None:
             continue
         if found is None:
             continue
-        code = f"\\u{ord(found.group()):04x}"
+        char = found.group()
         line = column = None
         if doc.format == "yaml":
             node = next((n for n in _walk(doc._nodes())
@@ -129,19 +135,47 @@ def _refuse_surrogates(doc: Document) -> None:
                 line, column = node.start_mark.line + 1, node.start_mark.column + 1
         else:  # YAML cannot read a JSON text with such an escape: find the escape itself
             text = doc._text or ""
-            # An escape, not `\\ud800` (a backslash, then text): even backslashes before.
-            at = re.search(r"(?<!\\)(?:\\\\)*(\\u" + f"{ord(found.group()):04x})",
-                           text, re.IGNORECASE)
-            start = at.start(1) if at is not None else text.find(found.group())
-            if start >= 0:
-                line = text.count("\n", 0, start) + 1
-                column = start - text.rfind("\n", 0, start)
-        _fail(doc.path,
-              Text(f"文本中有单独的 UTF-16 代理项 {code}，它不是字符，无法写出",
-                   f"the text holds a lone UTF-16 surrogate {code}, which is not a "
-                   "character and cannot be written out"),
-              line=line, column=column,
-              expected=_SURROGATE_FIX[doc.format])
+            at = _first_unpaired_escape(text)
+            if at is not None:
+                char = chr(int(text[at + 2:at + 6], 16))
+                line, column = _line_column(text, at)
+        _surrogate_at(doc.path, doc.format, char, line, column)
+
+
+def _surrogate_at(name: str, fmt: Format, char: str, line: int | None,
+                  column: int | None) -> NoReturn:
+    code = f"\\u{ord(char):04x}"
+    _fail(name,
+          Text(f"文本中有单独的 UTF-16 代理项 {code}，它不是字符，无法写出",
+               f"the text holds a lone UTF-16 surrogate {code}, which is not a "
+               "character and cannot be written out"),
+          line=line, column=column, expected=_SURROGATE_FIX[fmt])
+
+
+def _line_column(text: str, at: int) -> tuple[int, int]:
+    return text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at)
+
+
+# A \u escape of a surrogate, not `\\ud800` (a backslash, then text): even backslashes
+# before it. Group 1 is a high surrogate, group 2 a low one.
+_SURROGATE_ESCAPE = re.compile(
+    r"(?<!\\)(?:\\\\)*(?:(\\u[dD][89abAB][0-9a-fA-F]{2})|(\\u[dD][c-fC-F][0-9a-fA-F]{2}))")
+
+
+def _first_unpaired_escape(text: str) -> int | None:
+    """Offset of the first surrogate escape that is not half of a high-low pair."""
+    pending: int | None = None  # a high escape waiting for its low half
+    for m in _SURROGATE_ESCAPE.finditer(text):
+        if m.group(1) is not None:
+            if pending is not None:
+                return pending
+            pending = m.start(1)
+            continue
+        if pending is not None and m.start(2) == pending + 6:
+            pending = None  # the pair is one character
+            continue
+        return pending if pending is not None else m.start(2)
+    return pending
 
 
 _SURROGATE_FIX = {

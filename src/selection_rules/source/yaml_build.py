@@ -38,7 +38,7 @@ from selection_rules.source.yaml_compose import (
 _EXPONENT = re.compile(r"[eE]([-+]?[0-9]+)$")
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 # A node's text that begins with its tag, perhaps after its anchor.
-_TAGGED = re.compile(r"(?:&[^\s]+\s+)?!")
+_TAGGED = re.compile(r"(?:&[^\s]+\s+)?![^\s]")  # a bare `!` is YAML's "plain text"
 _BOOLS = {"yes": True, "true": True, "on": True, "no": False, "false": False, "off": False}
 
 
@@ -71,7 +71,7 @@ class _Builder:
     parent, the root by `build_root`), which keeps counting out of the per-value path.
     """
 
-    __slots__ = ("count", "limit", "memo", "text")
+    __slots__ = ("count", "limit", "memo", "reach", "text")
 
     def __init__(self, limit: int, aliases: bool, text: str) -> None:
         self.count = 0
@@ -80,6 +80,9 @@ class _Builder:
         # Aliases are the only way a node is reached twice; without `*` in the text there
         # are none, and the memo (one dict entry per collection) is skipped.
         self.memo: dict[int, Any] | None = {} if aliases else None
+        # With aliases: the deepest collection built so far under the one being built,
+        # so a reused anchor's value is held to the depth limit where it is reused.
+        self.reach = 0
 
     def build_root(self, node: Node) -> Any:
         self.count = 1
@@ -98,14 +101,21 @@ class _Builder:
                                             "(a recursive structure)"))
             if hit is not None:
                 # Shared, not copied, yet counted as if expanded: the count bounds the
-                # work of everything that walks the values later (pydantic, checks).
-                self.count += hit[1]
+                # work of everything that walks the values later (pydantic, checks),
+                # and its depth where it is reused bounds every recursive walk.
+                shared, count, height = hit
+                if depth + height >= MAX_DEPTH:
+                    raise _NodeError(node, _too_deep())
+                self.reach = max(self.reach, depth + height)
+                self.count += count
                 if self.count > self.limit:
                     raise _Overflow()
-                return hit[0]
+                return shared
             memo[id(node)] = _BUSY
         if depth >= MAX_DEPTH:
             raise _NodeError(node, _too_deep())
+        outer = self.reach
+        self.reach = depth
         before = self.count
         value: Any
         if cls is MappingNode and node.tag == _MAP:
@@ -115,7 +125,8 @@ class _Builder:
         else:
             raise _bad_tag(node)
         if memo is not None:
-            memo[id(node)] = (value, self.count - before)
+            memo[id(node)] = (value, self.count - before, self.reach - depth)
+        self.reach = max(outer, self.reach)
         if self.count > self.limit:
             raise _Overflow()
         return value
