@@ -231,3 +231,12 @@ def test_saving_at_the_prompt_asks_before_replacing_and_refuses_the_input(here: 
     assert (here / "case.yaml").read_bytes() == CASE.read_bytes()
     assert "Saved other.txt" in result.output
     assert (here / "other.txt").read_text(encoding="utf-8").startswith("# yaml-language-server")
+
+
+@pytest.mark.parametrize("target", ["-", "/dev/stdout"])
+def test_standard_output_named_as_the_output_is_printed_not_checked_as_a_file(
+        target: str) -> None:
+    result = runner.invoke(app, ["diagram", "pengshan-five-votes", "-o", target])
+    assert result.exit_code == 0, result.output
+    assert result.output == runner.invoke(app, ["diagram", "pengshan-five-votes"]).output
+    assert "flowchart" in result.output or "graph" in result.output

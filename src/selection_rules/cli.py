@@ -399,8 +399,8 @@ def diagram(
         "--case", help="叠加案卷走过的路径和违规 / overlay the path a case took and its "
         "violations")] = None,
     output: Annotated[Path | None, typer.Option(
-        "--output", "-o", help="输出文件（默认标准输出）/ file to write (default: standard "
-        "output)")] = None,
+        "--output", "-o", help="输出文件（默认或 - 为标准输出）/ file to write (default, or "
+        "-: standard output)")] = None,
     lang: LangArg = None,
     rules: RulesDirs = None,
     force: ForceOpt = False,
@@ -415,7 +415,9 @@ def diagram(
         _fail(exc, language)
     if warning is not None:
         typer.echo(warning.get(language), err=True)
-    if output is not None:
+    from selection_rules.report.outputs import is_standard_output
+
+    if output is not None and not is_standard_output(output):
         from selection_rules.report.outputs import Outputs, Spot
 
         try:

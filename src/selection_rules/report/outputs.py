@@ -23,6 +23,16 @@ from selection_rules.source.inputs import NUL_IN_NAME, was_read
 ANOTHER_NAME = Text("另一个文件名", "another file name")
 
 
+# Names that mean "print it", as the option's default does: written as a stream, never
+# checked as a file (it is a terminal or a pipe, and `/dev/stdout` may be a file the shell
+# opened, which the user asked to fill).
+_STANDARD_OUTPUT = frozenset({"-", "/dev/stdout"})
+
+
+def is_standard_output(path: str | PurePath) -> bool:
+    return str(path) in _STANDARD_OUTPUT
+
+
 @dataclass(frozen=True)
 class Spot:
     """Where an output path was given: an option (`--save`) or a line of a script."""
