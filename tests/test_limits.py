@@ -24,7 +24,14 @@ from selection_rules.cli import app
 from selection_rules.engine.checks import figure
 from selection_rules.errors import InputError
 from selection_rules.lang.case_functions import make_functions
-from selection_rules.lang.expressions import ANY, ExprError, Missing, Scope, compile_expr
+from selection_rules.lang.expressions import (
+    ANY,
+    ExprError,
+    Missing,
+    Scope,
+    compile_expr,
+    parse_expr,
+)
 from selection_rules.lang.record_functions import make_record_functions
 from selection_rules.lang.workdays import WorkCalendar, parse_holiday_list
 from selection_rules.model.values import decimal_text, percent, show
@@ -344,11 +351,24 @@ def test_inputs_at_every_limit_finish_within_resource_limits(tmp_path: Path) -> 
                         encoding="utf-8")
     deep = tmp_path / "deep.yaml"
     text = L104.read_text(encoding="utf-8").replace("id: l104-bad-expression", "id: deep")
-    deep.write_text(text.replace("count(event.nominees)   # <- L104", " + ".join(
-        ["count(event.result)"] * limits.MAX_EXPR_DEPTH)), encoding="utf-8")
+    deep.write_text(text.replace("count(event.nominees)   # <- L104",
+                                 _deepest_accepted("count(event.result)")), encoding="utf-8")
     for args in (["lint", str(rules / "big.yaml"), str(deep)],
                  ["diagram", "big", "--rules", str(rules)],
                  ["validate", str(case), "--holidays", str(holidays)]):
         done = _run_limited(*args)
         assert done.returncode in (0, 1), (args, done.returncode, done.stderr[-2000:])
         assert "internal error" not in done.stderr
+        # At the limit, not past it: the deepest expression is compiled, not refused.
+        assert "L104" not in done.stdout, done.stdout[-2000:]
+
+
+def _deepest_accepted(term: str) -> str:
+    """`term + term + …` with as many terms as the expression depth limit accepts."""
+    n = 1
+    while True:
+        try:
+            parse_expr(" + ".join([term] * (n + 1)))
+        except ExprError:
+            return " + ".join([term] * n)
+        n += 1

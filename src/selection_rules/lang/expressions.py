@@ -209,13 +209,15 @@ _STATIC_NUMBERS: tuple[StaticType, ...] = (int, Fraction, ANY)
 _EXPONENT = re.compile(r"[eE]([-+]?[0-9]+)$")
 
 
-def bounded(value: Any, src: str) -> Any:
+def bounded(value: Any, src: str, what: Text | None = None) -> Any:
     """A computed figure, or Missing past limits.MAX_FIGURE_BITS: no figure a rule reads
-    is that large, and one that is would be slow to compute with and to print."""
+    is that large, and one that is would be slow to compute with and to print. `what`
+    names the figure where `src` is a function's name rather than the rule's words."""
     if too_large(value):
+        name = what or Text(f"{src} ", src)  # a rule's own words keep their space
         raise Missing(src, Text(
-            f"{src} 的结果太大（超过 {limits.MAX_FIGURE_BITS} 位二进制，约 900 位十进制）",
-            f"{src} is too large (more than {limits.MAX_FIGURE_BITS} bits, about 900 "
+            f"{name.zh}的结果太大（超过 {limits.MAX_FIGURE_BITS} 位二进制，约 900 位十进制）",
+            f"{name.en} is too large (more than {limits.MAX_FIGURE_BITS} bits, about 900 "
             "decimal digits)"))
     return value
 

@@ -40,8 +40,9 @@ KINDS: dict[str, Kind] = {k.id: k for k in (
        "给某个步骤加上该标签（tags），或改用步骤实际带有的标签",
        "add the tag to a step (tags), or use a tag a step carries"),
     _k("L104", "bad-expression", "error",
-       "只使用案卷模型中的字段、声明过的参数和 functions.py 中的函数",
-       "use only case-file fields, declared parameters and the functions of functions.py"),
+       "只使用案卷模型中的字段、声明过的参数和内置函数；嵌套太深的表达式拆成几条较简单的检查",
+       "use only case-file fields, declared parameters and the built-in functions; split an "
+       "expression nested too deeply into simpler checks"),
     _k("L105", "bad-parameter-value", "error",
        "按参数的 kind 书写取值：80%、2/3、1:3、5~7 或文字列表",
        "write the value as the parameter's kind says: 80%, 2/3, 1:3, 5~7 or a list of text"),

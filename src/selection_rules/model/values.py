@@ -55,7 +55,8 @@ def int_text(n: int) -> str:
     digits = len(str(abs(n) >> (n.bit_length() - _PRINTABLE_BITS)))  # leading part only
     size = digits + int((n.bit_length() - _PRINTABLE_BITS) * 0.30103)  # log10(2)
     sign = "-" if n < 0 else ""
-    return f"{sign}≈10^{size - 1} ({size} 位/digits)"
+    # No words: the same text stands in a Chinese and an English message.
+    return f"{sign}≈10^{size - 1}"
 
 
 def too_large(x: Number) -> bool:
