@@ -65,8 +65,8 @@ def test_header_states_what_the_example_yields(name: str) -> None:
 
 def test_quota_message_names_the_district_the_count_and_the_quota(validator) -> None:  # type: ignore[no-untyped-def]
     [v] = _violations(validator, "zg2-over-quota.yaml")
-    assert v.message.zh == "荣县 上报人选人数 2 超过 分配名额 1 人"
-    assert v.message.en == "荣县 candidates reported 2 above the allocated quota of 1"
+    assert v.message.zh == "荣县 累计上报人选人数 2 超过 分配名额 1 人"
+    assert v.message.en == "荣县 candidates reported in all 2 above the allocated quota of 1"
     assert v.citation is not None and "根據分配的名額" in (v.citation.quote or "")
 
 

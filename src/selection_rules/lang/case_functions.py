@@ -225,10 +225,15 @@ def make_functions(tags: Mapping[str, frozenset[str]]) -> dict[str, Function]:
         return items[-1]
 
     def total(env: Env, items: Any) -> Any:
-        return bounded(sum(items), "sum")
+        return bounded(sum(items), "sum", Text("合计", "the total"))
 
     def kinds(env: Env, records: Any) -> list[str]:
         return list(dict.fromkeys(r.kind for r in records))
+
+    def results(env: Env, events: Any) -> list[str]:
+        # What several events produced, as one list naming each candidate once: a quota
+        # caps the people reported, however many votes reported them.
+        return list(dict.fromkeys(c for ev in events for c in (ev.result or ())))
 
     def about(env: Env, records: Any, cid: str) -> list[Any]:
         # `about` is one candidate id (a talk, a report) or several (a document).
@@ -351,6 +356,10 @@ def make_functions(tags: Mapping[str, frozenset[str]]) -> dict[str, Function]:
         "kinds": Function(kinds, (1, 1), _records_with("kinds", "kind", lambda t: ListOf(str)),
                           Text("记录列表中出现的类别（去重）",
                                "the distinct kinds in a list of records (documents, talks)")),
+        "results": Function(results, (1, 1),
+                            _records_with("results", "result", lambda t: ListOf(str)),
+                            Text("这些事件产生的人选（合并，每人一次）",
+                                 "the candidates these events produced (joined, each once)")),
         "about": Function(about, (2, 2), _records_with("about", "about", lambda t: t),
                           Text("涉及该人选的记录", "the records about this candidate id")),
         "signed": Function(signed, (1, 1), _records_with("signed", "signed_by", lambda t: t),
