@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from selection_rules.source.json_locate import locate
 from selection_rules.source.paths import Loc
 from selection_rules.source.yaml_compose import _MERGE, _compose_json
 
@@ -27,7 +28,7 @@ class Document:
     Equality is identity, so a `Document` can sit in frozen dataclasses and sets.
     """
 
-    __slots__ = ("_root", "_text", "data", "format", "path")
+    __slots__ = ("_places", "_root", "_text", "data", "format", "path")
 
     def __init__(
         self,
@@ -45,6 +46,9 @@ class Document:
         # is far faster than composing, and most documents never need a line number.
         self._root: Node | None = root
         self._text: str | None = text
+        # JSON: paths already followed through the text (line_of and column_of ask the
+        # same path in turn).
+        self._places: dict[tuple[str | int, ...], tuple[Node | None, Node | None]] = {}
 
     def __repr__(self) -> str:
         return f"Document({self.path!r}, {self.format!r})"
@@ -76,12 +80,22 @@ class Document:
     def _nodes(self) -> Node | None:
         text = self._text
         if self._root is None and text is not None:
-            root = _compose_json(text, self.path)
-            self._root, self._text = root, None
+            self._root = _compose_json(text, self.path)
         return self._root
+
+    def _json_text(self) -> str | None:
+        """The JSON text paths are followed through (None for YAML)."""
+        return self._text if self.format == "json" else None
 
     def _locate(self, loc: Loc) -> tuple[Node | None, Node | None]:
         """(node whose mark stands for `loc`, the value node at `loc` or None if missing)."""
+        text = self._json_text()
+        if text is not None:
+            key = tuple(loc)
+            place = self._places.get(key)
+            if place is None:
+                place = self._places[key] = locate(text, self.path, key)
+            return place
         node = self._nodes()
         if node is None:
             return None, None

@@ -28,6 +28,9 @@ class EditedDocument(Document):
     def _nodes(self) -> Node | None:
         return self.read._nodes()  # the file's node tree, composed once for both
 
+    def _json_text(self) -> str | None:
+        return self.read._json_text()  # lines point into the file as it was read
+
     def source_text(self, loc: Loc) -> str | None:
         """The value as the file wrote it, unless it has been changed since."""
         now, then = _at(self.data, loc), _at(self.read.data, loc)
