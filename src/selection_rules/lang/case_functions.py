@@ -1,8 +1,8 @@
 """The functions a rule expression may call, and nothing else.
 
-Each gets the evaluation env first: the engine puts the case's events, the index of the
-event being checked, and the working-day calendar there, under names an expression
-cannot spell (they start with `_`).
+Each gets the evaluation env first. What replay knows beyond the expression's own names
+(the case's events, the index of the event being checked, the working-day calendar, its
+indexes of the events so far) is a `ReplayContext` in the env (see lang/context.py).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from selection_rules.i18n import Text
+from selection_rules.lang.context import context_of
 from selection_rules.lang.expressions import (
     ANY,
     DictOf,
@@ -90,25 +91,25 @@ def make_functions(tags: Mapping[str, frozenset[str]]) -> dict[str, Function]:
     selectors_of = selectors_by_event(tags)
 
     def earlier(env: Env, selector: str) -> list[casefile.Event]:
-        events: list[casefile.Event] = env["_events"]
-        index: int = env["_index"]
+        ctx = context_of(env)
+        events, index = ctx.events, ctx.index
         current = events[index] if index < len(events) else None
-        # Replay keeps the events so far by type and tag (env["_seen"]); an env made by
-        # hand (a test, a tool) is scanned instead.
-        seen: dict[str, list[casefile.Event]] | None = env.get("_seen")
+        # Replay keeps the events so far by type and tag (ctx.seen); a context made by
+        # hand (a test, a tool) has none, and the events are scanned instead.
+        seen = ctx.seen
         so_far = seen.get(selector, []) if seen is not None else [
             ev for ev in events[:index] if selector in selectors_of.get(ev.type, ())]
-        case = env.get("case")
+        case = ctx.case
         if current is None or not current.posts or (case is not None and len(case.posts) == 1):
             return so_far  # one track: every earlier event is on it
-        by_post: dict[str, dict[str, list[casefile.Event]]] | None = env.get("_seen_by_post")
-        if by_post is None:
+        by_post = ctx.seen_by_post
+        if by_post is None or ctx.position is None:
             return [ev for ev in so_far if _same_track(ev, current)]
         # Replay's index per post: the event's own track(s), not every post's events.
         tracks = [by_post[p].get(selector, []) for p in current.posts if p in by_post]
         if len(tracks) == 1:
             return tracks[0]
-        position: dict[int, int] = env["_position"]
+        position = ctx.position
         merged: dict[int, casefile.Event] = {}
         for track in tracks:
             for ev in track:
@@ -116,11 +117,12 @@ def make_functions(tags: Mapping[str, frozenset[str]]) -> dict[str, Function]:
         return [merged[i] for i in sorted(merged)]
 
     def earlier_once(env: Env, selector: str) -> list[casefile.Event]:
-        if env.get("_one_track"):
+        ctx = context_of(env)
+        if ctx.one_track and ctx.seen is not None:
             # A case of one post is one track: replay's running index is the answer.
-            return env["_seen"].get(selector, [])  # type: ignore[no-any-return]
+            return ctx.seen.get(selector, [])
         # Several checks of one event ask for the same earlier steps: look them up once.
-        memo: dict[str, list[casefile.Event]] = env.setdefault("_earlier", {})
+        memo = ctx.earlier
         found = memo.get(selector)
         if found is None:
             found = memo[selector] = earlier(env, selector)
@@ -128,7 +130,9 @@ def make_functions(tags: Mapping[str, frozenset[str]]) -> dict[str, Function]:
 
     def last(env: Env, selector: str) -> casefile.Event:
         # earlier_once, unrolled for one track: last() is read by most checks.
-        found = (env["_seen"].get(selector) if env.get("_one_track")
+        ctx = context_of(env)
+        seen = ctx.seen
+        found = (seen.get(selector) if ctx.one_track and seen is not None
                  else earlier_once(env, selector))
         if not found:
             raise Missing(f"last({selector!r})", Text(
@@ -143,11 +147,12 @@ def make_functions(tags: Mapping[str, frozenset[str]]) -> dict[str, Function]:
         return len(x)
 
     def candidate(env: Env, cid: str) -> casefile.Candidate:
-        # By id, indexed once per case (replay keeps one env per case).
-        by_id: dict[str, casefile.Candidate] | None = env.get("_candidates")
+        # By id, indexed once per case (replay keeps one context per case).
+        ctx = context_of(env)
+        by_id = ctx.candidates
         if by_id is None:
             case: casefile.Case = env["case"]
-            by_id = env["_candidates"] = {c.id: c for c in case.candidates}
+            by_id = ctx.candidates = {c.id: c for c in case.candidates}
         found = by_id.get(cid)
         if found is None:
             raise Missing(f"candidate({cid!r})")
@@ -161,10 +166,14 @@ def make_functions(tags: Mapping[str, frozenset[str]]) -> dict[str, Function]:
         raise Missing(f"post({pid!r})")
 
     def working_days(env: Env, start: Any, end: Any) -> int:
-        result = env["_calendar"].count_working_days(start, end)
+        ctx = context_of(env)
+        if ctx.calendar is None:
+            raise Missing("working_days", Text("没有可用的工作日日历",
+                                               "no working-day calendar is given"))
+        result = ctx.calendar.count_working_days(start, end)
         warning = result.warning()
         if warning is not None:
-            env["_notes"].append(warning)
+            ctx.notes.append(warning)
         days: int = result.days
         return days
 
@@ -245,7 +254,7 @@ def make_functions(tags: Mapping[str, frozenset[str]]) -> dict[str, Function]:
 
     def steps_tagged(env: Env, tag: str) -> list[casefile.Event]:
         # The whole record, later steps included; an unknown tag is an empty list (see has_tag).
-        return [ev for ev in env["_events"] if tag in tags.get(ev.type, ())]
+        return [ev for ev in context_of(env).events if tag in tags.get(ev.type, ())]
 
     def open_problems(env: Env, cand: casefile.Candidate, day: Any) -> list[str]:
         out = []
