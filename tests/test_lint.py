@@ -153,3 +153,19 @@ def test_lint_parses_each_expression_once(monkeypatch: pytest.MonkeyPatch) -> No
     report = lint_paths([str(path)])
     assert report.problems == []
     assert len(calls) == len(trees)
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in BROKEN.glob("*.yaml")))
+def test_the_loader_names_the_finding_of_each_problem(name: str) -> None:
+    """Lint takes a loader problem's finding ID from the problem, given where it is found."""
+    from selection_rules.engine.library import Library
+    from selection_rules.engine.procedure import load_procedure
+    from selection_rules.errors import InputError
+
+    path = BROKEN / name
+    try:
+        load_procedure(path.stem, Library([path.parent, ROOT / "rules"]))
+    except InputError as exc:
+        for p in exc.problems:
+            assert p.code in KINDS, (p.field, p.message.en)
+            assert "code" not in p.as_dict()  # not part of any output
