@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from selection_rules.i18n import Text
-from selection_rules.lang.context import context_of
+from selection_rules.lang.context import CONTEXT, ReplayContext, context_of
 from selection_rules.lang.expressions import Env, Function, ListOf, Missing
 from selection_rules.model import case as casefile
 
@@ -56,7 +56,8 @@ def step_functions(tags: Mapping[str, frozenset[str]]) -> dict[str, Function]:
     selectors_of = selectors_by_event(tags)
 
     def earlier_once(env: Env, selector: str) -> list[casefile.Event]:
-        ctx = context_of(env)
+        # context_of() only for an env made by hand: replay's env has its context.
+        ctx: ReplayContext = env.get(CONTEXT) or context_of(env)
         if ctx.one_track and ctx.seen is not None:
             # A case of one post is one track: replay's running index is the answer.
             return ctx.seen.get(selector, [])
@@ -69,7 +70,7 @@ def step_functions(tags: Mapping[str, frozenset[str]]) -> dict[str, Function]:
 
     def last(env: Env, selector: str) -> casefile.Event:
         # earlier_once, unrolled for one track: last() is read by most checks.
-        ctx = context_of(env)
+        ctx: ReplayContext = env.get(CONTEXT) or context_of(env)
         seen = ctx.seen
         found = (seen.get(selector) if ctx.one_track and seen is not None
                  else earlier_once(env, selector))
