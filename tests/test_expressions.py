@@ -8,6 +8,7 @@ import pytest
 
 from selection_rules.i18n import Text
 from selection_rules.lang.case_functions import make_functions
+from selection_rules.lang.context import CONTEXT, ReplayContext
 from selection_rules.lang.expressions import (
     ANY,
     ExprError,
@@ -95,9 +96,9 @@ def test_last_finds_earlier_events_of_the_same_post() -> None:
                                        "posts": ["P1"]}),
     ]
     fn = compile_expr("last('inspection').candidates", SCOPE)
-    assert fn({"event": events[2], "_events": events, "_index": 2}) == ["A"]
+    assert fn({"event": events[2], CONTEXT: ReplayContext(events=events, index=2)}) == ["A"]
     with pytest.raises(Missing) as info:
-        fn({"event": events[0], "_events": events, "_index": 0})
+        fn({"event": events[0], CONTEXT: ReplayContext(events=events, index=0)})
     assert info.value.text is not None and "inspection" in info.value.text.en
 
 

@@ -24,6 +24,7 @@ from selection_rules.cli import app
 from selection_rules.engine.checks import figure
 from selection_rules.errors import InputError
 from selection_rules.lang.case_functions import make_functions
+from selection_rules.lang.context import CONTEXT, ReplayContext
 from selection_rules.lang.expressions import (
     ANY,
     ExprError,
@@ -141,7 +142,7 @@ def test_date_builtins_at_the_edges_give_a_value_or_a_located_missing(
     functions = {**make_functions({}), **make_record_functions("assessment")}
     draw = {"date": _EDGE_DATES, "int": _MONTHS, "dates": st.lists(_EDGE_DATES, max_size=5)}
     args = [data.draw(draw[kind]) for kind in _DATE_BUILTINS[name]]
-    env = {"_calendar": _calendar_to_9999(), "_notes": []}
+    env = {CONTEXT: ReplayContext(calendar=_calendar_to_9999())}
     try:
         functions[name].impl(env, *args)
     except Missing as exc:  # no value: said in both languages, shown at the check

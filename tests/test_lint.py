@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -124,3 +126,46 @@ def test_warnings_fail_only_with_strict() -> None:
     warning_only = str(BROKEN / "l404-majority-below-half.yaml")
     assert runner.invoke(app, ["lint", warning_only]).exit_code == 0
     assert runner.invoke(app, ["lint", warning_only, "--strict"]).exit_code == 1
+
+
+def test_lint_parses_each_expression_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Lint reads the syntax trees the loader compiled; it parses no expression again."""
+    from selection_rules.engine.library import Library
+    from selection_rules.engine.procedure import load_procedure
+
+    path = ROOT / "rules" / "zigong-open-selection.yaml"
+    proc = load_procedure(path.stem, Library([path.parent]))
+    parts = ("each", "when", "subject", "value", "of", "bound", "require", "actual")
+    compiled = [rule.when for rule in proc.rules.values()] + [
+        getattr(check, part) for rule in proc.rules.values() for check in rule.checks
+        for part in parts]
+    trees = [c for c in compiled if c is not None and c.tree is not None]
+    assert trees
+
+    calls: list[str] = []
+    parse = ast.parse
+
+    def counted(source: str, *args: Any, **kwargs: Any) -> ast.AST:
+        calls.append(source)
+        return parse(source, *args, **kwargs)
+
+    monkeypatch.setattr(ast, "parse", counted)
+    report = lint_paths([str(path)])
+    assert report.problems == []
+    assert len(calls) == len(trees)
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in BROKEN.glob("*.yaml")))
+def test_the_loader_names_the_finding_of_each_problem(name: str) -> None:
+    """Lint takes a loader problem's finding ID from the problem, given where it is found."""
+    from selection_rules.engine.library import Library
+    from selection_rules.engine.procedure import load_procedure
+    from selection_rules.errors import InputError
+
+    path = BROKEN / name
+    try:
+        load_procedure(path.stem, Library([path.parent, ROOT / "rules"]))
+    except InputError as exc:
+        for p in exc.problems:
+            assert p.code in KINDS, (p.field, p.message.en)
+            assert "code" not in p.as_dict()  # not part of any output

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +23,9 @@ class Problem:
     column: int | None = None
     field: str | None = None  # dotted path inside the document, e.g. "events[3].ballot.valid"
     expected: Text | None = None
+    # What kind of problem it is, for `lint` (a finding ID such as "L101"), set where the
+    # problem is found; None where no finding ID applies. Not part of the output.
+    code: str | None = dataclasses.field(default=None, compare=False)
 
     def location(self) -> str:
         loc = self.file
@@ -66,8 +70,9 @@ class InputError(Exception):
         column: int | None = None,
         field: str | None = None,
         expected: Text | None = None,
+        code: str | None = None,
     ) -> InputError:
-        return cls([Problem(str(file), message, line, column, field, expected)])
+        return cls([Problem(str(file), message, line, column, field, expected, code)])
 
     def __str__(self) -> str:
         return "\n".join(p.render("en") for p in self.problems)

@@ -46,6 +46,19 @@ from selection_rules.source.document import Document
 from selection_rules.source.model_errors import validation_problems
 from selection_rules.source.paths import format_loc
 
+# The lint finding each problem the loader reports is (lint/findings.py), given where the
+# problem is found so that lint need not tell them apart by field or message.
+_SCHEMA = "L100"
+_UNKNOWN_STAGE = "L101"
+_UNKNOWN_EVENT = "L102"
+_UNKNOWN_TAG = "L103"
+_EXPRESSION = "L104"
+_PARAMETER = "L105"
+_EXTENDS = "L106"
+_ID = "L107"
+_STRUCTURE = "L108"
+_RULE_ID = "L110"
+
 
 def _set_boundaries(proc: Procedure) -> None:
     """The dates where a parameter or a rule changes: epochs are cached between them."""
@@ -82,10 +95,10 @@ class _Loader:
         self._functions: dict[str, Function] | None = None
         self._scopes: dict[object, Scope] = {}
 
-    def problem(self, origin: Origin, zh: str, en: str, column: int | None = None) -> None:
-        self.problems.append(
-            Problem(origin.file, Text(zh, en), origin.line, column, format_loc(origin.loc))
-        )
+    def problem(self, origin: Origin, zh: str, en: str, *, code: str) -> None:
+        """A problem at `origin`; `code` is its lint finding ID (lint/findings.py)."""
+        self.problems.append(Problem(origin.file, Text(zh, en), origin.line, None,
+                                     format_loc(origin.loc), code=code))
 
     def read(self, ident: str, referrer: Origin | None) -> tuple[ProcedureSpec, Document] | None:
         path = self.library.find(ident)
@@ -103,19 +116,23 @@ class _Loader:
                 referrer,
                 f"未知程序或规则集 {ident!r}（可用：{known}）",
                 f"unknown procedure or rule set {ident!r} (available: {known})",
+                code=_EXTENDS,
             )
             return None
         doc = self.library.document(path)
         try:
             spec = ProcedureSpec.model_validate(doc.data)
         except ValidationError as exc:
-            self.problems.extend(validation_problems(doc, exc))
+            for p in validation_problems(doc, exc):
+                p.code = _SCHEMA
+                self.problems.append(p)
             return None
         if spec.id != ident:
             self.problem(
                 Origin(doc, ("id",)),
                 f"文件名 {path.name} 与 id {spec.id!r} 不一致",
                 f"file name {path.name} does not match id {spec.id!r}",
+                code=_ID,
             )
         return spec, doc
 
@@ -128,6 +145,7 @@ class _Loader:
                 referrer,
                 f"循环继承：{' → '.join((*chain, ident))}",
                 f"circular extends: {' → '.join((*chain, ident))}",
+                code=_EXTENDS,
             )
             return []
         read = self.read(ident, referrer)
@@ -161,6 +179,7 @@ class _Loader:
                 ),
                 line=main_doc.line_of(("kind",)),
                 field="kind",
+                code=_STRUCTURE,
             )
         for spec, doc in layers:
             if spec.kind == "procedure" and spec.id != ident:
@@ -168,6 +187,7 @@ class _Loader:
                     Origin(doc, ("kind",)),
                     f"{spec.id!r} 是程序，只能被规则集以外的方式使用",
                     f"{spec.id!r} is a procedure: only rule sets can be extended or added",
+                    code=_STRUCTURE,
                 )
         # The graph is checked before the state machine is built from it: transitions
         # must never see a stage that is not declared (it raises, or takes '' for none).
@@ -198,7 +218,7 @@ class _Loader:
                 self.problem(Origin(doc, ("kind",)),
                              f"{spec.id!r} 是程序：记录文件只能使用规则集（kind: rule_set）",
                              f"{spec.id!r} is a procedure: a record file names rule sets "
-                             "(kind: rule_set)")
+                             "(kind: rule_set)", code=_STRUCTURE)
         self.check_kinds(layers, kind)
         if self.problems or not layers:
             raise InputError(self.problems)
@@ -222,6 +242,7 @@ class _Loader:
                     f"不能用于{want.zh}（{kind}）",
                     f"{spec.id!r} applies to {have.en}s ({spec.applies_to}), not to "
                     f"{want.en}s ({kind})",
+                    code=_STRUCTURE,
                 )
 
     def check_graph(self, spec: ProcedureSpec, doc: Document) -> None:
@@ -229,29 +250,33 @@ class _Loader:
         for i, s in enumerate(spec.stages):
             if ids.index(s.id) != i:
                 self.problem(Origin(doc, ("stages", i, "id")), f"阶段 {s.id!r} 重复",
-                             f"duplicate stage {s.id!r}")
+                             f"duplicate stage {s.id!r}", code=_STRUCTURE)
         initial = [s.id for s in spec.stages if s.initial]
         if len(initial) != 1:
             self.problem(Origin(doc, ("stages",)), "程序需要且仅需要一个初始阶段（initial: true）",
-                         f"a procedure needs exactly one initial stage, found {len(initial)}")
+                         f"a procedure needs exactly one initial stage, found {len(initial)}",
+                         code=_STRUCTURE)
         if not any(s.final for s in spec.stages):
             self.problem(Origin(doc, ("stages",)), "程序需要至少一个终止阶段（final: true）",
-                         "a procedure needs at least one final stage (final: true)")
+                         "a procedure needs at least one final stage (final: true)",
+                         code=_STRUCTURE)
         events: set[str] = set()
         for i, step in enumerate(spec.steps):
             if step.event in events:
                 self.problem(Origin(doc, ("steps", i, "event")), f"步骤事件 {step.event!r} 重复",
-                             f"duplicate step event {step.event!r}")
+                             f"duplicate step event {step.event!r}", code=_STRUCTURE)
             events.add(step.event)
             for j, src in enumerate(step.sources()):
                 if src not in ids:
                     where: Loc = ("steps", i, "from") if isinstance(step.from_, str) else (
                         "steps", i, "from", j)
                     self.problem(Origin(doc, where), f"未知阶段 {src!r}",
-                                 f"unknown stage {src!r} (stages: {', '.join(ids)})")
+                                 f"unknown stage {src!r} (stages: {', '.join(ids)})",
+                                 code=_UNKNOWN_STAGE)
             if step.to not in ids:
                 self.problem(Origin(doc, ("steps", i, "to")), f"未知阶段 {step.to!r}",
-                             f"unknown stage {step.to!r} (stages: {', '.join(ids)})")
+                             f"unknown stage {step.to!r} (stages: {', '.join(ids)})",
+                             code=_UNKNOWN_STAGE)
 
     def collect_parameters(self, proc: Procedure) -> None:
         for spec, doc in proc.layers:
@@ -298,7 +323,7 @@ class _Loader:
             return raw, raw
         except ValueError as exc:
             self.problem(origin, f"参数 {name} 的值无效：{exc}",
-                         f"invalid value for parameter {name}: {exc}")
+                         f"invalid value for parameter {name}: {exc}", code=_PARAMETER)
             return None
 
     def scope(self, proc: Procedure, *, event: bool, extra: dict[str, StaticType]) -> Scope:
@@ -357,14 +382,15 @@ class _Loader:
                     self.problem(Origin(doc, ("rules", i, "id")),
                                  f"规则编号 {rule.id} 重复（首次出现于 {first.file}:{first.line}）",
                                  f"duplicate rule id {rule.id} "
-                                 f"(first at {first.file}:{first.line})")
+                                 f"(first at {first.file}:{first.line})", code=_RULE_ID)
                     continue
                 info = RuleInfo(rule, origin, spec.id)
                 proc.rules[rule.id] = info
                 if rule.structural:
                     if proc.order_rule is not None and spec.kind == "procedure":
                         self.problem(origin, "一个程序只能有一条顺序规则（structural: true）",
-                                     "a procedure has one order rule (structural: true)")
+                                     "a procedure has one order rule (structural: true)",
+                                     code=_STRUCTURE)
                     if spec.kind == "procedure":
                         proc.order_rule = info
                     continue
@@ -374,20 +400,22 @@ class _Loader:
                         self.problem(Origin(doc, ("rules", i, "on", "events", j)),
                                      f"未知事件类型 {ev!r}",
                                      f"unknown event type {ev!r} "
-                                     f"(steps: {', '.join(sorted(selectors_events))})")
+                                     f"(steps: {', '.join(sorted(selectors_events))})",
+                                     code=_UNKNOWN_EVENT)
                 on_event = bool(rule.on.events or rule.on.tags)
                 if on_event and proc.record_kind != "selection":
                     self.problem(Origin(doc, ("rules", i, "on")),
                                  "记录文件没有步骤：规则应写 on: {end: true}，对整份记录检查一次",
                                  "a record has no steps: a rule over it says on: {end: true} "
-                                 "and is checked once over the whole record")
+                                 "and is checked once over the whole record", code=_STRUCTURE)
                     on_event = False
                 if rule.on.tags and spec.kind == "procedure":
                     for j, tag in enumerate(rule.on.tags):
                         if tag not in selectors_tags:
                             self.problem(Origin(doc, ("rules", i, "on", "tags", j)),
                                          f"没有步骤带有标签 {tag!r}",
-                                         f"no step carries the tag {tag!r}")
+                                         f"no step carries the tag {tag!r}",
+                                         code=_UNKNOWN_TAG)
                 if rule.when is not None:
                     info.when = self.compile(proc, rule.when, Origin(doc, ("rules", i, "when")),
                                              event=on_event, extra={})
@@ -404,6 +432,7 @@ class _Loader:
                 Text("程序需要一条顺序规则（structural: true），用于报告步骤缺失、重复或顺序错误",
                      "a procedure needs an order rule (structural: true) under which missing, "
                      "repeated and out-of-order steps are reported"),
+                code=_STRUCTURE,
             ))
 
     def compile(
@@ -416,7 +445,7 @@ class _Loader:
             self.problems.append(Problem(
                 origin.file,
                 exc.message + Text(f"（表达式：{source}）", f" (expression: {source})"),
-                origin.line, None, format_loc(origin.loc),
+                origin.line, None, format_loc(origin.loc), code=_EXPRESSION,
             ))
             return None
 

@@ -26,6 +26,7 @@ from selection_rules.engine.compiled import Epoch, Procedure, RuleInfo
 from selection_rules.engine.machine import Edge
 from selection_rules.engine.violations import CaseResult, Kind, Violation
 from selection_rules.i18n import Text
+from selection_rules.lang.context import CONTEXT, ReplayContext
 from selection_rules.model.case import Case, Event
 from selection_rules.model.procedure import Citation
 
@@ -307,27 +308,28 @@ def _run_checks(
     # (a check's loop name is always set by its loop before it is read).
     env: dict[str, Any] = dict(epoch.env)
     env["case"] = case
-    env["_events"] = case.events
-    env["_calendar"] = calendar
+    # What the built-in functions read beyond the expression's names (lang/context.py).
+    ctx = env[CONTEXT] = ReplayContext(case, case.events, 0, calendar)
     # Events so far by type and tag, filled as replay goes: last('x') and events('x')
     # read it instead of scanning the case again for every check.
     seen: defaultdict[str, list[Event]] = defaultdict(list)
-    env["_seen"] = seen
-    one_post = env["_one_track"] = len(case.posts) == 1
+    ctx.seen = seen
+    one_post = ctx.one_track = len(case.posts) == 1
     # With several posts, the same per post (an event that names no post is on every
     # post's track): last('x') of a post's event reads its own track, not every post's.
     by_post: dict[str, defaultdict[str, list[Event]]] = {}
     order = {p.id: i for i, p in enumerate(case.posts)}
     if not one_post and INDEX_BY_POST:
         by_post = {p.id: defaultdict(list) for p in case.posts}
-        env["_seen_by_post"] = by_post
-        env["_position"] = {id(ev): i for i, ev in enumerate(case.events)}
+        ctx.seen_by_post = by_post
+        ctx.position = {id(ev): i for i, ev in enumerate(case.events)}
     every_post = list(by_post.values())
     selectors_of = proc.selectors_of
     params = epoch.params
     findings: list[Finding] = []
-    notes: list[Text] = []  # calendar warnings of the event's checks (_collect empties it)
-    env["_notes"] = notes
+    # Calendar warnings of the event's checks (_collect empties it).
+    notes: list[Text] = ctx.notes
+    earlier = ctx.earlier
     runs = epoch.runs
     events = case.events
     for index, ev in enumerate(events):
@@ -341,10 +343,10 @@ def _run_checks(
         if not rules:
             continue
         env["event"] = ev
-        env["_index"] = index
+        ctx.index = index
         # _posts_of's common answer inline: the hot path of a replay.
         env["posts"] = case.posts if one_post or not ev.posts else _posts_of(case, ev, order)
-        env.pop("_earlier", None)  # last('x') asked for this event is looked up afresh
+        earlier.clear()  # last('x') asked for this event is looked up afresh
         for rule, when, evaluators in rules:
             if when is not None and not holds(when, env):
                 notes.clear()  # a calendar warning of a rule that does not apply: not shown
@@ -358,10 +360,10 @@ def _run_checks(
         if case.events:
             _add_seen(case.events[-1], selectors_of, seen, by_post, every_post)
         env.pop("event", None)
-        env.pop("_earlier", None)
-        env["_index"] = len(case.events)
+        earlier.clear()
+        ctx.index = len(case.events)
         env["posts"] = list(case.posts)
-        env["_notes"] = notes = []
+        ctx.notes = notes = []
         for rule in epoch.at_end:
             if not rule_applies(rule, env):
                 notes.clear()

@@ -170,6 +170,9 @@ class Compiled:
     # `item in xs` with xs not reading the item: (item's name, xs), so a loop can test
     # every item at once and go item by item only when one fails.
     membership: tuple[str, Fn] | None = None
+    # The syntax tree it was compiled from (None for a bare number or truth value): lint
+    # reads it rather than parse the text again. Read only: it is shared.
+    tree: ast.Expression | None = field(default=None, repr=False)
 
     def __call__(self, env: Env) -> Any:
         return self.fn(env)
@@ -364,7 +367,7 @@ def compile_expr(source: str | int | bool, scope: Scope) -> Compiled:
     guard, residual = _type_guard(tree.body, text, scope, loop)
     return Compiled(text, fn, typ, frozenset(compiler.used_parameters), tuple(compiler.reads),
                     compiler.type_only(), guard, compiler.hoists, residual,
-                    compiler.membership.get(id(tree.body)))
+                    compiler.membership.get(id(tree.body)), tree)
 
 
 @dataclass(eq=False)

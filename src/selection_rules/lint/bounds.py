@@ -25,7 +25,7 @@ from typing import Any
 
 from selection_rules.engine.compiled import CompiledCheck, Origin, Procedure, RuleInfo
 from selection_rules.i18n import Text
-from selection_rules.lang.expressions import ExprError, parse_expr
+from selection_rules.lang.expressions import Compiled
 from selection_rules.lint.findings import Finding, Proof
 from selection_rules.model.values import Range, show
 from selection_rules.source.document import Document
@@ -84,17 +84,15 @@ def _list_ref(proc: Procedure, node: ast.expr, event: str) -> Qty | None:
     return (step, path) if step is not None else None
 
 
-def _parse(source: str | int | None) -> ast.expr | None:
-    if not isinstance(source, str):
+def _tree(compiled: Compiled | None) -> ast.expr | None:
+    """The expression's syntax tree, as the loader parsed it (None for a bare number)."""
+    if compiled is None or compiled.tree is None:
         return None
-    try:
-        return parse_expr(source.strip()).body
-    except ExprError:
-        return None
+    return compiled.tree.body
 
 
-def _count_of(proc: Procedure, source: str | int | None, event: str) -> Qty | None:
-    node = _parse(source)
+def _count_of(proc: Procedure, compiled: Compiled | None, event: str) -> Qty | None:
+    node = _tree(compiled)
     if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
             and node.func.id == "count" and len(node.args) == 1):
         return _list_ref(proc, node.args[0], event)
@@ -156,8 +154,8 @@ def _system(proc: Procedure, rules: list[RuleInfo], env: dict[str, Any], posts: 
 def _inclusion(proc: Procedure, rule: RuleInfo, check: CompiledCheck, event: str,
                add: Any) -> None:
     spec = check.spec
-    node = _parse(spec.require)
-    each = _parse(spec.each)
+    node = _tree(check.require)
+    each = _tree(check.each)
     if not (isinstance(node, ast.Compare) and len(node.ops) == 1
             and isinstance(node.ops[0], ast.In) and isinstance(node.left, ast.Name)
             and node.left.id == spec.as_ and each is not None):
@@ -175,13 +173,13 @@ def _inclusion(proc: Procedure, rule: RuleInfo, check: CompiledCheck, event: str
 def _comparison(proc: Procedure, rule: RuleInfo, check: CompiledCheck, event: str,
                 env: dict[str, Any], posts: int, add: Any, labels: dict[Qty, Text]) -> None:
     spec = check.spec
-    x = _count_of(proc, spec.value, event)
+    x = _count_of(proc, check.value, event)
     if x is None or spec.op is None:
         return
     if spec.quantity is not None:
         labels.setdefault(x, spec.quantity.text())
     origin = Origin(check.origin.doc, (*check.origin.loc, "bound"))
-    y = _count_of(proc, spec.bound, event)
+    y = _count_of(proc, check.bound, event)
     if y is not None:
         why = Text(f"{rule.id}：{spec.value} {spec.op} {spec.bound}",
                    f"{rule.id}: {spec.value} {spec.op} {spec.bound}")

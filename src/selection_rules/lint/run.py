@@ -3,15 +3,15 @@
 Each file is read once and checked in layers, each of which needs the one before:
 its sources (citations, quotes, rule ids — on the plain data), its schema, then the
 procedure as the engine loads it (references, expressions, parameters: the loader's own
-located problems, mapped to finding IDs), then the graph, the declared properties and
-the bounds. A rule set is analysed inside every procedure of the library that extends
-it; only what is located in the rule set's file is reported for it.
+located problems, each with the finding ID the loader gave it), then the graph, the
+declared properties and the bounds. A rule set is analysed inside every procedure of
+the library that extends it; only what is located in the rule set's file is reported
+for it.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -58,20 +58,6 @@ class LintReport:
             "problems": [p.as_dict() for p in self.problems],
             "summary": {s: self.count(s) for s in ("error", "warning", "info")},
         }
-
-
-# Loader problems by where they stand in the document (the path is structural, the
-# message is not): the first pattern that matches names the finding.
-_BY_FIELD: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"^id$"), "L107"),
-    (re.compile(r"^extends"), "L106"),
-    (re.compile(r"^steps\[\d+\]\.(from|to)"), "L101"),
-    (re.compile(r"^rules\[\d+\]\.on\.events"), "L102"),
-    (re.compile(r"^rules\[\d+\]\.on\.tags"), "L103"),
-    (re.compile(r"^rules\[\d+\]\.id$"), "L110"),
-    (re.compile(r"^rules\[\d+\]\.(checks|when)"), "L104"),
-    (re.compile(r"^parameters\."), "L105"),
-]
 
 
 class _Linter:
@@ -151,14 +137,9 @@ class _Linter:
     def mapped(self, exc: InputError) -> list[Finding]:
         out = []
         for p in exc.problems:
-            kind = "L108"
-            if not self.schema_valid(p.file):
-                kind = "L100"
-            else:
-                for pattern, found in _BY_FIELD:
-                    if p.field is not None and pattern.search(p.field):
-                        kind = found
-                        break
+            # The loader names the finding where it finds the problem; a file that does
+            # not match the schema (or cannot be read) is a schema finding whatever it is.
+            kind = (p.code or "L108") if self.schema_valid(p.file) else "L100"
             out.append(Finding(kind, p.file, p.line, _with_expected(p), p.field))
         return out
 

@@ -1,0 +1,1 @@
+"""Built-in functions that only one county's rules use, one module per county."""
