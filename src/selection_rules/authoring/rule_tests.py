@@ -303,13 +303,13 @@ def apply_changes(base: Document, changes: Sequence[Change], test_file: str) -> 
 
 class Runner:
     """Runs tests through the pipeline (`validate`'s), with its per-process procedure
-    cache; a base case shared by several tests is read once."""
+    cache; a case file named by several tests (as its case or its base) is read once."""
 
     def __init__(self, extra_dirs: Sequence[Path] = ()) -> None:
         self.pipeline = Pipeline(Library(extra_dirs), WorkCalendar())
         self._bases: dict[Path, Document] = {}
 
-    def base(self, path: Path) -> Document:
+    def document(self, path: Path) -> Document:
         doc = self._bases.get(path)
         if doc is None:
             doc = self._bases[path] = read(path)
@@ -319,10 +319,10 @@ class Runner:
         result = TestResult(test)
         try:
             if test.case is not None:
-                outcome = self.pipeline.check_file(test.case)
+                outcome = self.pipeline.outcome(self.document(test.case))
             else:
                 assert test.base is not None
-                doc = apply_changes(self.base(test.base), test.changes, test.file)
+                doc = apply_changes(self.document(test.base), test.changes, test.file)
                 outcome = self.pipeline.outcome(doc)
         except InputError as exc:
             result.problems = exc.problems
