@@ -192,3 +192,23 @@ def test_validate_on_many_files_writes_nothing_to_a_non_terminal_stderr(tmp_path
     result = run("validate", "--jobs", "1", str(tmp_path))
     assert result.exit_code == 0
     assert result.stderr == ""
+
+
+def test_the_bar_leaves_a_report_sent_to_a_file_alone(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """stderr a terminal, stdout a file (`validate DIR > report.json`): the report goes
+    to the file whole, the bar to the terminal."""
+    import sys
+
+    from selection_rules.report.progress import progress
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    report, tty = io.StringIO(), Terminal()
+    monkeypatch.setattr(sys, "stdout", report)
+    with progress(500, tty) as done:
+        sys.stdout.write("the report\n")
+        done()
+    assert report.getvalue() == "the report\n"
+    assert "the report" not in tty.getvalue()

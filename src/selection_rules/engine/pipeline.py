@@ -290,6 +290,9 @@ def _check_chunk(chunk: list[Task]) -> list[Outcome | None]:
 
 
 def default_jobs() -> int:
+    """The CPUs this process may run on (a container's share, where the system says)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0)) or 1
     return os.cpu_count() or 1
 
 

@@ -22,8 +22,10 @@ def progress(total: int, stream: TextIO | None = None) -> Iterator[Callable[[], 
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
-    # transient: the bar is gone at the end; what the run printed meanwhile stays above it.
+    # transient: the bar is gone at the end. The report printed on the same terminal
+    # meanwhile goes above it; a report sent to a file or a pipe is left alone.
     with Progress(BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                  console=Console(file=err), transient=True) as bar:
+                  console=Console(file=err), transient=True,
+                  redirect_stdout=sys.stdout.isatty(), redirect_stderr=False) as bar:
         task = bar.add_task("validate", total=total)
         yield lambda: bar.advance(task)
