@@ -212,3 +212,16 @@ def test_the_bar_leaves_a_report_sent_to_a_file_alone(monkeypatch) -> None:  # t
         done()
     assert report.getvalue() == "the report\n"
     assert "the report" not in tty.getvalue()
+
+
+def test_rule_coverage_of_the_whole_library_reads_each_rule_file_once(reads) -> None:  # type: ignore[no-untyped-def]
+    result = run("test", "--all-rules", "--coverage", str(ROOT / "tests" / "rules"))
+    assert result.exit_code in (0, 1), result.output
+    assert reads[str((ROOT / "rules" / "cn-baseline.yaml").resolve())] == 1
+    assert _twice(reads) == []
+
+
+def test_rules_list_reads_each_rule_file_once(reads) -> None:  # type: ignore[no-untyped-def]
+    assert run("rules", "list").exit_code == 0
+    assert reads[str((ROOT / "rules" / "cn-baseline.yaml").resolve())] == 1
+    assert _twice(reads) == []

@@ -26,7 +26,6 @@ from selection_rules.errors import InputError
 from selection_rules.i18n import Lang
 from selection_rules.model.procedure import ProcedureSpec
 from selection_rules.model.values import percent
-from selection_rules.source.loading import load_document
 
 
 @dataclass
@@ -91,7 +90,7 @@ def library_rules(library: Library) -> dict[str, str]:
         if path is None:
             continue
         try:
-            spec = ProcedureSpec.model_validate(load_document(path).data)
+            spec = ProcedureSpec.model_validate(library.document(path).data)
         except (InputError, ValidationError):
             continue  # lint reports it; coverage counts what loads
         for rule in spec.rules:
