@@ -225,3 +225,27 @@ def test_rules_list_reads_each_rule_file_once(reads) -> None:  # type: ignore[no
     assert run("rules", "list").exit_code == 0
     assert reads[str((ROOT / "rules" / "cn-baseline.yaml").resolve())] == 1
     assert _twice(reads) == []
+
+
+def test_a_reporter_keeps_nothing_of_a_finished_file() -> None:
+    """Memory does not grow with the files: a writer keeps counts, not outcomes."""
+    import gc
+    import weakref
+
+    from selection_rules.engine.library import Library
+    from selection_rules.engine.pipeline import Pipeline
+    from selection_rules.lang.workdays import WorkCalendar
+    from selection_rules.report.json import JsonLinesWriter, JsonWriter
+    from selection_rules.report.text import TextWriter
+
+    pipeline = Pipeline(Library(), WorkCalendar())
+    for writer in (TextWriter("zh", io.StringIO()), JsonWriter(io.StringIO()),
+                   JsonLinesWriter(io.StringIO())):
+        outcome = pipeline.check_file(PENGSHAN / "ps7-below-80.yaml")
+        assert outcome is not None and outcome.result is not None
+        gone = weakref.ref(outcome.result)
+        writer.add(outcome)
+        del outcome
+        gc.collect()
+        assert gone() is None, type(writer).__name__
+        writer.close()
