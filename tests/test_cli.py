@@ -133,12 +133,12 @@ def test_an_internal_defect_exits_2_without_a_traceback(monkeypatch, capsys) -> 
     import pytest
 
     from selection_rules import cli
-    from selection_rules.engine.validation import Validator
+    from selection_rules.engine.pipeline import Pipeline
 
     def broken(self, paths):  # type: ignore[no-untyped-def]
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(Validator, "run", broken)
+    monkeypatch.setattr(Pipeline, "plan", broken)
     monkeypatch.delenv("SELECTION_RULES_DEBUG", raising=False)
     monkeypatch.setattr(sys, "argv", ["selection-rules", "validate", str(PENGSHAN / "clean.yaml")])
     with pytest.raises(SystemExit) as exc:

@@ -45,6 +45,12 @@ class Format(StrEnum):
     json = "json"
 
 
+class ValidateFormat(StrEnum):
+    text = "text"
+    json = "json"
+    jsonl = "jsonl"
+
+
 class LangOpt(StrEnum):
     zh = "zh"
     en = "en"
@@ -82,6 +88,9 @@ def _new_run() -> None:
     from selection_rules.source.inputs import forget
 
     forget()
+    pipeline = sys.modules.get("selection_rules.engine.pipeline")
+    if pipeline is not None:  # nor compiled rules (not imported here: --help stays quick)
+        pipeline.forget()
 
 
 def _console() -> "Console":
@@ -132,7 +141,9 @@ def _entry(rule_id: str, rules: list[Path] | None, lang: "Lang") -> "Entry":
 def validate(
     paths: Annotated[list[str], typer.Argument(
         help="案卷文件、目录或通配符 / case files, folders or glob patterns", show_default=False)],
-    format: FormatOpt = Format.text,
+    format: Annotated[ValidateFormat, typer.Option(
+        "--format", "-f", help="输出格式 / output: text | json | jsonl (one line per file, "
+        "then the totals)")] = ValidateFormat.text,
     lang: LangArg = None,
     holidays: Annotated[list[Path] | None, typer.Option(
         "--holidays", help="补充的节假日安排（官方日历未覆盖的年份）/ holiday list for years the "
@@ -141,30 +152,54 @@ def validate(
     fail_on: Annotated[FailOn, typer.Option(
         "--fail-on", help="达到此严重程度即以 1 退出 / lowest severity that makes the exit code 1"
     )] = FailOn.warning,
+    jobs: Annotated[int | None, typer.Option(
+        "--jobs", "-j", min=1, help="并行检查的进程数（默认：CPU 数）/ files checked in parallel "
+        "by this many processes (default: the number of CPUs); the output is the same",
+        show_default=False)] = None,
 ) -> None:
-    """校验案卷 / validate case files against their procedures."""
-    from selection_rules.engine.validation import Validator
+    """校验案卷 / validate case files against their procedures.
+
+    Each file's result is printed as it finishes, in the order of the files."""
+    from selection_rules.engine.pipeline import Pipeline, default_jobs
+    from selection_rules.engine.validation import Outcome
     from selection_rules.report import json as report_json
-    from selection_rules.report import text as report_text
+    from selection_rules.report.progress import progress
+    from selection_rules.report.text import TextWriter
 
     language = _lang(lang)
-    validator = Validator(_library(rules), _calendar(holidays, language))
-    outcomes = list(validator.run(paths))
-    if format is Format.json:
-        sys.stdout.write(report_json.render(outcomes) + "\n")
-    else:
-        report_text.render(outcomes, language)
-    if any(o.result is None for o in outcomes):
+    pipeline = Pipeline(_library(rules), _calendar(holidays, language))
+    tasks, problems = pipeline.plan(paths)
+    # The workers start before the bar's thread does, and the report is written inside
+    # the bar, which keeps its line below what is printed on the same terminal.
+    with pipeline.run(tasks, jobs or default_jobs()) as outcomes, \
+            progress(len(tasks)) as done:
+        outcomes.done = done
+        writer = (report_json.JsonWriter(sys.stdout) if format is ValidateFormat.json
+                  else report_json.JsonLinesWriter(sys.stdout)
+                  if format is ValidateFormat.jsonl else TextWriter(language))
+        for problem in problems:
+            writer.add(Outcome(problem.file, problems=[problem]))
+        for outcome in outcomes:
+            writer.add(outcome)
+        writer.close()
+    if writer.tally.bad:
         raise typer.Exit(EXIT_BAD_INPUT)
-    found = [v for o in outcomes if o.result for v in o.result.violations]
-    raise typer.Exit(_exit_code(found, fail_on))
+    raise typer.Exit(_exit_for(writer.tally.counts, fail_on))
+
+
+def _exit_for(counts: "dict[str, int]", fail_on: FailOn) -> int:
+    """The exit code for so many violations of each severity."""
+    levels = {"error": ("error",), "warning": ("error", "warning"),
+              "info": ("error", "warning", "info")}[fail_on.value]
+    return EXIT_VIOLATIONS if any(counts.get(level) for level in levels) else EXIT_OK
 
 
 def _exit_code(violations: "Iterable[Violation]", fail_on: FailOn = FailOn.warning) -> int:
     """validate's exit code for what it found; simulate's for the case as it ends."""
-    levels = {"error": ("error",), "warning": ("error", "warning"),
-              "info": ("error", "warning", "info")}[fail_on.value]
-    return EXIT_VIOLATIONS if any(v.severity in levels for v in violations) else EXIT_OK
+    counts: dict[str, int] = {}
+    for v in violations:
+        counts[v.severity] = counts.get(v.severity, 0) + 1
+    return _exit_for(counts, fail_on)
 
 
 @rules_app.command("list")

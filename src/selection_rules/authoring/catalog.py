@@ -15,12 +15,11 @@ from rich.markup import escape
 
 from selection_rules.engine.compiled import ParamInfo, RuleInfo
 from selection_rules.engine.library import Library
-from selection_rules.engine.procedure import load_procedure, load_record_rules
+from selection_rules.engine.pipeline import load_procedure, load_record_rules
 from selection_rules.errors import InputError
 from selection_rules.i18n import Lang, Text
 from selection_rules.model.procedure import OP_DOC, Check, Citation, ProcedureSpec
 from selection_rules.report.json import citation_dict
-from selection_rules.source.loading import load_document
 from selection_rules.source.model_errors import validation_problems
 
 
@@ -77,7 +76,7 @@ def catalog(library: Library) -> list[Entry]:
     for ident in library.ids():
         path = library.find(ident)
         assert path is not None
-        doc = load_document(path)
+        doc = library.document(path)
         try:
             specs[ident] = (ProcedureSpec.model_validate(doc.data), doc.path)
         except ValidationError as exc:

@@ -21,11 +21,11 @@ from rich.markup import escape
 
 from selection_rules.authoring.rule_tests import Runner, TestResult
 from selection_rules.engine.library import Library
+from selection_rules.engine.pipeline import load_procedure, load_record_rules
 from selection_rules.errors import InputError
 from selection_rules.i18n import Lang
 from selection_rules.model.procedure import ProcedureSpec
 from selection_rules.model.values import percent
-from selection_rules.source.loading import load_document
 
 
 @dataclass
@@ -68,13 +68,13 @@ def _in_force(runner: Runner, result: TestResult) -> tuple[dict[str, str], set[s
     case = result.outcome.result if result.outcome else None
     if case is None:
         return {}, set()
-    validator = runner.validator
+    library = runner.pipeline.library
     kind = getattr(case, "record_kind", "selection")
     try:
         if kind == "selection":
-            proc = validator.procedures(case.procedure, tuple(case.rule_sets))
+            proc = load_procedure(case.procedure, library, tuple(case.rule_sets))
         else:  # a register (assessment, roster, ...): its rule sets load by kind
-            proc = validator.records.rules(kind, tuple(case.rule_sets))
+            proc = load_record_rules(kind, tuple(case.rule_sets), library)
     except InputError:
         return {}, set()
     loaded = {r.id: _relative(r.origin.file) for r in proc.rules.values()}
@@ -90,7 +90,7 @@ def library_rules(library: Library) -> dict[str, str]:
         if path is None:
             continue
         try:
-            spec = ProcedureSpec.model_validate(load_document(path).data)
+            spec = ProcedureSpec.model_validate(library.document(path).data)
         except (InputError, ValidationError):
             continue  # lint reports it; coverage counts what loads
         for rule in spec.rules:

@@ -14,7 +14,7 @@
 `kind` and `figures` narrow what a violation must show. A base case with changes is
 built in memory from the base file's data — the file itself is never written — and keeps
 the base file's node tree, so violations still point at its lines. Any kind of record
-file works: the case goes through `Validator.validate_document`, as `validate` does.
+file works: the case goes through the pipeline (engine/pipeline.py), as `validate`'s do.
 """
 
 from __future__ import annotations
@@ -29,7 +29,8 @@ from pathlib import Path
 from typing import Any
 
 from selection_rules.engine.library import SUFFIXES, Library
-from selection_rules.engine.validation import Outcome, Validator, expand
+from selection_rules.engine.pipeline import Pipeline, read
+from selection_rules.engine.validation import Outcome, expand
 from selection_rules.engine.violations import Kind, Violation
 from selection_rules.errors import InputError, Problem
 from selection_rules.i18n import Lang, Text
@@ -38,7 +39,6 @@ from selection_rules.model.values import parse_number, show
 from selection_rules.source.document import Document
 from selection_rules.source.edited import EditedDocument
 from selection_rules.source.inputs import NOT_FOUND, NUL_IN_NAME, input_problem, open_input
-from selection_rules.source.loading import load_document
 from selection_rules.source.paths import PATH_EXAMPLE, PathError, assign_at, format_loc, parse_loc
 
 KINDS: tuple[str, ...] = typing.get_args(Kind)
@@ -126,7 +126,7 @@ def discover(paths: Iterable[str]) -> tuple[list[Path], list[Problem]]:
 def load_tests(path: Path) -> list[RuleTest]:
     """Every test of one file; raise InputError listing every problem in it."""
     path = _tidy(path)
-    doc = load_document(path)
+    doc = read(path)
     data = doc.data
     if not isinstance(data, dict) or not isinstance(data.get("tests"), list):
         raise InputError([_problem(doc, ("tests",) if isinstance(data, dict) else (),
@@ -302,20 +302,28 @@ def apply_changes(base: Document, changes: Sequence[Change], test_file: str) -> 
 
 
 class Runner:
-    """Runs tests with one Validator (and its procedure cache) per library."""
+    """Runs tests through the pipeline (`validate`'s), with its per-process procedure
+    cache; a case file named by several tests (as its case or its base) is read once."""
 
     def __init__(self, extra_dirs: Sequence[Path] = ()) -> None:
-        self.validator = Validator(Library(extra_dirs), WorkCalendar())
+        self.pipeline = Pipeline(Library(extra_dirs), WorkCalendar())
+        self._bases: dict[Path, Document] = {}
+
+    def document(self, path: Path) -> Document:
+        doc = self._bases.get(path)
+        if doc is None:
+            doc = self._bases[path] = read(path)
+        return doc
 
     def run(self, test: RuleTest) -> TestResult:
         result = TestResult(test)
         try:
             if test.case is not None:
-                outcome = self.validator.validate_file(test.case)
+                outcome = self.pipeline.outcome(self.document(test.case))
             else:
                 assert test.base is not None
-                doc = apply_changes(load_document(test.base), test.changes, test.file)
-                outcome = self.validator.validate_document(doc)
+                doc = apply_changes(self.document(test.base), test.changes, test.file)
+                outcome = self.pipeline.outcome(doc)
         except InputError as exc:
             result.problems = exc.problems
             return result

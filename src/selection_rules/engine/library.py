@@ -14,11 +14,25 @@ from typing import Literal
 
 from selection_rules.errors import InputError
 from selection_rules.i18n import Text
+from selection_rules.source import loading
 from selection_rules.source.document import Document
-from selection_rules.source.loading import load_document
 from selection_rules.source.paths import format_loc
 
 SUFFIXES = (".yaml", ".yml", ".json")
+
+# Rule files read in this process, by path, with the size and time of change they were
+# read at: every Library (lint makes one per file) and every run share them, and a file
+# changed since is read again.
+_documents: dict[Path, tuple[tuple[int, int], Document]] = {}
+
+
+def file_signature(path: Path) -> tuple[int, int]:
+    """What tells a changed file: its size and time of last change (0, 0 if gone)."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return (0, 0)
+    return (info.st_size, info.st_mtime_ns)
 
 
 def shipped_rules_dir() -> Path:
@@ -26,6 +40,18 @@ def shipped_rules_dir() -> Path:
     if packaged.is_dir():
         return packaged
     return Path(__file__).resolve().parents[3] / "rules"
+
+
+def rule_document(path: str | Path) -> Document:
+    """The rule file at `path`, read once per process (again if it has changed)."""
+    path = Path(path)
+    signature = file_signature(path)
+    found = _documents.get(path)
+    if found is not None and found[0] == signature:
+        return found[1]
+    doc = loading.load_document(path)
+    _documents[path] = (signature, doc)
+    return doc
 
 
 class Library:
@@ -37,15 +63,11 @@ class Library:
         if shipped:
             dirs.append(shipped_rules_dir())
         self.dirs = dirs
-        self._documents: dict[Path, Document] = {}
 
     def document(self, path: Path) -> Document:
-        """The rule file at `path`, read once: a run reads a procedure for its kind and
-        again as a layer of each procedure that extends it."""
-        doc = self._documents.get(path)
-        if doc is None:
-            doc = self._documents[path] = load_document(path)
-        return doc
+        """The rule file at `path`, read once per process: a run reads a procedure for
+        its kind and again as a layer of each procedure that extends it."""
+        return rule_document(path)
 
     def find(self, ident: str) -> Path | None:
         if not ident or "/" in ident or "\\" in ident or ident.startswith("."):

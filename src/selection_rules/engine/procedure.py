@@ -9,7 +9,6 @@ compiles every expression, and reports each problem with its file and line. The
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from typing import Any
 
 from pydantic import ValidationError
@@ -492,28 +491,8 @@ class _Loader:
         return None if failed else compiled
 
 
-ProcedureCache = dict[tuple[str, tuple[str, ...]], Procedure]
 
 
 def load_record_rules(kind: str, rule_sets: tuple[str, ...], library: Library) -> Procedure:
     """The rule sets for a record of `kind`, composed and compiled; InputError otherwise."""
     return _Loader(library).build_record(kind, rule_sets)
-
-
-def cached_loader(library: Library) -> Callable[[str, tuple[str, ...]], Procedure]:
-    cache: ProcedureCache = {}
-    failures: dict[tuple[str, tuple[str, ...]], InputError] = {}
-
-    def get(ident: str, rule_sets: tuple[str, ...]) -> Procedure:
-        key = (ident, rule_sets)
-        if key in failures:
-            raise failures[key]
-        if key not in cache:
-            try:
-                cache[key] = load_procedure(ident, library, rule_sets)
-            except InputError as exc:
-                failures[key] = exc
-                raise
-        return cache[key]
-
-    return get

@@ -11,19 +11,12 @@ the reports print where a case prints its stage.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from selection_rules.engine.checks import Finding, rule_applies, run_check, to_violation
 from selection_rules.engine.compiled import Procedure
-from selection_rules.engine.kinds import SECTION_LABELS, KindCheck
-from selection_rules.engine.library import Library
-from selection_rules.engine.procedure import load_record_rules
-from selection_rules.engine.record_loader import parse_record
+from selection_rules.engine.kinds import SECTION_LABELS
 from selection_rules.engine.violations import CaseResult, Violation
-from selection_rules.errors import InputError
 from selection_rules.lang.expressions import Env
 from selection_rules.model.records import RecordFile
-from selection_rules.source.document import Document
 
 
 def replay_record(rules: Procedure, record: RecordFile, file: str = "") -> CaseResult:
@@ -58,42 +51,3 @@ def replay_record(rules: Procedure, record: RecordFile, file: str = "") -> CaseR
         violations=violations,
         record_kind=rules.record_kind,
     )
-
-
-def cached_record_loader(library: Library) -> Callable[[str, tuple[str, ...]], Procedure]:
-    cache: dict[tuple[str, tuple[str, ...]], Procedure | InputError] = {}
-
-    def get(kind: str, rule_sets: tuple[str, ...]) -> Procedure:
-        key = (kind, rule_sets)
-        if key not in cache:
-            try:
-                cache[key] = load_record_rules(kind, rule_sets, library)
-            except InputError as exc:
-                cache[key] = exc
-        found = cache[key]
-        if isinstance(found, InputError):
-            raise found
-        return found
-
-    return get
-
-
-class RecordChecker:
-    """What `validate` does with a record file."""
-
-    def __init__(self, library: Library, kinds: KindCheck) -> None:
-        self.library = library
-        self.kinds = kinds
-        self.rules = cached_record_loader(library)
-
-    def validate(self, doc: Document, kind: str) -> CaseResult:
-        """The record's result; InputError for a bad record or rule set."""
-        record = parse_record(doc, kind)
-        for i, name in enumerate(record.rule_sets):
-            self.library.require(name, doc, ("rule_sets", i), "rule_set")
-        self.kinds.check(doc, kind, [(n, ("rule_sets", i)) for i, n in enumerate(record.rule_sets)])
-        rules = self.rules(kind, tuple(record.rule_sets))
-        result = replay_record(rules, record, file=doc.path)
-        for v in result.violations:
-            v.line = doc.line_of(v.loc)
-        return result

@@ -1,4 +1,4 @@
-"""Validating files: expand paths, read each case, replay it, locate what was found.
+"""Validating files: expand paths, then each file through the pipeline (pipeline.py).
 
 One bad file never stops the others: its problems are collected and the run goes on.
 """
@@ -8,50 +8,21 @@ from __future__ import annotations
 import glob
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from selection_rules.engine.case_loader import parse_case
-from selection_rules.engine.kinds import KindCheck, file_kind
 from selection_rules.engine.library import SUFFIXES, Library
-from selection_rules.engine.procedure import cached_loader
-from selection_rules.engine.replay import decision_date_conflict, replay
+from selection_rules.engine.pipeline import Pipeline, judge, other_kind
 from selection_rules.engine.violations import CaseResult
-from selection_rules.errors import InputError, Problem
+from selection_rules.errors import Problem
 from selection_rules.i18n import Text
 from selection_rules.source.document import Document
 from selection_rules.source.inputs import NOT_FOUND, input_problem
-from selection_rules.source.loading import load_document
 
 if TYPE_CHECKING:
-    from selection_rules.engine.compiled import Procedure
-    from selection_rules.engine.record_replay import RecordChecker
     from selection_rules.lang.workdays import WorkCalendar
-    from selection_rules.model.case import Case
 
-_SCRIPT_ACTIONS = frozenset({"start", "add", "status", "set", "undo", "save"})
-
-
-def other_kind(data: object) -> str | None:
-    """What a file found in a folder is, if it is another of this tool's files.
-
-    A folder of case files often holds the holiday lists, rule tests, procedures and
-    simulation scripts that go with them; `validate DIR` passes over those (a file named
-    on the command line is always validated, and says what is wrong with it).
-    """
-    if isinstance(data, dict):
-        if "holidays" in data and "years" in data:
-            return "holidays"
-        if "tests" in data:
-            return "rule tests"
-        if data.get("kind") in ("procedure", "rule_set") and "id" in data:
-            return "rules"
-    if isinstance(data, list) and data and all(
-            (isinstance(x, dict) and set(x) <= _SCRIPT_ACTIONS) or x in _SCRIPT_ACTIONS
-            for x in data):
-        return "simulation script"
-    return None
+__all__ = ["Outcome", "Validator", "expand", "judge", "other_kind"]
 
 
 @dataclass(eq=False)
@@ -97,71 +68,26 @@ def _data_file(path: Path, root: Path) -> bool:
 
 
 class Validator:
+    """The pipeline (pipeline.py) for one library and calendar, file by file."""
+
     def __init__(self, library: Library, calendar: WorkCalendar) -> None:
         self.library = library
         self.calendar = calendar
-        self.procedures = cached_loader(library)
-        self.kinds = KindCheck(library)
-
-    @cached_property
-    def records(self) -> RecordChecker:
-        # Built on the first record file: a run of selection cases never imports the
-        # record models.
-        from selection_rules.engine.record_replay import RecordChecker
-
-        return RecordChecker(self.library, self.kinds)
+        self.pipeline = Pipeline(library, calendar)
 
     def run(self, paths: Iterable[str], *, from_folder: bool = False) -> Iterator[Outcome]:
-        files, problems = expand(paths)
+        paths = list(paths)
+        tasks, problems = self.pipeline.plan(paths)
         for problem in problems:
             yield Outcome(problem.file, problems=[problem])
-        named = {Path(p) for p in paths}
-        for path in files:
-            outcome = self.validate_file(path, skip_other_kinds=path not in named)
-            if outcome is not None:
-                yield outcome
+        with self.pipeline.run(tasks) as outcomes:
+            yield from outcomes
 
     def validate_file(self, path: Path, *, skip_other_kinds: bool = False) -> Outcome | None:
-        try:
-            doc = load_document(path)
-        except InputError as exc:
-            return Outcome(str(path), problems=exc.problems)
-        return self.validate_document(doc, skip_other_kinds=skip_other_kinds)
+        return self.pipeline.check_file(path, skip_other_kinds=skip_other_kinds)
 
     def validate_document(
         self, doc: Document, *, skip_other_kinds: bool = False
     ) -> Outcome | None:
         """Validate a loaded document (a rule test's base case with its changes applied)."""
-        path = Path(doc.path)
-        try:
-            if skip_other_kinds and other_kind(doc.data) is not None:
-                return None
-            kind = file_kind(doc)
-            if kind != "selection":
-                return Outcome(str(path), result=self.records.validate(doc, kind))
-            case = parse_case(doc)
-            self.library.require(case.procedure, doc, ("procedure",), "procedure")
-            for i, name in enumerate(case.rule_sets):
-                self.library.require(name, doc, ("rule_sets", i), "rule_set")
-            named = [(case.procedure, ("procedure",)),
-                     *((n, ("rule_sets", i)) for i, n in enumerate(case.rule_sets))]
-            self.kinds.check(doc, "selection", named)
-            proc = self.procedures(case.procedure, tuple(case.rule_sets))
-            result = judge(proc, case, self.calendar, doc)
-        except InputError as exc:
-            return Outcome(str(path), problems=exc.problems)
-        return Outcome(str(path), result=result)
-
-
-def judge(proc: Procedure, case: Case, calendar: WorkCalendar, doc: Document) -> CaseResult:
-    """What `validate` reports for `case`, read from `doc` and following `proc`: every
-    violation, `incomplete` included, each at its line. `simulate` judges its session
-    here too, so that both say the same of the same case."""
-    conflict = decision_date_conflict(proc, case)
-    if conflict is not None:
-        raise InputError.at(doc.path, conflict, line=doc.line_of(("decision_date",)),
-                            field="decision_date")
-    result = replay(proc, case, calendar, file=str(Path(doc.path)))
-    for v in result.violations:
-        v.line = doc.line_of(v.loc)
-    return result
+        return self.pipeline.outcome(doc, skip_other_kinds=skip_other_kinds)

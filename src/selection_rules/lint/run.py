@@ -23,7 +23,8 @@ from rich.markup import escape
 
 from selection_rules.engine.compiled import Procedure
 from selection_rules.engine.library import Library
-from selection_rules.engine.procedure import load_procedure
+from selection_rules.engine.library import rule_document as load_document
+from selection_rules.engine.pipeline import load_procedure
 from selection_rules.errors import InputError, Problem
 from selection_rules.i18n import Lang, Text
 from selection_rules.lint.bounds import bound_findings, share_findings
@@ -32,7 +33,6 @@ from selection_rules.lint.graph import graph_findings, property_findings
 from selection_rules.lint.sources import citation_findings, rule_ids, uncited_rules
 from selection_rules.model.procedure import ProcedureSpec
 from selection_rules.source.document import Document
-from selection_rules.source.loading import load_document
 from selection_rules.source.model_errors import validation_problems
 
 FORMAT_VERSION = 1

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import io
 import json
-from typing import Any
+from typing import Any, TextIO
 
 from selection_rules.engine.validation import Outcome
 from selection_rules.engine.violations import Violation
 from selection_rules.i18n import Text
-from selection_rules.model.procedure import SEVERITIES, Citation
+from selection_rules.model.procedure import Citation
+from selection_rules.report.text import Tally
 from selection_rules.source.paths import format_loc
 
 FORMAT_VERSION = 1
@@ -39,8 +41,6 @@ def violation_dict(v: Violation, file: str) -> dict[str, Any]:
         "figures": v.figures,
         "citation": citation_dict(v.citation),
     }
-
-
 
 
 def outcome_dict(o: Outcome) -> dict[str, Any]:
@@ -81,18 +81,66 @@ def outcome_dict(o: Outcome) -> dict[str, Any]:
 
 
 def render(outcomes: list[Outcome]) -> str:
-    files = [outcome_dict(o) for o in outcomes]
-    totals: dict[str, Any] = {
-        "files": len(files),
-        "clean": sum(f["status"] == "clean" for f in files),
-        "with_violations": sum(f["status"] == "violations" for f in files),
-        "errors": sum(f["status"] == "error" for f in files),
-        "violations": dict.fromkeys(SEVERITIES, 0),
-    }
+    """The whole document (without the final newline)."""
+    out = io.StringIO()
+    writer = JsonWriter(out)
     for o in outcomes:
-        if o.result is not None:
-            for sev, n in o.result.counts().items():
-                totals["violations"][sev] += n
-    doc = {"format": "selection-rules/validate", "version": FORMAT_VERSION,
-           "files": files, "totals": totals}
-    return json.dumps(doc, ensure_ascii=False, indent=2, default=str)
+        writer.add(o)
+    writer.close()
+    return out.getvalue().removesuffix("\n")
+
+
+def _dumps(value: Any, level: int = 0) -> str:
+    """`value` as json.dumps writes it `level` levels deep in an indented document."""
+    text = json.dumps(value, ensure_ascii=False, indent=2, default=str)
+    return text.replace("\n", "\n" + "  " * level) if level else text
+
+
+class JsonWriter:
+    """`--format json` written as the files finish: the document's head, each file's
+    object as it comes, then the totals; byte for byte what one json.dumps of the whole
+    document writes, while only the totals are kept."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.out = stream
+        self.tally = Tally()
+        self.out.write('{\n  "format": "selection-rules/validate",\n'
+                       f'  "version": {FORMAT_VERSION},\n  "files": [')
+
+    def add(self, o: Outcome) -> None:
+        self.out.write(("\n    " if not self.tally.files else ",\n    ")
+                       + _dumps(outcome_dict(o), 2))
+        self.tally.add(o)
+
+    def close(self) -> None:
+        self.out.write(("\n  ]" if self.tally.files else "]") + ',\n  "totals": '
+                       + _dumps(totals(self.tally), 1) + "\n}\n")
+        self.out.flush()
+
+
+class JsonLinesWriter:
+    """`--format jsonl`: one line per file as it finishes (the object `--format json`
+    lists under `files`), then one line with the document's format and totals."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.out = stream
+        self.tally = Tally()
+
+    def add(self, o: Outcome) -> None:
+        self.out.write(json.dumps(outcome_dict(o), ensure_ascii=False, default=str) + "\n")
+        self.tally.add(o)
+
+    def close(self) -> None:
+        self.out.write(json.dumps({"format": "selection-rules/validate", "version": FORMAT_VERSION,
+                                   "totals": totals(self.tally)}, ensure_ascii=False) + "\n")
+        self.out.flush()
+
+
+def totals(tally: Tally) -> dict[str, Any]:
+    return {
+        "files": tally.files,
+        "clean": tally.files - tally.bad - tally.dirty,
+        "with_violations": tally.dirty,
+        "errors": tally.bad,
+        "violations": dict(tally.counts),
+    }

@@ -16,7 +16,7 @@ from typing import Any
 import typer
 
 from selection_rules.engine.library import Library
-from selection_rules.engine.procedure import load_procedure
+from selection_rules.engine.pipeline import load_procedure, read
 from selection_rules.errors import InputError
 from selection_rules.i18n import Text
 from selection_rules.lang.workdays import WorkCalendar
@@ -32,7 +32,7 @@ from selection_rules.simulate.fields import (
 from selection_rules.simulate.script import run_script
 from selection_rules.simulate.session import OpenStep, Session
 from selection_rules.simulate.view import View
-from selection_rules.source.loading import load_document, loads_document
+from selection_rules.source.loading import loads_document
 
 Prompt = Callable[..., Any]
 
@@ -58,7 +58,7 @@ def run(*, procedure: str | None, from_case: Path | None, script: str | None,
     outputs = interactive.outputs = Outputs(
         force=force, confirm=interactive.may_replace if prompts else None)
     if from_case is not None:
-        session = Session.resume(load_document(from_case), library, calendar)
+        session = Session.resume(read(from_case), library, calendar)
         if procedure is not None and procedure != session.proc.id:
             raise InputError.at(str(from_case), Text(
                 f"案卷的程序是 {session.proc.id}，而命令行给出的是 {procedure}",
@@ -84,7 +84,7 @@ def run(*, procedure: str | None, from_case: Path | None, script: str | None,
         # Standard input has no suffix to tell its format: read it as YAML, which reads a
         # JSON list as well, where a guess from the first character took `[status]` for JSON.
         doc = (loads_document(sys.stdin.buffer.read(), "<stdin>", "yaml") if script == "-"
-               else load_document(script))
+               else read(script))
     if save is not None:
         # Before any step is taken: a session is not walked only to find it cannot be kept.
         outputs.check(save, SAVE)

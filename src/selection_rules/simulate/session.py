@@ -20,11 +20,9 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from selection_rules.engine.case_loader import parse_case
 from selection_rules.engine.compiled import Procedure
 from selection_rules.engine.library import Library, shipped_rules_dir
-from selection_rules.engine.procedure import load_procedure
-from selection_rules.engine.validation import judge
+from selection_rules.engine.pipeline import judge, load_procedure, to_model
 from selection_rules.engine.violations import CaseResult, Violation
 from selection_rules.errors import InputError, Problem
 from selection_rules.i18n import Text
@@ -122,8 +120,9 @@ class Session:
 
     @classmethod
     def resume(cls, doc: Document, library: Library, calendar: WorkCalendar) -> Session:
-        """A session over an existing case file, at the stage its last event reached."""
-        case = parse_case(doc)
+        """A session over an existing case file, at the stage its last event reached: the
+        file through the pipeline's stages as far as its procedure (from the cache)."""
+        case: Case = to_model(doc, "selection")  # type: ignore[assignment]
         proc = load_procedure(case.procedure, library, tuple(case.rule_sets))
         return cls(proc, copy.deepcopy(doc.data), calendar, source=doc)
 
