@@ -165,7 +165,12 @@ def validate(
     from selection_rules.report import json as report_json
     from selection_rules.report.progress import progress
     from selection_rules.report.text import TextWriter
+    from selection_rules.source.inputs import forget
 
+    # validate writes no file: it keeps no record of the files it reads (which would
+    # grow with a folder of 100,000). A report written to a file would have to be checked
+    # against the inputs before they are read.
+    forget(remember=False)
     language = _lang(lang)
     pipeline = Pipeline(_library(rules), _calendar(holidays, language))
     tasks, problems = pipeline.plan(paths)

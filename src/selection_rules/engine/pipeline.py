@@ -18,9 +18,11 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -216,7 +218,39 @@ class Checked:
 
 
 # A file to check, and whether to pass over the tool's other files (found in a folder).
-Task = tuple[Path, bool]
+Task = tuple[str, bool]
+
+
+class Tasks:
+    """The files a run checks, in order: folders are walked again each time they are
+    gone through rather than kept, so a run over 100,000 files holds no list of them.
+
+    `len` walks once to count (the progress bar's total, the number of workers worth
+    starting); iterating walks again. Each item is the file as `str(Path)` writes it.
+    """
+
+    def __init__(self, parts: list[str | list[str]], named: frozenset[str]) -> None:
+        self._parts = parts  # a folder to walk, or the files an argument named
+        self._named = named
+        self._count: int | None = None
+
+    def __len__(self) -> int:
+        if self._count is None:
+            self._count = sum(1 for _ in self)
+        return self._count
+
+    def __iter__(self) -> Iterator[Task]:
+        from selection_rules.engine.validation import walk
+
+        # Only arguments that overlap can name a file twice (a folder and a file in it).
+        seen: set[str] | None = set() if len(self._parts) > 1 else None
+        for part in self._parts:
+            for name in walk(part) if isinstance(part, str) else part:
+                if seen is not None:
+                    if name in seen:
+                        continue
+                    seen.add(name)
+                yield name, name not in self._named
 
 
 class Pipeline:
@@ -246,7 +280,8 @@ class Pipeline:
             return None
         return Outcome(str(Path(doc.path)), result=checked.result)
 
-    def check_file(self, path: Path, *, skip_other_kinds: bool = False) -> Outcome | None:
+    def check_file(self, path: str | Path, *,
+                   skip_other_kinds: bool = False) -> Outcome | None:
         """read, then the rest: the file's outcome (None for a file passed over)."""
         from selection_rules.engine.validation import Outcome
 
@@ -256,17 +291,24 @@ class Pipeline:
             return Outcome(str(path), problems=exc.problems)
         return self.outcome(doc, skip_other_kinds=skip_other_kinds)
 
-    def plan(self, paths: Iterable[str]) -> tuple[list[Task], list[Problem]]:
+    def plan(self, paths: Iterable[str]) -> tuple[Tasks, list[Problem]]:
         """The files `paths` name, each with whether to pass over the tool's other files
         (found in a folder rather than named), and the problems of paths that name none."""
         from selection_rules.engine.validation import expand
 
         paths = list(paths)
-        files, problems = expand(paths)
-        named = {Path(p) for p in paths}
-        return [(f, f not in named) for f in files], problems
+        parts: list[str | list[str]] = []
+        problems: list[Problem] = []
+        for raw in paths:
+            if Path(raw).is_dir():
+                parts.append(str(Path(raw)))
+                continue
+            files, found = expand([raw])
+            parts.append([str(f) for f in files])
+            problems.extend(found)
+        return Tasks(parts, frozenset(str(Path(p)) for p in paths)), problems
 
-    def run(self, tasks: list[Task], jobs: int = 1,
+    def run(self, tasks: Tasks | list[Task], jobs: int = 1,
             done: Callable[[], None] | None = None) -> Run:
         """The outcomes of `tasks`, in their order (`with` it: the workers stop at the end)."""
         return Run(self, tasks, jobs, done)
@@ -301,7 +343,7 @@ class Run:
     pool of worker processes (each with its own procedure cache) fed chunks of files,
     whose outcomes come back as plain records and are yielded in the files' order."""
 
-    def __init__(self, pipeline: Pipeline, tasks: list[Task], jobs: int,
+    def __init__(self, pipeline: Pipeline, tasks: Tasks | list[Task], jobs: int,
                  done: Callable[[], None] | None) -> None:
         self.pipeline = pipeline
         self.tasks = tasks
@@ -333,9 +375,23 @@ class Run:
                 if outcome is not None:
                     yield outcome
             return
+        pool = self.pool
         size = max(1, min(64, len(self.tasks) // (self.jobs * 8)))
-        chunks = [self.tasks[i:i + size] for i in range(0, len(self.tasks), size)]
-        for outcomes in self.pool.map(_check_chunk, chunks):
+        files = iter(self.tasks)
+        # A few chunks per worker in flight, the next sent as one comes back: the files
+        # are never all listed at once, and outcomes are yielded in the files' order.
+        pending: deque[Future[list[Outcome | None]]] = deque()
+
+        def send() -> None:
+            chunk = list(islice(files, size))
+            if chunk:
+                pending.append(pool.submit(_check_chunk, chunk))
+
+        for _ in range(self.jobs * 4):
+            send()
+        while pending:
+            outcomes = pending.popleft().result()
+            send()
             for outcome in outcomes:
                 self.done()
                 if outcome is not None:

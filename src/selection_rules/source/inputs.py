@@ -27,6 +27,9 @@ NOT_REGULAR = Text("不是普通文件（而是管道、设备或套接字），
                    "not a regular file (a pipe, device or socket): it is not read")
 
 _read: set[tuple[int, int]] = set()
+# Whether this run keeps the record: one that writes no file (validate) need not, and a
+# record of every file of a 100,000-file run would grow with it.
+_remember = True
 
 
 def input_problem(path: str | Path) -> Text | None:
@@ -70,7 +73,8 @@ def open_input(path: str | Path) -> BinaryIO:
     except BaseException:
         os.close(fd)
         raise
-    _read.add((info.st_dev, info.st_ino))
+    if _remember:
+        _read.add((info.st_dev, info.st_ino))
     return fh
 
 
@@ -79,6 +83,9 @@ def was_read(info: os.stat_result) -> bool:
     return (info.st_dev, info.st_ino) in _read
 
 
-def forget() -> None:
-    """Start a new run: no file has been read yet."""
+def forget(*, remember: bool = True) -> None:
+    """Start a new run: no file has been read yet. `remember=False` for a run that writes
+    no file, so keeps no record of what it reads."""
+    global _remember
     _read.clear()
+    _remember = remember

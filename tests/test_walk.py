@@ -1,0 +1,55 @@
+"""Folders are walked file by file, in the order and by the rule `expand` lists them."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from selection_rules.engine.pipeline import Pipeline
+from selection_rules.engine.validation import expand, walk
+
+names = st.sampled_from(["a", "a.yaml", "a-b.json", "B.yaml", "b", "z.yml", ".hidden",
+                         ".h.yaml", "x.txt", "中.yaml", "a b.json", "0.json", "a.yaml.bak"])
+trees = st.recursive(st.just("file"),
+                     lambda sub: st.dictionaries(names, sub, max_size=4), max_leaves=20)
+
+
+def _make(root: Path, tree: object) -> None:
+    assert isinstance(tree, dict)
+    for name, sub in tree.items():
+        if sub == "file":
+            (root / name).write_text("x", encoding="utf-8")
+        else:
+            (root / name).mkdir()
+            _make(root / name, sub)
+
+
+@settings(max_examples=60, deadline=None)
+@given(tree=st.dictionaries(names, trees, max_size=5), links=st.booleans(),
+       spelled=st.sampled_from(["{}", "{}/", "./{}"]))
+def test_walk_lists_what_expand_lists(tree: dict[str, object], links: bool,
+                                      spelled: str) -> None:
+    with tempfile.TemporaryDirectory() as base:
+        root = Path(base) / "cases"
+        root.mkdir()
+        _make(root, tree)
+        if links:  # a link to a file counts, a link to a folder is not followed
+            (root / "link.yaml").symlink_to(root / "nothing-there.yaml")
+            (root / "to-folder").symlink_to(root, target_is_directory=True)
+            if any(v == "file" for v in tree.values()):
+                first = next(k for k, v in tree.items() if v == "file")
+                (root / "also.yaml").symlink_to(root / first)
+        os.chdir(base)
+        try:
+            raw = spelled.format("cases")
+            expected = [str(p) for p in expand([raw])[0]]
+            assert list(walk(str(Path(raw)))) == expected
+            tasks, problems = Pipeline.plan(None, [raw])  # type: ignore[arg-type]
+            assert not problems and [name for name, _ in tasks] == expected
+            assert len(tasks) == len(expected)
+        finally:
+            os.chdir(Path(__file__).resolve().parents[1])
