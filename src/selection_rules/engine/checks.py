@@ -230,7 +230,7 @@ def _all_in(member_of: Callable[[Env], Any], env: Env, items: Any) -> bool:
     loop could have something to say."""
     try:
         container = member_of(env)
-        if container.__class__ is list and len(items) > 1 and len(container) > 16:
+        if len(items) > 16 and container.__class__ is list and len(container) > 16:
             container = frozenset(container)  # N items in a list of N: linear, not N²
         return (container is not None and None not in items
                 and all(map(container.__contains__, items)))

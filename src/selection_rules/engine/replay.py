@@ -276,6 +276,9 @@ def _tracks(case: Case) -> dict[str, list[int]]:
     One pass over the events, so a case of many posts, each with its own chain of steps,
     costs in proportion to its events, not to its posts times its events.
     """
+    if len(case.posts) == 1:  # the common case, in one comprehension
+        post = case.posts[0].id
+        return {post: [i for i, ev in enumerate(case.events) if not ev.posts or post in ev.posts]}
     tracks: dict[str, list[int]] = {p.id: [] for p in case.posts}
     every = list(tracks.values())
     for index, ev in enumerate(case.events):
@@ -318,7 +321,7 @@ def _run_checks(
     # With several posts, the same per post (an event that names no post is on every
     # post's track): last('x') of a post's event reads its own track, not every post's.
     by_post: dict[str, defaultdict[str, list[Event]]] = {}
-    order = {p.id: i for i, p in enumerate(case.posts)}
+    order = {} if one_post else {p.id: i for i, p in enumerate(case.posts)}
     if not one_post and INDEX_BY_POST:
         by_post = {p.id: defaultdict(list) for p in case.posts}
         ctx.seen_by_post = by_post
@@ -334,7 +337,12 @@ def _run_checks(
     events = case.events
     for index, ev in enumerate(events):
         if index:
-            _add_seen(events[index - 1], selectors_of, seen, by_post, every_post)
+            # The event before is now in the past (inline: this runs for every event).
+            prev = events[index - 1]
+            for selector in selectors_of.get(prev.type, ()):
+                seen[selector].append(prev)
+            if by_post:
+                _add_to_posts(prev, selectors_of, by_post, every_post)
         rules = runs.get(ev.type)
         if rules is None:
             rules = runs[ev.type] = [
@@ -358,7 +366,11 @@ def _run_checks(
                          stage_of.get(index), out)
     if epoch.at_end:
         if case.events:
-            _add_seen(case.events[-1], selectors_of, seen, by_post, every_post)
+            last_event = case.events[-1]
+            for selector in selectors_of.get(last_event.type, ()):
+                seen[selector].append(last_event)
+            if by_post:
+                _add_to_posts(last_event, selectors_of, by_post, every_post)
         env.pop("event", None)
         earlier.clear()
         ctx.index = len(case.events)
@@ -374,16 +386,15 @@ def _run_checks(
                 _collect(proc, epoch, rule, findings, notes, None, None, None, out)
 
 
-def _add_seen(
-    ev: Event, selectors_of: dict[str, tuple[str, ...]], seen: defaultdict[str, list[Event]],
+def _add_to_posts(
+    ev: Event, selectors_of: dict[str, tuple[str, ...]],
     by_post: dict[str, defaultdict[str, list[Event]]],
     every_post: list[defaultdict[str, list[Event]]],
 ) -> None:
-    """Index an event that is now in the past under each selector that names it."""
+    """Index an event that is now in the past on its posts' tracks, under each selector
+    that names it (an event that names no post is on every post's track)."""
     selectors = selectors_of.get(ev.type, ())
-    for selector in selectors:
-        seen[selector].append(ev)
-    if not by_post or not selectors:
+    if not selectors:
         return
     tracks = every_post if not ev.posts else [by_post[p] for p in ev.posts if p in by_post]
     for track in tracks:

@@ -212,6 +212,9 @@ _STATIC_NUMBERS: tuple[StaticType, ...] = (int, Fraction, ANY)
 _EXPONENT = re.compile(r"[eE]([-+]?[0-9]+)$")
 
 
+_FIGURE_BOUND = 1 << limits.MAX_FIGURE_BITS
+
+
 def bounded(value: Any, src: str, what: Text | None = None) -> Any:
     """A computed figure, or Missing past limits.MAX_FIGURE_BITS: no figure a rule reads
     is that large, and one that is would be slow to compute with and to print. `what`
@@ -791,7 +794,11 @@ class _Compiler:
         def arithmetic(env: Env) -> Any:
             a, b = lf(env), rf(env)
             if a.__class__ in _NUMBERS and b.__class__ in _NUMBERS:
-                return bounded(op(a, b), src)
+                value = op(a, b)
+                # An int well inside the bound (every real figure) without a call.
+                if value.__class__ is int and -_FIGURE_BOUND < value < _FIGURE_BOUND:
+                    return value
+                return bounded(value, src)
             if a.__class__ is b.__class__ and a.__class__ in joins:
                 return a + b
             raise _not_number(a, b, lsrc, rsrc, symbol)
@@ -891,7 +898,9 @@ class _Compiler:
                         raise Missing(left_src)
                     if b is None:
                         raise Missing(right_src)
-                    return (not member(env, a, b)) if negate else member(env, a, b)
+                    if b.__class__ is list and len(b) > _SHORT:
+                        return (not member(env, a, b)) if negate else member(env, a, b)
+                    return (a not in b) if negate else (a in b)
 
                 return name_in
 
@@ -901,7 +910,9 @@ class _Compiler:
                     raise Missing(left_src)
                 if b is None:
                     raise Missing(right_src)
-                return (not member(env, a, b)) if negate else member(env, a, b)
+                if b.__class__ is list and len(b) > _SHORT:
+                    return (not member(env, a, b)) if negate else member(env, a, b)
+                return (a not in b) if negate else (a in b)
 
             return contains
         if id(right) not in self._consts:
