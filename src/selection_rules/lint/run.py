@@ -11,7 +11,6 @@ for it.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -222,7 +221,9 @@ def render_text(console: Console, report: LintReport, lang: Lang) -> None:
 
 
 def render_json(report: LintReport) -> str:
-    return json.dumps(report.as_dict(), ensure_ascii=False, indent=2)
+    from selection_rules.report.json import dumps
+
+    return dumps(report.as_dict(), indent=2)
 
 
 def exit_code(report: LintReport, strict: bool) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from typing import Any, TextIO
 
 from selection_rules.engine.validation import Outcome
@@ -90,9 +91,23 @@ def render(outcomes: list[Outcome]) -> str:
     return out.getvalue().removesuffix("\n")
 
 
+# A file name that is not UTF-8 reaches us with its odd bytes as lone surrogates
+# (Python's surrogateescape); written raw they would make the report invalid UTF-8.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def dumps(value: Any, *, indent: int | None = None) -> str:
+    """JSON text that is always valid UTF-8: characters as they are (`ensure_ascii=False`),
+    except a lone surrogate, written as its `\\uXXXX` escape."""
+    text = json.dumps(value, ensure_ascii=False, indent=indent, default=str)
+    if _SURROGATE.search(text) is None:
+        return text
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def _dumps(value: Any, level: int = 0) -> str:
     """`value` as json.dumps writes it `level` levels deep in an indented document."""
-    text = json.dumps(value, ensure_ascii=False, indent=2, default=str)
+    text = dumps(value, indent=2)
     return text.replace("\n", "\n" + "  " * level) if level else text
 
 
@@ -127,12 +142,12 @@ class JsonLinesWriter:
         self.tally = Tally()
 
     def add(self, o: Outcome) -> None:
-        self.out.write(json.dumps(outcome_dict(o), ensure_ascii=False, default=str) + "\n")
+        self.out.write(dumps(outcome_dict(o)) + "\n")
         self.tally.add(o)
 
     def close(self) -> None:
-        self.out.write(json.dumps({"format": "selection-rules/validate", "version": FORMAT_VERSION,
-                                   "totals": totals(self.tally)}, ensure_ascii=False) + "\n")
+        self.out.write(dumps({"format": "selection-rules/validate", "version": FORMAT_VERSION,
+                              "totals": totals(self.tally)}) + "\n")
         self.out.flush()
 
 
