@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
 from collections import Counter
 from itertools import pairwise
 from pathlib import Path
@@ -249,3 +250,27 @@ def test_a_reporter_keeps_nothing_of_a_finished_file() -> None:
         gc.collect()
         assert gone() is None, type(writer).__name__
         writer.close()
+
+
+@pytest.mark.parametrize("command", ["lint", "validate"])
+def test_a_long_lived_process_keeps_no_rule_folder_of_an_earlier_run(
+        tmp_path: Path, command: str) -> None:
+    """The tests, the pytest plugin and the fuzzer run many commands in one process,
+    each with rules of its own: what one run read and compiled is dropped by the next."""
+    from typer.testing import CliRunner
+
+    from selection_rules.cli import app
+    from selection_rules.engine import library, pipeline
+
+    sizes = []
+    for i in range(4):
+        rules = tmp_path / f"rules{i}"
+        rules.mkdir()
+        shutil.copy(ROOT / "rules" / "pengshan-five-votes.yaml", rules)
+        args = ([command, str(rules / "pengshan-five-votes.yaml"), "--rules", str(rules)]
+                if command == "lint" else
+                [command, str(EXAMPLES / "pengshan" / "clean.yaml"), "--rules", str(rules)])
+        result = CliRunner().invoke(app, args)
+        assert result.exit_code in (0, 1), result.output
+        sizes.append((len(library._documents), len(pipeline._compiled)))
+    assert sizes[-1] == sizes[0], sizes

@@ -26,6 +26,12 @@ SUFFIXES = (".yaml", ".yml", ".json")
 _documents: dict[Path, tuple[tuple[int, int], Document]] = {}
 
 
+def forget_documents() -> None:
+    """Drop the rule files read so far (a new run in the same process: a long-lived
+    process, such as the tests', would otherwise keep every rule folder it ever read)."""
+    _documents.clear()
+
+
 def file_signature(path: Path) -> tuple[int, int]:
     """What tells a changed file: its size and time of last change (0, 0 if gone)."""
     try:

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from selection_rules.engine.kinds import KindCheck, file_kind
-from selection_rules.engine.library import Library, file_signature
+from selection_rules.engine.library import Library, file_signature, forget_documents
 from selection_rules.engine.replay import decision_date_conflict
 from selection_rules.engine.replay import replay as replay_case
 from selection_rules.engine.violations import CaseResult
@@ -52,8 +52,10 @@ _compiled: dict[_Key, tuple[_Files, Procedure | InputError]] = {}
 
 
 def forget() -> None:
-    """Drop every compiled procedure and rule set (a new run in the same process)."""
+    """Drop every compiled procedure and rule set, and the rule files they were read
+    from (a new run in the same process)."""
     _compiled.clear()
+    forget_documents()
 
 
 def _files(found: Procedure | InputError) -> _Files:
