@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from selection_rules.lang.case_functions import make_functions
-from selection_rules.lang.expressions import ANY, ExprError, Function, ListOf
 from selection_rules.lang.record_functions import make_record_functions
+from selection_rules.lang.types import ANY, ExprError, Function, ListOf
 from selection_rules.model.records import RECORD_MODELS
 
 GOLDEN = Path(__file__).parent / "golden" / "builtins.json"

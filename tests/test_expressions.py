@@ -9,15 +9,8 @@ import pytest
 from selection_rules.i18n import Text
 from selection_rules.lang.case_functions import make_functions
 from selection_rules.lang.context import CONTEXT, ReplayContext
-from selection_rules.lang.expressions import (
-    ANY,
-    ExprError,
-    Function,
-    ListOf,
-    Missing,
-    Scope,
-    compile_expr,
-)
+from selection_rules.lang.expressions import compile_expr
+from selection_rules.lang.types import ANY, ExprError, Function, ListOf, Missing, Scope
 from selection_rules.model import case as casefile
 
 SCOPE = Scope(
@@ -269,7 +262,7 @@ def test_what_does_not_read_the_loop_item_is_evaluated_once_per_loop() -> None:
     functions = {"pool": Function(pool, (1, 1), lambda a: ListOf(str), Text("池", "pool"))}
     scope = Scope(names={"item": str}, functions=functions, loop_names=frozenset({"item"}))
     check = compile_expr("item in pool('x')", scope)
-    from selection_rules.lang.expressions import HOISTED
+    from selection_rules.lang.runtime import HOISTED
 
     env: dict[str, Any] = {HOISTED: {}}
     results = []

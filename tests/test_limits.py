@@ -25,15 +25,9 @@ from selection_rules.engine.checks import figure
 from selection_rules.errors import InputError
 from selection_rules.lang.case_functions import make_functions
 from selection_rules.lang.context import CONTEXT, ReplayContext
-from selection_rules.lang.expressions import (
-    ANY,
-    ExprError,
-    Missing,
-    Scope,
-    compile_expr,
-    parse_expr,
-)
+from selection_rules.lang.expressions import compile_expr, parse_expr
 from selection_rules.lang.record_functions import make_record_functions
+from selection_rules.lang.types import ANY, ExprError, Missing, Scope
 from selection_rules.lang.workdays import WorkCalendar, parse_holiday_list
 from selection_rules.model.values import decimal_text, percent, show
 from selection_rules.source.loading import loads_document

@@ -18,7 +18,7 @@ from selection_rules.engine.case_loader import parse_case
 from selection_rules.engine.library import Library
 from selection_rules.engine.procedure import load_procedure
 from selection_rules.errors import InputError
-from selection_rules.lang.expressions import member
+from selection_rules.lang.runtime import member
 from selection_rules.lang.workdays import WorkCalendar
 from selection_rules.report.json import violation_dict
 from selection_rules.source.loading import loads_document

@@ -19,7 +19,8 @@ from pydantic import BaseModel
 from selection_rules.engine.compiled import CompiledCheck, ParamValue, RuleInfo
 from selection_rules.engine.violations import Violation
 from selection_rules.i18n import Text
-from selection_rules.lang.expressions import HOISTED, Env, Fn, Missing
+from selection_rules.lang.runtime import HOISTED
+from selection_rules.lang.types import Env, Fn, Missing
 from selection_rules.model.procedure import Citation
 from selection_rules.model.values import Range, decimal_text, percent, show, too_large
 from selection_rules.source.paths import Hole, PathError, fill_loc, parse_loc_template

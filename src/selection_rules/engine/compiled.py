@@ -19,7 +19,7 @@ from typing import Any
 from selection_rules.engine.machine import ProcedureMachine
 from selection_rules.i18n import Text
 from selection_rules.lang.case_functions import selectors_by_event
-from selection_rules.lang.expressions import Compiled, Fn
+from selection_rules.lang.types import Compiled, Fn
 from selection_rules.model.procedure import (
     Check,
     Citation,
@@ -283,7 +283,7 @@ def decided_for_type(compiled: Compiled | None, env: dict[str, Any], event: str)
 
 def _for_type(test: Fn, env: dict[str, Any], event: str) -> bool | None:
     """A test that reads nothing of the event but its type, for an event of this type."""
-    from selection_rules.lang.expressions import Missing
+    from selection_rules.lang.types import Missing
 
     try:
         return bool(test({**env, "event": _EventType(event)}))

@@ -27,7 +27,8 @@ from selection_rules.engine.library import Library
 from selection_rules.errors import InputError, Problem
 from selection_rules.i18n import Text
 from selection_rules.lang.case_functions import make_functions
-from selection_rules.lang.expressions import (
+from selection_rules.lang.expressions import compile_expr
+from selection_rules.lang.types import (
     ANY,
     Compiled,
     DictOf,
@@ -36,7 +37,6 @@ from selection_rules.lang.expressions import (
     ListOf,
     Scope,
     StaticType,
-    compile_expr,
 )
 from selection_rules.model import case as casefile
 from selection_rules.model.procedure import Check, Parameter, ProcedureSpec

@@ -15,7 +15,7 @@ from selection_rules.engine.checks import Finding, rule_applies, run_check, to_v
 from selection_rules.engine.compiled import Procedure
 from selection_rules.engine.kinds import SECTION_LABELS
 from selection_rules.engine.violations import CaseResult, Violation
-from selection_rules.lang.expressions import Env
+from selection_rules.lang.types import Env
 from selection_rules.model.records import RecordFile
 
 

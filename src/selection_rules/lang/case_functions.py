@@ -16,7 +16,7 @@ from selection_rules.lang.builtins import dates, lists, people, records, scores
 from selection_rules.lang.builtins.county import hanzhong
 from selection_rules.lang.builtins.county.zigong import zigong_functions
 from selection_rules.lang.builtins.steps import selectors_by_event, step_functions
-from selection_rules.lang.expressions import Function
+from selection_rules.lang.types import Function
 
 __all__ = ["make_functions", "selectors_by_event"]
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from selection_rules.i18n import Text
 from selection_rules.lang.case_functions import make_functions
-from selection_rules.lang.expressions import Env, Function, ListOf, Missing, StaticType
+from selection_rules.lang.types import Env, Function, ListOf, Missing, StaticType
 from selection_rules.model import records
 
 # Functions of the case scope that read no events, and so mean the same on a record.

@@ -25,7 +25,7 @@ from typing import Any
 
 from selection_rules.engine.compiled import CompiledCheck, Origin, Procedure, RuleInfo
 from selection_rules.i18n import Text
-from selection_rules.lang.expressions import Compiled
+from selection_rules.lang.types import Compiled
 from selection_rules.lint.findings import Finding, Proof
 from selection_rules.model.values import Range, show
 from selection_rules.source.document import Document

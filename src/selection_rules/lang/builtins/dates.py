@@ -8,7 +8,7 @@ from typing import Any
 
 from selection_rules.i18n import Text
 from selection_rules.lang.context import context_of
-from selection_rules.lang.expressions import Env, Function, ListOf, Missing
+from selection_rules.lang.types import Env, Function, ListOf, Missing
 
 
 def working_days(env: Env, start: Any, end: Any) -> int:

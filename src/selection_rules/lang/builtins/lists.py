@@ -5,16 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from selection_rules.i18n import Text
-from selection_rules.lang.expressions import (
-    ANY,
-    DictOf,
-    Env,
-    Function,
-    ListOf,
-    Missing,
-    StaticType,
-    bounded,
-)
+from selection_rules.lang.runtime import bounded
+from selection_rules.lang.types import ANY, DictOf, Env, Function, ListOf, Missing, StaticType
 
 
 def count(env: Env, x: Any) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from selection_rules.i18n import Text
 from selection_rules.lang.context import context_of
-from selection_rules.lang.expressions import Env, Function, Missing
+from selection_rules.lang.types import Env, Function, Missing
 from selection_rules.model import case as casefile
 
 

@@ -8,14 +8,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from selection_rules.i18n import Text
-from selection_rules.lang.expressions import (
-    ANY,
-    Env,
-    ExprError,
-    Function,
-    ListOf,
-    StaticType,
-)
+from selection_rules.lang.types import ANY, Env, ExprError, Function, ListOf, StaticType
 
 
 def records_with(

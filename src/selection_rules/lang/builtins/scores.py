@@ -7,7 +7,7 @@ from fractions import Fraction
 from typing import Any
 
 from selection_rules.i18n import Text
-from selection_rules.lang.expressions import Env, Function, ListOf, Missing
+from selection_rules.lang.types import Env, Function, ListOf, Missing
 from selection_rules.model.values import decimal_text
 
 

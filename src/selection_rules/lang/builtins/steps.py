@@ -7,7 +7,7 @@ from typing import Any
 
 from selection_rules.i18n import Text
 from selection_rules.lang.context import CONTEXT, ReplayContext, context_of
-from selection_rules.lang.expressions import Env, Function, ListOf, Missing
+from selection_rules.lang.types import Env, Function, ListOf, Missing
 from selection_rules.model import case as casefile
 
 

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from selection_rules.i18n import Text
-from selection_rules.lang.expressions import DictOf, Env, Function, ListOf, Missing
+from selection_rules.lang.types import DictOf, Env, Function, ListOf, Missing
 from selection_rules.model import case as casefile
 
 

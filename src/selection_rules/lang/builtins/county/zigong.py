@@ -10,7 +10,7 @@ from selection_rules.i18n import Text
 from selection_rules.lang.builtins.records import records_with
 from selection_rules.lang.builtins.scores import cut, decimal, places
 from selection_rules.lang.builtins.steps import earlier, selectors_by_event
-from selection_rules.lang.expressions import ANY, Env, Function, ListOf, Missing
+from selection_rules.lang.types import ANY, Env, Function, ListOf, Missing
 from selection_rules.model import case as casefile
 
 
