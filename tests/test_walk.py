@@ -53,3 +53,10 @@ def test_walk_lists_what_expand_lists(tree: dict[str, object], links: bool,
             assert len(tasks) == len(expected)
         finally:
             os.chdir(Path(__file__).resolve().parents[1])
+
+
+def test_a_folder_gone_or_unreadable_has_nothing_in_it(tmp_path: Path) -> None:
+    """A folder removed while a run walks the tree above it is passed over, not an error."""
+    assert list(walk(str(tmp_path / "gone"))) == []
+    (tmp_path / "file.yaml").write_text("x", encoding="utf-8")
+    assert list(walk(str(tmp_path / "file.yaml"))) == []  # not a folder: nothing under it

@@ -339,10 +339,11 @@ def _run_checks(
         if index:
             # The event before is now in the past (inline: this runs for every event).
             prev = events[index - 1]
-            for selector in selectors_of.get(prev.type, ()):
+            selectors = selectors_of.get(prev.type, ())
+            for selector in selectors:
                 seen[selector].append(prev)
-            if by_post:
-                _add_to_posts(prev, selectors_of, by_post, every_post)
+            if by_post and selectors:
+                _add_to_posts(prev, selectors, by_post, every_post)
         rules = runs.get(ev.type)
         if rules is None:
             rules = runs[ev.type] = [
@@ -367,10 +368,11 @@ def _run_checks(
     if epoch.at_end:
         if case.events:
             last_event = case.events[-1]
-            for selector in selectors_of.get(last_event.type, ()):
+            selectors = selectors_of.get(last_event.type, ())
+            for selector in selectors:
                 seen[selector].append(last_event)
-            if by_post:
-                _add_to_posts(last_event, selectors_of, by_post, every_post)
+            if by_post and selectors:
+                _add_to_posts(last_event, selectors, by_post, every_post)
         env.pop("event", None)
         earlier.clear()
         ctx.index = len(case.events)
@@ -387,15 +389,12 @@ def _run_checks(
 
 
 def _add_to_posts(
-    ev: Event, selectors_of: dict[str, tuple[str, ...]],
+    ev: Event, selectors: tuple[str, ...],
     by_post: dict[str, defaultdict[str, list[Event]]],
     every_post: list[defaultdict[str, list[Event]]],
 ) -> None:
-    """Index an event that is now in the past on its posts' tracks, under each selector
-    that names it (an event that names no post is on every post's track)."""
-    selectors = selectors_of.get(ev.type, ())
-    if not selectors:
-        return
+    """Index an event that is now in the past on its posts' tracks, under the selectors
+    that name it (an event that names no post is on every post's track)."""
     tracks = every_post if not ev.posts else [by_post[p] for p in ev.posts if p in by_post]
     for track in tracks:
         for selector in selectors:

@@ -76,7 +76,7 @@ def walk(folder: str) -> Iterator[str]:
         # Names only (not DirEntry objects): a flat folder of 100,000 cases is held as
         # 100,000 short strings while it is gone through, the least it can be sorted in.
         names = sorted(os.listdir(folder))
-    except PermissionError:
+    except OSError:  # unreadable, or gone since it was listed: nothing in it, as rglob says
         return
     for name in names:
         if name.startswith("."):
