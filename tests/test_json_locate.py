@@ -85,15 +85,16 @@ def test_validating_a_json_case_with_violations_never_composes_it(
     from typer.testing import CliRunner
 
     from selection_rules.cli import app
-    from selection_rules.source import document
+    from selection_rules.source import json_read, yaml_compose
 
     data = _plain(yaml.safe_load((EXAMPLES / "pengshan" / "ps7-below-80.yaml").read_text(
         encoding="utf-8")))
     case = tmp_path / "case.json"
     case.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
     composed: list[str] = []
-    monkeypatch.setattr(document, "_compose_json",
-                        lambda text, name: composed.append(name))  # type: ignore[func-returns-value]
+    for module in (yaml_compose, json_read):  # where it is made, and where it is used
+        monkeypatch.setattr(module, "_compose_json",
+                            lambda text, name: composed.append(name))  # type: ignore[func-returns-value]
     result = CliRunner().invoke(app, ["validate", str(case), "--format", "json"])
     assert result.exit_code == 1, result.output
     [entry] = json.loads(result.output)["files"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 import re
 from typing import Any, TextIO
@@ -79,16 +78,6 @@ def outcome_dict(o: Outcome) -> dict[str, Any]:
         },
         "violations": [violation_dict(v, o.path) for v in r.violations],
     }
-
-
-def render(outcomes: list[Outcome]) -> str:
-    """The whole document (without the final newline)."""
-    out = io.StringIO()
-    writer = JsonWriter(out)
-    for o in outcomes:
-        writer.add(o)
-    writer.close()
-    return out.getvalue().removesuffix("\n")
 
 
 # A file name that is not UTF-8 reaches us with its odd bytes as lone surrogates

@@ -97,14 +97,6 @@ class Tally:
             self.counts[sev] += n
 
 
-def report_lines(outcomes: list[Outcome], lang: Lang) -> Iterator[list[Span]]:
-    tally = Tally()
-    for o in outcomes:
-        tally.add(o)
-        yield from outcome_lines(o, lang)
-    yield summary_line(tally, lang)
-
-
 def outcome_lines(o: Outcome, lang: Lang) -> Iterator[list[Span]]:
     """One file's block of the report, ending with an empty line."""
     def t(zh: str, en: str) -> str:

@@ -14,7 +14,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from selection_rules.source.json_locate import locate
 from selection_rules.source.paths import Loc
-from selection_rules.source.yaml_compose import _MERGE, _compose_json
+from selection_rules.source.yaml_compose import _MERGE
 
 Format = Literal["yaml", "json"]
 
@@ -43,7 +43,8 @@ class Document:
         self.format: Format = format
         self.data: Any = data
         # YAML keeps the node tree it was built from. JSON keeps only its text: json.loads
-        # is far faster than composing, and most documents never need a line number.
+        # keeps no positions, and a path is followed through the text when a line is
+        # needed (json_locate.py), which most documents never are.
         self._root: Node | None = root
         self._text: str | None = text
         # JSON: paths already followed through the text (line_of and column_of ask the
@@ -57,8 +58,8 @@ class Document:
         """1-based line of the value at `loc`; for a mapping key, the line of the key.
 
         A path that does not exist gives the line of its deepest existing ancestor, so a
-        missing field points at the mapping that lacks it. None if the text cannot be
-        located at all (a JSON text that YAML cannot read).
+        missing field points at the mapping that lacks it. None for a document read from
+        no text (a document made in memory).
         """
         node = self._locate(loc)[0]
         return None if node is None else node.start_mark.line + 1
@@ -78,9 +79,7 @@ class Document:
         return text if not exact.style else json.dumps(text, ensure_ascii=False)
 
     def _nodes(self) -> Node | None:
-        text = self._text
-        if self._root is None and text is not None:
-            self._root = _compose_json(text, self.path)
+        """The YAML node tree (JSON paths are followed through the text: `_json_text`)."""
         return self._root
 
     def _json_text(self) -> str | None:
