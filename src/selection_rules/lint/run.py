@@ -63,7 +63,6 @@ class _Linter:
     def __init__(self, extra_dirs: Sequence[Path]) -> None:
         self.extra_dirs = list(extra_dirs)
         self.report = LintReport()
-        self.procedures: dict[tuple[tuple[str, ...], str], Procedure | InputError] = {}
         self.schema_ok: dict[str, bool] = {}
         self.ids: dict[str, tuple[str, int | None]] = {}
 
@@ -71,13 +70,11 @@ class _Linter:
         return Library([path.parent, *self.extra_dirs])
 
     def load(self, library: Library, ident: str) -> Procedure | InputError:
-        key = (tuple(str(d) for d in library.dirs), ident)
-        if key not in self.procedures:
-            try:
-                self.procedures[key] = load_procedure(ident, library)
-            except InputError as exc:
-                self.procedures[key] = exc
-        return self.procedures[key]
+        """The procedure, or why it cannot be loaded (the pipeline's cache keeps both)."""
+        try:
+            return load_procedure(ident, library)
+        except InputError as exc:
+            return exc
 
     def add(self, findings: Iterable[Finding], only_file: str | None = None) -> None:
         for f in findings:
