@@ -1,0 +1,3 @@
+from selection_rules.cli import main
+
+main()
