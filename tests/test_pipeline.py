@@ -274,3 +274,36 @@ def test_a_long_lived_process_keeps_no_rule_folder_of_an_earlier_run(
         assert result.exit_code in (0, 1), result.output
         sizes.append((len(library._documents), len(pipeline._compiled)))
     assert sizes[-1] == sizes[0], sizes
+
+
+def test_a_settled_pipeline_looks_up_each_procedure_once_and_judges_each_case(
+        monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """`validate` takes the rule files as they are once: the names a case gives are looked
+    up on disk for the first case only, while each case's own checks (its decision date
+    against its events) and results stay its own, as an unsettled pipeline gives them."""
+    from selection_rules.engine import pipeline
+    from selection_rules.lang.workdays import WorkCalendar
+
+    files = [(str(f), False) for f in sorted(PENGSHAN.glob("*.yaml"))]
+    looked_up: Counter[str] = Counter()
+    real = pipeline.Library.find
+
+    def find(self, ident):  # type: ignore[no-untyped-def]
+        looked_up[ident] += 1
+        return real(self, ident)
+
+    def outcomes(settled: bool, files: list[tuple[str, bool]] = files,
+                 ) -> list[tuple[str, object, object]]:
+        p = pipeline.Pipeline(pipeline.Library(), WorkCalendar(), settled=settled)
+        with p.run(files) as run_:
+            return [(o.path, o.result and [(v.rule_id, v.line, v.message.en)
+                                           for v in o.result.violations],
+                     [x.render("en") for x in o.problems]) for o in run_]
+
+    plain = outcomes(settled=False)
+    monkeypatch.setattr(pipeline.Library, "find", find)
+    outcomes(settled=True, files=files[:1])
+    for_one = looked_up.copy()
+    looked_up.clear()
+    assert outcomes(settled=True) == plain
+    assert len(files) > 5 and looked_up == for_one and looked_up["pengshan-five-votes"]

@@ -55,7 +55,7 @@ def validate(
     # against the inputs before they are read.
     forget(remember=False)
     language = _lang(lang)
-    pipeline = Pipeline(_library(rules), _calendar(holidays, language))
+    pipeline = Pipeline(_library(rules), _calendar(holidays, language), settled=True)
     tasks, problems = pipeline.plan(paths)
     # The workers start before the bar's thread does, and the report is written inside
     # the bar, which keeps its line below what is printed on the same terminal.

@@ -24,7 +24,7 @@ from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from selection_rules.engine.kinds import KindCheck, file_kind
 from selection_rules.engine.library import Library, file_signature, forget_documents
@@ -150,11 +150,26 @@ def to_model(doc: Document, kind: str) -> Case | RecordFile:
     return parse_record(doc, kind)
 
 
+# What a settled pipeline has prepared: (kind, procedure, rule sets) → the procedure.
+Prepared: TypeAlias = "dict[tuple[str, str, tuple[str, ...]], Procedure]"
+
+
 def prepare(library: Library, kinds: KindCheck, doc: Document, kind: str,
-            model: Case | RecordFile) -> Procedure:
+            model: Case | RecordFile, settled: Prepared | None = None) -> Procedure:
     """The compiled procedure (and rule sets) the file names, from the process's cache,
     after checking each name exists and applies to this kind of file; for a case, the
-    decision date it is judged as of."""
+    decision date it is judged as of.
+
+    With `settled`, names found, checked and loaded for an earlier file are taken from
+    it as they are: nothing is looked up on disk again (see `Pipeline`)."""
+    if settled is not None:
+        key = (kind, getattr(model, "procedure", ""), tuple(model.rule_sets))
+        proc = settled.get(key)
+        if proc is None:
+            proc = settled[key] = prepare(library, kinds, doc, kind, model)
+        elif kind == "selection":
+            choose_date(proc, model, doc)  # type: ignore[arg-type]
+        return proc
     if kind != "selection":
         for i, name in enumerate(model.rule_sets):
             library.require(name, doc, ("rule_sets", i), "rule_set")
@@ -256,10 +271,20 @@ class Tasks:
 
 
 class Pipeline:
-    def __init__(self, library: Library, calendar: WorkCalendar) -> None:
+    """identify → to_model → prepare → replay → locate, for one file or many.
+
+    A `settled` pipeline (one `validate` run, and its workers) takes the rule files as
+    they are when it first needs them: each procedure and rule set is looked up, checked
+    and compared with its file once, not for every case that names it. Others (the rule
+    tests, `simulate`, the pytest plugin) notice a rule file edited between two files.
+    """
+
+    def __init__(self, library: Library, calendar: WorkCalendar, *,
+                 settled: bool = False) -> None:
         self.library = library
         self.calendar = calendar
         self.kinds = KindCheck(library)
+        self.settled: Prepared | None = {} if settled else None
 
     def check(self, doc: Document, *, skip_other_kinds: bool = False) -> Checked | None:
         """identify → to_model → prepare → replay → locate; InputError at any stage."""
@@ -267,7 +292,7 @@ class Pipeline:
         if kind is None:
             return None
         model = to_model(doc, kind)
-        proc = prepare(self.library, self.kinds, doc, kind, model)
+        proc = prepare(self.library, self.kinds, doc, kind, model, self.settled)
         result = locate(replay(proc, model, self.calendar, doc, kind), doc)
         return Checked(doc, kind, model, proc, result)
 
@@ -325,7 +350,7 @@ def _start_worker(dirs: list[str], calendar: WorkCalendar) -> None:
     global _worker
     library = Library((), shipped=False)
     library.dirs = [Path(d) for d in dirs]
-    _worker = Pipeline(library, calendar)
+    _worker = Pipeline(library, calendar, settled=True)
 
 
 def _check_chunk(chunk: list[Task]) -> list[Outcome | None]:
