@@ -479,6 +479,8 @@ def reference_problems(case: Case) -> list[tuple[Loc, Text]]:
         for j, doc in enumerate(ev.documents):
             named.append((("documents", j, "about"), doc.about))
         for where, ids in named:
+            if cand_ids.issuperset(ids):  # the common case, without a loop in Python
+                continue
             for j, cid in enumerate(ids):
                 if cid not in cand_ids:
                     key: str | int = cid if isinstance(ids, dict) else j

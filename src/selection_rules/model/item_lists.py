@@ -34,6 +34,8 @@ class Repeats:
 
 
 def _no_repeats(items: list[T]) -> list[T]:
+    if len(set(items)) == len(items):  # the common case, without a loop in Python
+        return items
     first: dict[Any, int] = {}
     repeats: list[tuple[int, int]] = []
     for i, item in enumerate(items):
