@@ -9,6 +9,7 @@ and read the diff before committing it.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import struct
 import xml.etree.ElementTree as ET
@@ -296,3 +297,16 @@ def test_cli_text_formats_and_bad_input() -> None:
     result = runner.invoke(app, ["diagram", "zigong-open-selection",
                                  "--case", str(PENGSHAN / "clean.yaml")])
     assert result.exit_code == 2 and "pengshan-five-votes" in result.output
+
+
+@pytest.mark.parametrize("ident", PROCEDURES)
+def test_a_bound_the_diagram_cannot_know_keeps_its_words_not_its_unit(ident: str) -> None:
+    """A bound that is a figure of a case (ZG-2's quota) has no number in a procedure's
+    diagram: its `bound_text` gives the words that name it, never a unit standing alone
+    ("分配名额 人") or a dangling "of"."""
+    diagram = build(load_procedure(ident, Library()))
+    for line in to_mermaid(diagram, "zh").split("<br/>"):
+        assert not re.search(r"[≤≥=<>]\s*\S*[^\d\s]\s+(?:人|种|年|次|个|名)(?:$|[（(\]])",
+                             line), line
+    for line in to_mermaid(diagram, "en").split("<br/>"):
+        assert not re.search(r"\b(?:of|the)\s*(?:$|\(|\]|<)", line), line

@@ -103,20 +103,28 @@ def _shown_values(s: dict[str, Any]) -> str:
     return " / ".join(f"{v['value']} ({(v['from'] or '…')[:4]}–)" for v in values)
 
 
-def _template(check: Check, proc: Procedure, bound: Text) -> Text:
-    """The check's own `bound_text` with {bound} and parameter names filled in."""
-    if check.bound_text is None:
+def _template(check: Check, proc: Procedure, bound: Text,
+              words: Text | None = None) -> Text:
+    """The check's own `bound_text` (or `words`) with {bound} and parameter names
+    filled in."""
+    given = words or check.bound_text
+    if given is None:
         return bound
     values = {n: (p.timeline[-1][1].display if p.timeline else n)
               for n, p in proc.parameters.items()}
     out = []
-    for template, shown in ((check.bound_text.zh, bound.zh), (check.bound_text.en, bound.en)):
+    for template, shown in ((given.zh, bound.zh), (given.en, bound.en)):
         try:
             text = " ".join(template.format(**values, bound=shown).split())
             out.append(re.sub(r"\s+(?=[（，。；：])", "", text))
         except (KeyError, IndexError, ValueError):
             out.append(shown)
     return Text(out[0], out[1])
+
+
+# {bound} after some words, with the unit word that follows it (人, 种, 个工作日).
+_NUMBER_AND_UNIT = re.compile(r"(?<=\S)\s*\{bound\}\s*[^\s（(，。；{]*")
+_OF_NUMBER = re.compile(r"\s+of\s+\{bound\}")
 
 
 def _bound(proc: Procedure, check: Check, s: dict[str, Any]) -> Text:
@@ -139,8 +147,12 @@ def _bound(proc: Procedure, check: Check, s: dict[str, Any]) -> Text:
         return Text(f"{shown}×{_POSTS.zh}", f"{shown} × {_POSTS.en}")
     used = [n for n in proc.parameters if re.search(rf"\b{re.escape(n)}\b", source)]
     if not used and check.bound_text is not None:
-        # The template names the bound in words ("收回票数 {bound}"): keep the words.
-        return _template(check, proc, Text("", ""))
+        # A figure of the case, which a diagram does not have: keep the words that name
+        # it ("收回票数 {bound}"), without the unit that would follow the number
+        # ("分配名额 {bound} 人" → 分配名额; "the allocated quota of {bound}" → …quota).
+        words = Text(_NUMBER_AND_UNIT.sub("", check.bound_text.zh),
+                     _OF_NUMBER.sub(" {bound}", check.bound_text.en))
+        return _template(check, proc, Text("", ""), words)
     zh, en = source, source
     for name in used:
         info = proc.parameters[name]
