@@ -227,6 +227,10 @@ def test_saving_at_the_prompt_asks_before_replacing_and_refuses_the_input(here: 
     result = runner.invoke(app, ["simulate", "--from", "case.yaml", "--lang", "en"],
                            input=answers)
     assert "other.txt already exists; replace it? (y/N)" in result.output
+    # Declined: said once, with no advice to use --force to the user who just chose.
+    declined = result.output.split("replace it? (y/N)")[1].split("step number")[0]
+    assert "not saved; other.txt is left as it is" in declined
+    assert "--force" not in declined and declined.count("other.txt") == 1
     assert "case.yaml is an input file of this run and is never written" in result.output
     assert (here / "case.yaml").read_bytes() == CASE.read_bytes()
     assert "Saved other.txt" in result.output

@@ -89,11 +89,16 @@ class Outputs:
         if was_read(info):
             raise spot.error(Text(f"{shown} 是本次运行读取的输入文件，不会被改写",
                                   f"{shown} is an input file of this run and is never written"))
-        if real in self._allowed or self.force or (
-                self.confirm is not None and self.confirm(Path(shown))):
-            self._allowed.add(real)
+        if real in self._allowed or self.force:
             return real
-        raise _exists(spot, shown)
+        if self.confirm is None:
+            raise _exists(spot, shown)
+        if not self.confirm(Path(shown)):
+            # The user was just asked and said no: nothing to explain, nor --force to offer.
+            raise spot.error(Text(f"未保存，{shown} 保持原样",
+                                  f"not saved; {shown} is left as it is"), None)
+        self._allowed.add(real)
+        return real
 
     def write(self, path: str | Path, data: bytes, spot: Spot) -> Path:
         """Write `data` to `path` whole or not at all; return the real path written."""
