@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import EXAMPLES
-from selection_rules.report.json import dumps
+from selection_rules.report.json_text import dumps
 
 values = st.recursive(
     st.one_of(st.text(), st.integers(), st.none(), st.booleans()),
@@ -33,6 +33,29 @@ def test_json_text_is_utf8_and_reads_back_as_the_value(value: object,
     assert json.loads(text) == value
     if all(c < "\ud800" or c > "\udfff" for c in text):
         assert text == json.dumps(value, ensure_ascii=False, indent=indent)
+
+
+# What a report may hold, beyond plain JSON: dates (json writes them with default=str),
+# datetimes, fractions, tuples, ints past 64 bits, and every control character.
+report_leaves = st.one_of(
+    st.text(alphabet=st.characters(codec="utf-8")), st.integers(), st.none(), st.booleans(),
+    st.integers(min_value=-(2**80), max_value=2**80), st.dates(), st.datetimes(),
+    st.fractions(), st.text(alphabet=st.characters(max_codepoint=0x9F)),
+    st.sampled_from(["\u2028", "\u2029", "\x7f", "\\u", '"', "</script>"]))
+report_values = st.recursive(
+    report_leaves,
+    lambda sub: st.one_of(st.lists(sub, max_size=4), st.tuples(sub, sub),
+                          st.dictionaries(st.text(max_size=5), sub, max_size=4)),
+    max_leaves=25)
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=report_values)
+def test_the_fast_indented_form_is_byte_for_byte_json_dumps(value: object) -> None:
+    """The indented report is written by orjson where it can: the same text as
+    json.dumps(…, ensure_ascii=False, indent=2, default=str) for anything a report holds."""
+    assert dumps(value, indent=2) == json.dumps(value, ensure_ascii=False, indent=2,
+                                                default=str)
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="file names of any bytes: Linux")

@@ -218,7 +218,7 @@ def render_text(console: Console, report: LintReport, lang: Lang) -> None:
 
 
 def render_json(report: LintReport) -> str:
-    from selection_rules.report.json import dumps
+    from selection_rules.report.json_text import dumps
 
     return dumps(report.as_dict(), indent=2)
 

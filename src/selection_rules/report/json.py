@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
-import re
 from typing import Any, TextIO
 
 from selection_rules.engine.validation import Outcome
 from selection_rules.engine.violations import Violation
 from selection_rules.i18n import Text
 from selection_rules.model.procedure import Citation
+from selection_rules.report.json_text import dumps
 from selection_rules.report.text import Tally
 from selection_rules.source.paths import format_loc
 
@@ -78,20 +77,6 @@ def outcome_dict(o: Outcome) -> dict[str, Any]:
         },
         "violations": [violation_dict(v, o.path) for v in r.violations],
     }
-
-
-# A file name that is not UTF-8 reaches us with its odd bytes as lone surrogates
-# (Python's surrogateescape); written raw they would make the report invalid UTF-8.
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def dumps(value: Any, *, indent: int | None = None) -> str:
-    """JSON text that is always valid UTF-8: characters as they are (`ensure_ascii=False`),
-    except a lone surrogate, written as its `\\uXXXX` escape."""
-    text = json.dumps(value, ensure_ascii=False, indent=indent, default=str)
-    if _SURROGATE.search(text) is None:
-        return text
-    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def _dumps(value: Any, level: int = 0) -> str:
