@@ -349,10 +349,10 @@ class _Loader:
                 else str if kind == "text" else ANY
             )
         if proc.record_kind != "selection":
-            from selection_rules.model.records import RECORD_MODELS
+            from selection_rules.model.registers import ALL_RECORD_MODELS
 
             # A record's rules read the record, typed against its model, and nothing else.
-            names = {"record": RECORD_MODELS[proc.record_kind], **params, **extra}
+            names = {"record": ALL_RECORD_MODELS[proc.record_kind], **params, **extra}
             return Scope(names, self.functions(proc), frozenset(), frozenset(params))
         names.update(params)
         names.update(extra)

@@ -289,7 +289,8 @@ class ProcedureSpec(Spec):
     kind: Literal["procedure", "rule_set"]
     title: Label
     description: Label | None = None
-    applies_to: Literal["selection", "assessment", "roster", "supervision"] = Field(
+    applies_to: Literal["selection", "assessment", "roster", "supervision", "scoring",
+                        "rectification", "assessment_scope", "score_sheets"] = Field(
         "selection",
         description="The kind of file the rules read: a selection case (default), or a "
         "record — an annual assessment file, a cadre roster, a supervision log (records.py). "
