@@ -223,7 +223,8 @@ class _Loader:
             raise InputError(self.problems)
         label = kind_label(kind)
         spec = ProcedureSpec.model_validate({
-            "id": f"{kind}-record", "kind": "procedure", "applies_to": kind,
+            # A procedure id has no `_`: assessment_scope → assessment-scope-record.
+            "id": f"{kind.replace('_', '-')}-record", "kind": "procedure", "applies_to": kind,
             "title": {"zh": label.zh, "en": label.en},
             "stages": [{"id": "record", "label": {"zh": label.zh, "en": label.en},
                         "initial": True, "final": True}],
