@@ -95,7 +95,8 @@ class Complaint(Record):
     number: str | None = Field(None, description="举报件编号")
     received: dt.date | None = Field(None, description="受理日期")
     source: Literal["letter", "visit", "phone", "online", "other"] | None = Field(
-        None, description="举报方式: letter 来信 / visit 来访 / phone 来电 / online 网络 / other 其他")
+        None,
+        description="举报方式: letter 来信 / visit 来访 / phone 来电 / online 网络 / other 其他")
     verified: dt.date | None = Field(None, description="查核完成日期")
     finding: Literal["substantiated", "partly_substantiated", "unsubstantiated"] | None = Field(
         None, description="查核结论: substantiated 属实 / partly_substantiated 部分属实 / "

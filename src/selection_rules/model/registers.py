@@ -286,7 +286,8 @@ def all_reference_problems(record: RecordFile) -> list[tuple[Loc, Text]]:
                                      _unknown("单位", "unit", ref, units)))
         for i, sheet in enumerate(record.sheets):
             if sheet.unit not in units:
-                problems.append((("sheets", i, "unit"), _unknown("单位", "unit", sheet.unit, units)))
+                problems.append((("sheets", i, "unit"),
+                                 _unknown("单位", "unit", sheet.unit, units)))
             if sheet.scorer not in scorers:
                 problems.append((("sheets", i, "scorer"),
                                  _unknown("评分人", "scorer", sheet.scorer, scorers)))
