@@ -75,7 +75,9 @@ class _Yearly(RecordFile):
         if isinstance(data, dict) and isinstance(data.get("year"), int) \
                 and dt.MINYEAR <= data["year"] <= dt.MAXYEAR:
             year = data["year"]
-            return {"start": dt.date(year, 1, 1), "as_of": dt.date(year, 12, 31), **data}
+            # `start: null` is the default too: a rule reads the year's start, never None.
+            return {**data, "start": data.get("start") or dt.date(year, 1, 1),
+                    "as_of": data.get("as_of") or dt.date(year, 12, 31)}
         return data
 
     def day(self) -> dt.date:
