@@ -24,7 +24,7 @@ from typer.testing import CliRunner
 from conftest import EXAMPLES
 from selection_rules.cli import app
 from selection_rules.errors import InputError, Problem
-from selection_rules.model import records
+from selection_rules.model import records, registers
 from selection_rules.model.case import Case, reference_problems
 from selection_rules.model.item_lists import DISTINCT, Repeats
 from selection_rules.source.loading import loads_document
@@ -81,7 +81,7 @@ def _undeclared(*models: type[BaseModel]) -> list[str]:
 
 
 def test_every_list_of_plain_values_is_a_set_or_says_why_it_may_repeat() -> None:
-    assert _undeclared(Case, *records.RECORD_MODELS.values()) == []
+    assert _undeclared(Case, *registers.ALL_RECORD_MODELS.values()) == []
 
 
 def test_the_walk_finds_an_undeclared_list_wherever_it_stands() -> None:

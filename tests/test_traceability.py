@@ -174,3 +174,36 @@ def test_sources_unknown_seed_exits_2() -> None:
     result = run("sources", "999_nothing.txt")
     assert result.exit_code == 2
     assert "999_nothing.txt" in result.output
+
+
+# ------------------------------------------------------------ what is left unencoded
+
+_LEFT_CHECKABLE = ("可检查，但未编码", "Checkable, not encoded")
+
+
+def test_no_checkable_passage_is_left_unencoded(paragraphs: dict[str, list[Paragraph]]) -> None:
+    left = [_where(p) for ps in paragraphs.values() for p in ps
+            if p.checkable == "not_encoded"
+            or (p.reason is not None
+                and (_LEFT_CHECKABLE[0] in p.reason.zh or _LEFT_CHECKABLE[1] in p.reason.en))]
+    assert left == []
+
+
+def test_the_five_checkable_passages_are_encoded(paragraphs: dict[str, list[Paragraph]]) -> None:
+    starts = {"YT-2": ("002_820299a8950da9aa.txt", "堅持黨建引領,做脫貧攻堅先鋒"),
+              "XY-4": ("003_5807c168d1aeb03b.txt", "明确约谈重点。"),
+              "HZ-11": ("003_5807c168d1aeb03b.txt", "二是配好“整改餐”"),
+              "QS-10": ("004_8379aafe2d1e0be7.txt", "一是在考核對象的全面性上求突破"),
+              "QS-11": ("004_8379aafe2d1e0be7.txt", "四是在考核工作的公正性上求突破")}
+    for rule, (seed, start) in starts.items():
+        (para,) = [p for p in paragraphs[seed] if p.text.startswith(start)]
+        assert rule in para.encoded_by and para.reason is None, (rule, para.encoded_by)
+
+
+def test_the_community_dispatch_passage_stays_out_of_scope_with_its_reason() -> None:
+    result = run("sources", "003_5807c168d1aeb03b.txt", "--format", "json")
+    assert result.exit_code == 0, result.output
+    (para,) = [p for p in json.loads(result.output)["003_5807c168d1aeb03b.txt"]
+               if p["text"].startswith("组织派单下任务。")]
+    assert para["encoded_by"] == [] and para["checkable"] == "out_of_scope"
+    assert "三天" in para["reason"]["zh"] and "three days" in para["reason"]["en"]

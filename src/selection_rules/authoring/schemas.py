@@ -12,7 +12,7 @@ from typing import Any
 from selection_rules.engine.kinds import RECORD_KINDS, kind_label
 from selection_rules.model.case import Case
 from selection_rules.model.procedure import ProcedureSpec
-from selection_rules.model.records import RECORD_MODELS
+from selection_rules.model.registers import ALL_RECORD_MODELS
 
 
 def procedure_schema() -> dict[str, Any]:
@@ -28,7 +28,7 @@ def case_schema() -> dict[str, Any]:
 
 
 def record_schema(kind: str) -> dict[str, Any]:
-    schema = RECORD_MODELS[kind].model_json_schema(by_alias=True)
+    schema = ALL_RECORD_MODELS[kind].model_json_schema(by_alias=True)
     schema["title"] = f"selection-rules {kind} record ({kind_label(kind).zh})"
     return schema
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
@@ -129,6 +129,10 @@ class _Reason(BaseModel):
     starts: str
     zh: str
     en: str
+    # A requirement a record could be checked against, left out: `out_of_scope` (not a
+    # cadre-selection record, e.g. community service) or `not_encoded` (in scope, still
+    # to do). Absent: nothing to check (a headline, a result figure, an exhortation).
+    checkable: Literal["out_of_scope", "not_encoded"] | None = None
 
 
 class _NotEncoded(BaseModel):
@@ -143,11 +147,13 @@ class Paragraph:
     text: str
     encoded_by: list[str] = field(default_factory=list)  # rule IDs, params as ID:name
     reason: Text | None = None
+    checkable: str | None = None  # the reason's `checkable`, where it gives one
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "line": self.line, "text": self.text, "encoded_by": self.encoded_by,
             "reason": self.reason.as_dict() if self.reason else None,
+            "checkable": self.checkable,
         }
 
 
@@ -191,6 +197,7 @@ def sources(entries: list[Entry]) -> dict[str, list[Paragraph]]:
                 for r in reasons.get(seed, []):
                     if para.text.startswith(r.starts):
                         para.reason = Text(r.zh, r.en)
+                        para.checkable = r.checkable
                         break
             paragraphs.append(para)
     return out

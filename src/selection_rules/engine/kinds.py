@@ -1,7 +1,7 @@
 """What kind of file a file is, and which kinds of file a rule set may check.
 
-`validate` reads four kinds of file. A selection case has `case` and `procedure`; a record
-says `record: assessment | roster | supervision`. Anything else is refused with one
+`validate` reads a selection case, which has `case` and `procedure`, or a record, which
+says `record:` and one of RECORD_KINDS. Anything else is refused with one
 located message naming what each kind must have, rather than with a list of every field
 of the case model it lacks. A rule set says which kind of file it reads (`applies_to`);
 naming it in a file of another kind is one located error on the file's own line, before
@@ -24,14 +24,20 @@ from selection_rules.source.paths import format_loc
 
 Loc = tuple[str | int, ...]
 
-RecordKind = Literal["assessment", "roster", "supervision"]
-RECORD_KINDS: tuple[RecordKind, ...] = ("assessment", "roster", "supervision")
+RecordKind = Literal["assessment", "roster", "supervision", "scoring", "rectification",
+                     "assessment_scope", "score_sheets"]
+RECORD_KINDS: tuple[RecordKind, ...] = ("assessment", "roster", "supervision", "scoring",
+                                        "rectification", "assessment_scope", "score_sheets")
 
 KIND_LABELS: dict[str, Text] = {
     "selection": Text("选任案卷", "selection case file"),
     "assessment": Text("年度考核档案", "annual assessment file"),
     "roster": Text("干部名册", "cadre roster"),
     "supervision": Text("选人用人专项监督检查台账", "special-supervision log"),
+    "scoring": Text("互联网积分管理台账", "online points register"),
+    "rectification": Text("述职评议整改督查台账", "rectification inspection register"),
+    "assessment_scope": Text("考核范围及责任书登记", "assessment scope and letters register"),
+    "score_sheets": Text("考核评分登记", "assessment score sheets"),
 }
 
 # The lists a violation can stand in, named for the report's section headings.
@@ -43,6 +49,11 @@ SECTION_LABELS: dict[str, Text] = {
     "cadres": Text("干部", "cadres"),
     "moves": Text("借调与调动", "secondments and transfers"),
     "units": Text("被检查单位", "supervised units"),
+    "subjects": Text("积分对象", "scored teams and aid forces"),
+    "secretaries": Text("党组织书记", "party secretaries"),
+    "scope": Text("考核范围内单位", "units in the assessment's scope"),
+    "sheets": Text("评分表", "score sheets"),
+    "reviews": Text("考核结果联审", "joint reviews of the results"),
 }
 
 
@@ -51,9 +62,9 @@ def kind_label(kind: str) -> Text:
 
 
 _EXPECTED = Text(
-    "选任案卷（含 case、procedure）或记录文件（record: assessment | roster | supervision）",
+    f"选任案卷（含 case、procedure）或记录文件（record: {' | '.join(RECORD_KINDS)}）",
     "a selection case file (with case and procedure) or a record file "
-    "(record: assessment | roster | supervision)",
+    f"(record: {' | '.join(RECORD_KINDS)})",
 )
 
 

@@ -223,7 +223,8 @@ class _Loader:
             raise InputError(self.problems)
         label = kind_label(kind)
         spec = ProcedureSpec.model_validate({
-            "id": f"{kind}-record", "kind": "procedure", "applies_to": kind,
+            # A procedure id has no `_`: assessment_scope → assessment-scope-record.
+            "id": f"{kind.replace('_', '-')}-record", "kind": "procedure", "applies_to": kind,
             "title": {"zh": label.zh, "en": label.en},
             "stages": [{"id": "record", "label": {"zh": label.zh, "en": label.en},
                         "initial": True, "final": True}],
@@ -349,10 +350,10 @@ class _Loader:
                 else str if kind == "text" else ANY
             )
         if proc.record_kind != "selection":
-            from selection_rules.model.records import RECORD_MODELS
+            from selection_rules.model.registers import ALL_RECORD_MODELS
 
             # A record's rules read the record, typed against its model, and nothing else.
-            names = {"record": RECORD_MODELS[proc.record_kind], **params, **extra}
+            names = {"record": ALL_RECORD_MODELS[proc.record_kind], **params, **extra}
             return Scope(names, self.functions(proc), frozenset(), frozenset(params))
         names.update(params)
         names.update(extra)

@@ -20,7 +20,7 @@ from typing import Any
 from selection_rules.i18n import Text
 from selection_rules.lang.case_functions import make_functions
 from selection_rules.lang.types import Env, Function, ListOf, Missing, StaticType
-from selection_rules.model import records
+from selection_rules.model import records, registers
 
 # Functions of the case scope that read no events, and so mean the same on a record.
 _SHARED = ("count", "missing", "distinct", "keys", "last_of", "sum", "days_between")
@@ -148,7 +148,11 @@ def make_record_functions(kind: str) -> dict[str, Function]:
         "起算日至截止日之间、相邻日期之间最长的间隔",
         "the longest stretch without a date, from start through the dates to end"))
 
-    if kind == "assessment":
+    if kind in registers.REGISTER_MODELS:
+        from selection_rules.lang.register_functions import register_functions
+
+        out.update(register_functions(kind))
+    elif kind == "assessment":
         out.update(_assessment_functions())
     elif kind == "roster":
 

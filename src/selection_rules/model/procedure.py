@@ -289,10 +289,13 @@ class ProcedureSpec(Spec):
     kind: Literal["procedure", "rule_set"]
     title: Label
     description: Label | None = None
-    applies_to: Literal["selection", "assessment", "roster", "supervision"] = Field(
+    applies_to: Literal["selection", "assessment", "roster", "supervision", "scoring",
+                        "rectification", "assessment_scope", "score_sheets"] = Field(
         "selection",
         description="The kind of file the rules read: a selection case (default), or a "
-        "record — an annual assessment file, a cadre roster, a supervision log (records.py). "
+        "record — an annual assessment file, a cadre roster, a supervision log (records.py), "
+        "a points register, a rectification register, an assessment scope register, score "
+        "sheets (registers.py). "
         "A rule set for a record has no steps: its rules use `on: {end: true}`",
     )
     extends: list[str] = Field(default_factory=new_list)

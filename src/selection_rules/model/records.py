@@ -89,6 +89,23 @@ class Leader(Record):
     demoted: bool | None = Field(None, description="降职使用")
 
 
+class Complaint(Record):
+    """A report (举报) a talk arose from, its verification and the feedback on both (XY-4)."""
+
+    number: str | None = Field(None, description="举报件编号")
+    received: dt.date | None = Field(None, description="受理日期")
+    source: Literal["letter", "visit", "phone", "online", "other"] | None = Field(
+        None,
+        description="举报方式: letter 来信 / visit 来访 / phone 来电 / online 网络 / other 其他")
+    verified: dt.date | None = Field(None, description="查核完成日期")
+    finding: Literal["substantiated", "partly_substantiated", "unsubstantiated"] | None = Field(
+        None, description="查核结论: substantiated 属实 / partly_substantiated 部分属实 / "
+                          "unsubstantiated 不属实")
+    feedback: dt.date | None = Field(None, description="对举报及查核情况进行反馈的日期")
+    feedback_to: str | None = Field(None, description="反馈对象, e.g. 约谈对象 / 实名举报人")
+    feedback_by: str | None = Field(None, description="反馈人")
+
+
 class Talk(Record):
     """An admonishment talk (约谈) with a team or a leader, and its paper trail.
 
@@ -122,6 +139,9 @@ class Talk(Record):
     )
     report: dt.date | None = Field(
         None, description="Leader talk: date of the written report (书面材料) on the correction"
+    )
+    complaint: Complaint | None = Field(
+        None, description="涉及举报的: the report behind the talk, its verification and feedback"
     )
 
     @model_validator(mode="after")
