@@ -18,7 +18,7 @@ this module fixes only what each record holds and what is impossible whatever th
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, model_validator
 
@@ -26,14 +26,15 @@ from selection_rules.i18n import Text
 from selection_rules.model.case import Exact, Record, unique_ids
 from selection_rules.model.defaults import new_dict, new_list
 from selection_rules.model.item_lists import Distinct
+from selection_rules.model.vocabulary import LEADER_GRADE, MOVE_KIND, SUPERVISED_LEVEL, UNIT_GRADE
 
 # The kinds and their labels are in engine/kinds.py, which a selection run imports
 # without building these models.
 
 # 年度目标责任考核 grades of a unit (XY-3 names 优秀, 一般, 较差; 良好 is the customary
 # second grade of the four-grade scale) and 公务员年度考核 grades of a leader.
-UnitGrade = Literal["优秀", "良好", "一般", "较差"]
-LeaderGrade = Literal["优秀", "称职", "基本称职", "不称职"]
+UnitGrade = Annotated[str, UNIT_GRADE]
+LeaderGrade = Annotated[str, LEADER_GRADE]
 
 
 class RecordFile(Record):
@@ -193,7 +194,7 @@ class Move(Record):
     """A secondment (借调) or transfer (调离) out of a cadre's organ."""
 
     cadre: str = Field(description="The cadre id")
-    kind: Literal["secondment", "transfer"] = Field(description="借调 secondment / 调离 transfer")
+    kind: Annotated[str, MOVE_KIND] = Field(description="借调 secondment / 调离 transfer")
     date: dt.date = Field(description="借调或调离日期")
     to: str | None = Field(None, description="去向单位")
 
@@ -222,7 +223,7 @@ class SupervisedUnit(Record):
 
     id: str = Field(description="Unit id, e.g. U01")
     name: str = Field(description="单位名称")
-    level: Literal["county", "city_department"] = Field(
+    level: Annotated[str, SUPERVISED_LEVEL] = Field(
         description="县区 (county) or 市直部门 (city_department)"
     )
     inspections: Distinct[dt.date] = Field(

@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from selection_rules.model.vocabulary import declared
 from selection_rules.engine.compiled import Procedure
 from selection_rules.engine.library import Library, shipped_rules_dir
 from selection_rules.engine.pipeline import judge, load_procedure, to_model
@@ -112,7 +113,8 @@ class Session:
         data["events"] = []
         if doc is not None:
             try:
-                Case.model_validate(data)
+                with declared(proc.terms):
+                    Case.model_validate(data)
             except ValidationError as exc:
                 # Say it where the script wrote the header.
                 raise InputError(validation_problems(doc, exc, prefix=prefix)) from None
@@ -122,7 +124,7 @@ class Session:
     def resume(cls, doc: Document, library: Library, calendar: WorkCalendar) -> Session:
         """A session over an existing case file, at the stage its last event reached: the
         file through the pipeline's stages as far as its procedure (from the cache)."""
-        case: Case = to_model(doc, "selection")  # type: ignore[assignment]
+        case: Case = to_model(doc, "selection", library)  # type: ignore[assignment]
         proc = load_procedure(case.procedure, library, tuple(case.rule_sets))
         return cls(proc, copy.deepcopy(doc.data), calendar, source=doc)
 
@@ -136,7 +138,8 @@ class Session:
     def case(self) -> Case:
         if self._case is None:
             try:
-                case = Case.model_validate(self.data)
+                with declared(self.proc.terms):
+                    case = Case.model_validate(self.data)
             except ValidationError as exc:
                 raise InputError(validation_problems(self.document(), exc)) from None
             refs = reference_problems(case)
