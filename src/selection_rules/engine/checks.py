@@ -18,6 +18,7 @@ from pydantic import BaseModel
 
 from selection_rules.engine.compiled import CompiledCheck, ParamValue, RuleInfo
 from selection_rules.engine.violations import Violation
+from selection_rules.engine.wording import missing_words, words
 from selection_rules.i18n import Text
 from selection_rules.lang.runtime import HOISTED
 from selection_rules.lang.types import Env, Fn, Missing
@@ -312,13 +313,17 @@ def _comparison(check: CompiledCheck) -> One:
     return one
 
 
-def _subject(check: CompiledCheck, env: Env, item: object) -> str:
+def _subject(check: CompiledCheck, env: Env, item: object) -> Text:
     if check.subject is not None:
         try:
-            return show(check.subject(env)) + " "
+            said = words(check.subject(env))
         except Missing:
-            return ""
-    return f"{show(item)} " if item is not None else ""
+            return Text("", "")
+        return Text(said.zh + " ", said.en + " ")
+    if item is None:
+        return Text("", "")
+    said = words(item)
+    return Text(said.zh + " ", said.en + " ")
 
 
 def _bound_text(check: CompiledCheck, bound: Any, params: Mapping[str, ParamValue]) -> Text:
@@ -327,7 +332,10 @@ def _bound_text(check: CompiledCheck, bound: Any, params: Mapping[str, ParamValu
     elif isinstance(bound, Fraction) and check.spec.of is not None:
         shown = f"{show(bound)} ({percent(bound)})"
     else:
-        shown = show(bound)
+        said = words(bound)
+        if check.spec.bound_text is None:
+            return said
+        shown = said.en if said.zh == said.en else show(bound)
     if check.spec.bound_text is not None:
         values = {n: p.display for n, p in params.items()}
         values["bound"] = shown
@@ -348,16 +356,18 @@ def _failed(check: CompiledCheck, env: Env, item: object, value: Any, base: Any,
         ratio = Fraction(value, base)
         pct_bound = bound if type(bound) in _EXACT else None
         actual = f"{show(value)}/{show(base)} ({percent(ratio, pct_bound)})"
+        actual_t = Text(actual, actual)
     else:
-        actual = show(value)
+        actual_t = words(value)
+        actual = actual_t.en
     bound_t = _bound_text(check, bound, params)
     word = FAILED[spec.op]
     base_t = Text("", "")
     if spec.base is not None:
         base_t = Text(f"（基数：{spec.base.zh}）", f" (base: {spec.base.en})")
     message = Text(
-        f"{subject}{spec.quantity.zh} {actual} {word.zh} {bound_t.zh}",
-        f"{subject}{spec.quantity.en} {actual} {word.en} {bound_t.en}",
+        f"{subject.zh}{spec.quantity.zh} {actual_t.zh} {word.zh} {bound_t.zh}",
+        f"{subject.en}{spec.quantity.en} {actual_t.en} {word.en} {bound_t.en}",
     ) + base_t
     figures: dict[str, object] = {
         "item": item,
@@ -376,33 +386,50 @@ def _unmet(check: CompiledCheck, env: Env, item: object) -> Finding:
     subject = _subject(check, env, item)
     actual_t = Text("", "")
     actual_value: object = None
+    found = spec.actual_label or _FOUND
     if check.actual is not None:
         try:
             actual_value = check.actual(env)
-            shown = show(actual_value)
+            shown = words(actual_value)
         except Missing as exc:
-            shown = f"未记录 {exc.what}"
             actual_value = None
-            actual_t = Text(f"；实际：{shown}", f"; found: {exc.what} not recorded")
+            lacking = _lacking(check, exc)
+            actual_t = Text(f"；{found.zh}：未记录{lacking.zh}",
+                            f"; {found.en}: {lacking.en} not recorded")
         else:
-            actual_t = Text(f"；实际：{shown}", f"; found: {shown}")
-    message = Text(f"{subject}应当{spec.expect.zh}", f"{subject}required: {spec.expect.en}")
+            actual_t = Text(f"；{found.zh}：{shown.zh}", f"; {found.en}: {shown.en}")
+    message = Text(f"{subject.zh}应当{spec.expect.zh}", f"{subject.en}required: {spec.expect.en}")
     return Finding(check, item, message + actual_t,
-                   {"item": item, "expected": spec.expect.en, "actual": show(actual_value)})
+                   {"item": item, "expected": spec.expect.en,
+                    "actual": words(actual_value).en if actual_value is not None else "—"})
+
+
+_FOUND = Text("实际", "found")
+
+
+def _lacking(check: CompiledCheck, exc: Missing) -> Text:
+    """What the case lacks, as a clerk would look for it."""
+    if exc.text is not None:
+        return exc.text
+    said = missing_words(exc.what, check.selector_labels)
+    return said if said is not None else Text("本规则所需的数据", "data this rule needs")
 
 
 def _missing(check: CompiledCheck, item: object, exc: Missing) -> Finding:
     spec = check.spec
     label = spec.quantity or spec.expect
-    subject = f"{show(item)} " if item is not None else ""
+    subject = Text("", "") if item is None else words(item) + Text(" ", " ")
     zh_label = f"（{label.zh}）" if label else ""
     en_label = f" ({label.en})" if label else ""
     if exc.text is not None:
-        message = Text(f"{subject}{exc.text.zh}{zh_label}", f"{subject}{exc.text.en}{en_label}")
+        message = Text(f"{subject.zh}{exc.text.zh}{zh_label}",
+                       f"{subject.en}{exc.text.en}{en_label}")
     else:
+        lacking = _lacking(check, exc)
         message = Text(
-            f"{subject}案卷未记录本规则所需的 {exc.what}{zh_label}",
-            f"{subject}the case file does not record {exc.what}, which this rule needs{en_label}",
+            f"{subject.zh}案卷未记录本规则所需的{lacking.zh}{zh_label}",
+            f"{subject.en}the case file does not record {lacking.en}, which this rule "
+            f"needs{en_label}",
         )
     return Finding(check, item, message, {"item": item, "missing": exc.what}, missing=True)
 
