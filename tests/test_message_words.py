@@ -21,7 +21,8 @@ AUTHORING_RULES = EXAMPLES / "authoring" / "rules"
 
 SNAKE = re.compile(r"\b[A-Za-z][a-z0-9]*(?:_[A-Za-z0-9]+)+\b")
 CALL = re.compile(r"\b[A-Za-z_]\w*\(")
-BILINGUAL = re.compile(r"[\u3400-\u9fff][^\s/]*/[^\s/]*[A-Za-z]|[A-Za-z][^\s/]*/[^\s/]*[\u3400-\u9fff]")
+BILINGUAL = re.compile(r"[\u3400-\u9fff][^\s/]*/[^\s/]*[A-Za-z]"
+                       r"|[A-Za-z][^\s/]*/[^\s/]*[\u3400-\u9fff]")
 ASCII_WORD = re.compile(r"\b[a-z]{2,}\b")
 CJK_RUN = re.compile(r"[\u3400-\u9fff\u3000-\u303f\uff00-\uffef“”]+")
 

@@ -22,7 +22,7 @@ from selection_rules.engine.wording import missing_words, words
 from selection_rules.i18n import Text
 from selection_rules.lang.runtime import HOISTED
 from selection_rules.lang.types import Env, Fn, Missing
-from selection_rules.model.procedure import Citation
+from selection_rules.model.procedure import Citation, Label
 from selection_rules.model.values import Range, decimal_text, percent, show, too_large
 from selection_rules.source.paths import Hole, PathError, fill_loc, parse_loc_template
 
@@ -277,6 +277,9 @@ def _comparison(check: CompiledCheck) -> One:
     # (value·q ⋚ p·base for a bound p/q, base > 0): exact, and no Fraction is made
     # unless the check fails and its message needs one.
     cross = spec.op != "between"
+    base_label = spec.base or Label(zh="基数", en="base")
+    zero_base = Text(f"基数（{base_label.zh}）为 0，无法计算比例",
+                     f"the base ({base_label.en}) is 0, so no share can be computed")
 
     def one(env: Env, params: Mapping[str, ParamValue], out: list[Finding],
             item: Any = None) -> None:
@@ -297,7 +300,7 @@ def _comparison(check: CompiledCheck) -> One:
             if base is None:
                 raise Missing(of_src)
             if base == 0:
-                raise Missing(f"{of_src} = 0")
+                raise Missing(f"{of_src} = 0", zero_base)
             if cross and type(value) is int and type(base) is int and base > 0 \
                     and type(bound) in _EXACT:
                 ok = compare(value * bound.denominator, bound.numerator * base)
@@ -401,7 +404,7 @@ def _unmet(check: CompiledCheck, env: Env, item: object) -> Finding:
     message = Text(f"{subject.zh}应当{spec.expect.zh}", f"{subject.en}required: {spec.expect.en}")
     return Finding(check, item, message + actual_t,
                    {"item": item, "expected": spec.expect.en,
-                    "actual": words(actual_value).en if actual_value is not None else "—"})
+                    "actual": show(actual_value)})
 
 
 _FOUND = Text("实际", "found")

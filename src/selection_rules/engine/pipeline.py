@@ -162,8 +162,8 @@ def declared_terms(doc: Document, library: Library) -> dict[str, tuple[Term, ...
     data = doc.data if isinstance(doc.data, dict) else {}
     ident, named = data.get("procedure"), data.get("rule_sets") or []
     if not isinstance(ident, str) or not isinstance(named, list) \
-            or not all(isinstance(n, str) for n in named):
-        return {}
+            or not all(isinstance(n, str) for n in named) or len(set(named)) != len(named):
+        return {}  # validation says what is wrong with the names, at their lines
     # A procedure that is not there is said first: the values it would declare are not.
     library.require(ident, doc, ("procedure",), "procedure")
     for i, name in enumerate(named):

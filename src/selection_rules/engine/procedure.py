@@ -41,8 +41,8 @@ from selection_rules.lang.types import (
 )
 from selection_rules.model import case as casefile
 from selection_rules.model.procedure import Check, Parameter, ProcedureSpec
-from selection_rules.model.vocabulary import VOCABULARIES, Code, Term, declared
 from selection_rules.model.values import Range, normalize, parse_number, parse_range, parse_ratio
+from selection_rules.model.vocabulary import VOCABULARIES, Code, Term, declared
 from selection_rules.source.document import Document
 from selection_rules.source.model_errors import validation_problems
 from selection_rules.source.paths import format_loc

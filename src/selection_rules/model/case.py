@@ -74,7 +74,8 @@ class Approval(Record):
     """批复: an approval a step needs from another body, e.g. 破格提拔 by the higher
     organization department, with its date."""
 
-    kind: Annotated[str, APPROVAL_KIND] = Field(description="What is approved, e.g. exceptional_promotion 破格提拔")
+    kind: Annotated[str, APPROVAL_KIND] = Field(
+        description="What is approved, e.g. exceptional_promotion 破格提拔")
     by: str = Field(description="批复机关, e.g. 市委组织部 (the higher organization department)")
     date: dt.date = Field(description="批复日期")
     approved: bool = Field(True, description="同意 (true) / 不同意 (false)")
@@ -172,7 +173,8 @@ class Motion(Record):
 class Meeting(Record):
     """A meeting: body, members entitled (应到) and present (实到), speaking order."""
 
-    body: Annotated[str, BODY] = Field(description="e.g. standing_committee 常委会, plenary 全委会, cadre_meeting")
+    body: Annotated[str, BODY] = Field(
+        description="e.g. standing_committee 常委会, plenary 全委会, cadre_meeting")
     entitled: NonNeg = Field(description="应到会成员数 (members who should attend)")
     present: NonNeg = Field(description="实到会成员数 (members present)")
     main_leader: str | None = Field(None, description="主要负责人 (the top leader)")
@@ -311,7 +313,8 @@ class Publicity(Record):
 class Signature(Record):
     """A document and who signed it (全程纪实: each stage signed by those responsible)."""
 
-    kind: Annotated[str, DOCUMENT_KIND] = Field(description="e.g. recommendation_letter 推荐材料, record 纪实表")
+    kind: Annotated[str, DOCUMENT_KIND] = Field(
+        description="e.g. recommendation_letter 推荐材料, record 纪实表")
     signed_by: Distinct[str] = Field(default_factory=new_list)
     date: dt.date | None = None
     about: Distinct[str] = Field(
@@ -337,7 +340,8 @@ class Opinion(Record):
 class Talk(Record):
     """A talk held with an appointee, e.g. 任职谈话 or 廉政教育谈话."""
 
-    kind: Annotated[str, TALK_KIND] = Field(description="e.g. appointment 任职谈话, clean_government 廉政教育谈话")
+    kind: Annotated[str, TALK_KIND] = Field(
+        description="e.g. appointment 任职谈话, clean_government 廉政教育谈话")
     about: str = Field(description="Candidate id: the cadre talked to")
     by: str | None = Field(None, description="Who held the talk")
     date: dt.date | None = None

@@ -224,7 +224,7 @@ class Check(Spec):
 class Rule(Spec):
     id: str = Field(pattern=r"^[A-Z]{2,6}-\d+[a-z]?$")
     title: Label
-    severity: Annotated[Severity, BeforeValidator(SEVERITY.normalize)] = "error"
+    severity: Annotated[Severity, SEVERITY, BeforeValidator(SEVERITY.normalize)] = "error"
     citation: Citation | None = None
     in_force: list[InForce] = Field(default_factory=new_list)
     on: Applies | None = None

@@ -27,6 +27,7 @@ are in force while a case naming it is read (`declared`).
 
 import difflib
 import re
+import types
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -81,7 +82,8 @@ def _key(text: str) -> str:
 
 # Terms a procedure or rule set declares, by vocabulary name, in force while the files
 # that name it are read (a ContextVar: each worker process and thread has its own).
-_DECLARED: ContextVar[Mapping[str, Sequence[Term]]] = ContextVar("declared_terms", default={})
+_NONE: Mapping[str, Sequence[Term]] = types.MappingProxyType({})
+_DECLARED: ContextVar[Mapping[str, Sequence[Term]]] = ContextVar("declared_terms", default=_NONE)
 
 
 @contextmanager
@@ -194,7 +196,8 @@ class Vocabulary:
         spellings = list(dict.fromkeys(s for t in self.terms for s in t.spellings()))
         listed = "; ".join(f"{t.code} {t.zh} ({t.en})" for t in self.terms)
         out: dict[str, Any] = {"anyOf": [{"enum": spellings}, {"type": "string"}]}
-        out["description"] = f"{self.label.zh} / {self.label.en}" + (f": {listed}" if listed else "")
+        out["description"] = f"{self.label.zh} / {self.label.en}" + (
+            f": {listed}" if listed else "")
         return out
 
 
@@ -212,6 +215,8 @@ BODY = Vocabulary("body", Text("会议主体", "meeting body"), terms(
     ("cadre_meeting", "干部大会", "cadre meeting", "领导干部大会|干部会议"),
     ("party_group_meeting", "党组会", "party group meeting", "党组会议|党组(扩大)会议"),
     ("party_committee_meeting", "党委会", "party committee meeting", "党委会议|党委(扩大)会议"),
+    ("organization_department", "组织部部务会", "organization department meeting",
+     "组织部|部务会|部务会议|组织部部务会议"),
 ))
 
 BALLOT_KIND = Vocabulary("ballot_kind", Text("投票方式", "ballot kind"), terms(
@@ -282,7 +287,7 @@ DOCUMENT_KIND = Vocabulary("document_kind", Text("文书类别", "document kind"
     ("record", "纪实表", "record of the step", "全程纪实表|纪实材料"),
     ("appointment_notice", "任职通知", "appointment notice", "任职文件|任免通知|任职决定"),
     ("tie_break", "并列情况及确定办法", "tie-break record", "并列处理记录|并列确定办法"),
-))
+), open=True)
 
 OPINION_KIND = Vocabulary("opinion_kind", Text("征求意见对象", "person consulted"), terms(
     ("county_committee_leader_in_charge", "县委分管领导", "county committee leader in charge", ""),
@@ -291,16 +296,16 @@ OPINION_KIND = Vocabulary("opinion_kind", Text("征求意见对象", "person con
     ("npc_liaison_leader", "人大联系领导", "people's congress liaison leader", "县人大联系领导"),
     ("cppcc_liaison_leader", "政协联系领导", "CPPCC liaison leader", "县政协联系领导"),
     ("department_main_leader", "部门主要领导", "department's main leader", "部门主要负责人"),
-))
+), open=True)
 
 TALK_KIND = Vocabulary("talk_kind", Text("谈话类别", "kind of talk"), terms(
     ("appointment", "任职谈话", "appointment talk", "任前谈话"),
     ("clean_government", "廉政教育谈话", "clean-government talk", "廉政谈话|任前廉政谈话"),
-))
+), open=True)
 
 APPROVAL_KIND = Vocabulary("approval_kind", Text("批复事项", "what is approved"), terms(
     ("exceptional_promotion", "破格提拔", "exceptional promotion", "破格"),
-))
+), open=True)
 
 TRAINING_STAGE = Vocabulary("training_stage", Text("后备干部培养环节", "training stage"), terms(
     ("unit_recommendation", "单位推荐", "unit recommendation", ""),
@@ -308,7 +313,7 @@ TRAINING_STAGE = Vocabulary("training_stage", Text("后备干部培养环节", "
     ("organizational_inspection", "组织考察", "organizational inspection", ""),
     ("centralized_training", "集中培训", "centralized training", ""),
     ("practical_training", "实践锻炼", "practical training", ""),
-))
+), open=True)
 
 SCREENING_CONDITION = Vocabulary(
     "screening_condition", Text("不予研究的情形", "no-discussion condition"), terms(

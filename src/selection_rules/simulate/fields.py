@@ -20,11 +20,11 @@ from typing import Any, Literal, Union
 
 from pydantic import BaseModel
 
-from selection_rules.model.vocabulary import VOCABULARIES, Vocabulary
 from selection_rules.engine.compiled import Procedure, iter_checks
 from selection_rules.i18n import Text
 from selection_rules.model import case as casefile
 from selection_rules.model.values import parse_number
+from selection_rules.model.vocabulary import VOCABULARIES, Vocabulary
 
 FieldPath = tuple[str, ...]
 
@@ -119,8 +119,9 @@ def _leaf(path: FieldPath) -> Field | None:
             model = ann
             continue
         vocabulary = _vocabulary(info.metadata, info.annotation)
-        kind = ("choice", tuple(t.code for t in vocabulary.all_terms())) \
-            if vocabulary is not None and not vocabulary.open else _kind(info.annotation)
+        kind: tuple[Kind, tuple[str, ...]] | None = (
+            ("choice", tuple(t.code for t in vocabulary.all_terms()))
+            if vocabulary is not None and not vocabulary.open else _kind(info.annotation))
         if kind is None:
             return None
         name, choices = kind

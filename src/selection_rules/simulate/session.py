@@ -20,7 +20,6 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from selection_rules.model.vocabulary import declared
 from selection_rules.engine.compiled import Procedure
 from selection_rules.engine.library import Library, shipped_rules_dir
 from selection_rules.engine.pipeline import judge, load_procedure, to_model
@@ -30,6 +29,7 @@ from selection_rules.i18n import Text
 from selection_rules.lang.workdays import WorkCalendar
 from selection_rules.model.case import Case, Event, reference_problems
 from selection_rules.model.procedure import Step
+from selection_rules.model.vocabulary import declared
 from selection_rules.report.outputs import Outputs, Spot
 from selection_rules.source.document import Document
 from selection_rules.source.edited import EditedDocument

@@ -40,11 +40,11 @@ def months(env: Env, start: Any, end: Any) -> int:
 
 
 def publicity_period(env: Env, publicity: Any) -> str:
-    """The publicity's dates, for a message: 公示期 2024-05-10 至 2024-05-17."""
+    """The publicity's dates, for a message: 公示 2024-05-10 至 2024-05-17."""
     if publicity is None:
         raise Missing("publicity", Text("公示记录", "the publicity record"))
     start, end = publicity.start.isoformat(), publicity.end.isoformat()
-    return Phrase(Text(f"公示期 {start} 至 {end}", f"publicity {start} to {end}"))
+    return Phrase(Text(f"公示 {start} 至 {end}", f"publicity {start} to {end}"))
 
 
 def approval_dates(env: Env, approvals: Any, kind: str) -> list[Any]:

@@ -6,9 +6,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from selection_rules.i18n import Phrase, Text
-from selection_rules.model.vocabulary import label_of
 from selection_rules.lang.types import DictOf, Env, Function, ListOf, Missing
 from selection_rules.model import case as casefile
+from selection_rules.model.vocabulary import label_of
 
 
 def open_problems(env: Env, cand: casefile.Candidate, day: Any) -> list[str]:
