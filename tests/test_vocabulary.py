@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pydantic import BaseModel
 from typer.testing import CliRunner
 
@@ -271,3 +273,39 @@ def test_the_schemas_list_the_aliases_for_editors() -> None:
     text = json.dumps(case_schema(), ensure_ascii=False)
     for spelling in ("全委会", "常委会", "无记名", "署名", "举手", "面向社会", "任职谈话"):
         assert f'"{spelling}"' in text
+
+
+def test_a_record_kind_may_be_named_in_chinese(tmp_path: Path) -> None:
+    record = _write(tmp_path, EXAMPLES / "records" / "roster" / "tc1-seconded-a-day-early.yaml",
+                    {"record: roster": "record: 干部名册"})
+    result = CliRunner().invoke(app, ["validate", str(record), "--format", "json"])
+    assert result.exit_code == 1, result.output
+    assert json.loads(result.output)["files"][0]["kind"] == "roster"
+
+
+def test_an_unknown_record_kind_names_the_nearest(tmp_path: Path) -> None:
+    record = _write(tmp_path, EXAMPLES / "records" / "roster" / "tc1-seconded-a-day-early.yaml",
+                    {"record: roster": "record: 名单"})
+    result = CliRunner().invoke(app, ["validate", str(record), "--format", "json"])
+    assert result.exit_code == 2
+    problem = json.loads(result.output)["files"][0]["problems"][0]
+    assert problem["field"] == "record" and problem["line"] is not None
+    assert "'名单' 不是可用的记录类型" in problem["message"]["zh"]
+
+
+_ALL_TERMS = [(v, t) for v in VOCABULARIES.values() for t in v.terms]
+
+
+@settings(max_examples=200, deadline=None)
+@given(pick=st.integers(min_value=0, max_value=len(_ALL_TERMS) - 1),
+       which=st.integers(min_value=0, max_value=20),
+       upper=st.booleans(), pad=st.sampled_from(["", " ", "  ", "\t"]),
+       joiner=st.sampled_from(["_", " ", "-"]))
+def test_any_spelling_in_any_case_and_spacing_reads_as_its_code(
+        pick: int, which: int, upper: bool, pad: str, joiner: str) -> None:
+    vocabulary, term = _ALL_TERMS[pick]
+    spellings = term.spellings()
+    spelling = spellings[which % len(spellings)].replace("_", joiner)
+    written = pad + (spelling.upper() if upper else spelling) + pad
+    found = vocabulary.read(written)
+    assert found == term.code and isinstance(found, Code) and found.term is term

@@ -146,9 +146,11 @@ def evaluator_for(check: CompiledCheck) -> Evaluator:
 def _wrong_kind(exc: TypeError) -> Missing:
     """A figure of the wrong kind (text where a number is compared): the case file
     records it, but not in a form this check can read."""
+    # Python's own words (`'<' not supported between …`) stay in the figures, not the text.
     return Missing(str(exc), Text(
-        f"案卷记录的数值类型不符，本规则无法比较（{exc}）",
-        f"the case file records a figure of the wrong kind for this rule to compare ({exc})"))
+        "案卷记录的数值类型不符（如应为数字处写了文字），本规则无法比较",
+        "the case file records a figure of the wrong kind (text where a number belongs, "
+        "say) for this rule to compare"))
 
 
 def _each(check: CompiledCheck, one: One, each: Callable[[Env], Any],

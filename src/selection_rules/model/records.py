@@ -20,13 +20,19 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import BeforeValidator, Field, model_validator
 
 from selection_rules.i18n import Text
 from selection_rules.model.case import Exact, Record, unique_ids
 from selection_rules.model.defaults import new_dict, new_list
 from selection_rules.model.item_lists import Distinct
-from selection_rules.model.vocabulary import LEADER_GRADE, MOVE_KIND, SUPERVISED_LEVEL, UNIT_GRADE
+from selection_rules.model.vocabulary import (
+    LEADER_GRADE,
+    MOVE_KIND,
+    RECORD_KIND,
+    SUPERVISED_LEVEL,
+    UNIT_GRADE,
+)
 
 # The kinds and their labels are in engine/kinds.py, which a selection run imports
 # without building these models.
@@ -145,7 +151,7 @@ class Ranking(Record):
 class AssessmentFile(RecordFile):
     """年度考核档案: teams, leaders, the year's talks, ratings, rankings and vetoes."""
 
-    record: Literal["assessment"]
+    record: Annotated[Literal["assessment"], BeforeValidator(RECORD_KIND.normalize)]
     year: int = Field(ge=1949, le=2100, description="考核年度")
     # Never None once read: the validator below fills in the year's end.
     as_of: dt.date | None = Field(
@@ -202,7 +208,7 @@ class Move(Record):
 class Roster(RecordFile):
     """干部名册: cadres as of a date, their moves, and the county organs' pay by grade."""
 
-    record: Literal["roster"]
+    record: Annotated[Literal["roster"], BeforeValidator(RECORD_KIND.normalize)]
     as_of: dt.date = Field(description="名册截止日期")
     cadres: list[Cadre] = Field(default_factory=new_list)
     moves: list[Move] = Field(default_factory=new_list, description="借调、调动登记")
@@ -234,7 +240,7 @@ class SupervisedUnit(Record):
 class SupervisionLog(RecordFile):
     """选人用人专项监督检查台账: which unit was inspected when, from `start` to `as_of`."""
 
-    record: Literal["supervision"]
+    record: Annotated[Literal["supervision"], BeforeValidator(RECORD_KIND.normalize)]
     start: dt.date = Field(description="轮回起算日 (the rotation is counted from this date)")
     as_of: dt.date = Field(description="台账截止日期")
     units: list[SupervisedUnit] = Field(default_factory=new_list)

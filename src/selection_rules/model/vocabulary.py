@@ -15,6 +15,12 @@ To type a new field with an existing vocabulary, annotate it — one annotation:
     checked: Distinct[Annotated[str, BACKGROUND]]   # a list of them
     training: dict[Annotated[str, TRAINING_STAGE], dt.date]   # as keys
 
+A field whose type must stay a Literal (a discriminator, `Severity`) normalizes instead:
+`Annotated[Literal[...], BeforeValidator(VOCAB.normalize)]` (aliases become the code; the
+Literal still refuses the rest). A procedure parameter whose values are codes says
+`terms: NAME` (engine/procedure.py reads them through the vocabulary, so a message shows
+their labels). docs/values.md is generated from here (authoring/values_doc.py).
+
 A new vocabulary is a `Vocabulary(name, label, terms)` added to `VOCABULARIES` below (the
 JSON Schemas and docs/values.md list it from there). An *open* vocabulary (`open=True`)
 keeps a value it does not know, as written (free text with some known values); a closed
@@ -349,6 +355,13 @@ LEADER_GRADE = Vocabulary("leader_grade", Text("干部考核等次", "leader rat
     ("不称职", "不称职", "incompetent", ""),
 ))
 
+RECORD_KIND = Vocabulary("record_kind", Text("记录类型", "record kind"), terms(
+    ("assessment", "年度考核档案", "annual assessment file", "考核档案|年度考核"),
+    ("roster", "干部名册", "cadre roster", "名册"),
+    ("supervision", "选人用人专项监督检查台账", "special-supervision log",
+     "监督台账|专项监督检查台账|台账"),
+))
+
 SEVERITY = Vocabulary("severity", Text("严重程度", "severity"), terms(
     ("error", "错误", "error", "严重"),
     ("warning", "警告", "warning", ""),
@@ -362,7 +375,8 @@ STEP = Vocabulary("step", Text("步骤", "step"), (), open=True)
 VOCABULARIES: dict[str, Vocabulary] = {v.name: v for v in (
     BODY, BALLOT_KIND, REASON, AUDIENCE, BACKGROUND, PROBLEM_SOURCE, OUTCOME, POST_LEVEL,
     DOCUMENT_KIND, OPINION_KIND, TALK_KIND, APPROVAL_KIND, TRAINING_STAGE,
-    SCREENING_CONDITION, MOVE_KIND, SUPERVISED_LEVEL, UNIT_GRADE, LEADER_GRADE, SEVERITY, STEP,
+    SCREENING_CONDITION, MOVE_KIND, SUPERVISED_LEVEL, UNIT_GRADE, LEADER_GRADE, RECORD_KIND,
+    SEVERITY, STEP,
 )}
 
 

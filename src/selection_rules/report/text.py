@@ -143,7 +143,8 @@ def outcome_lines(o: Outcome, lang: Lang, *, original_quotes: bool = False
     for post, stages in r.stages_reached.items():
         end = (t("已到终点", "reached the end") if r.final[post]
                else t("未到终点", "did not reach the end"))
-        yield [(f"    {t('职位', 'post')} {post}: {' → '.join(stages)} ({end})", "")]
+        shown = [r.stage_labels[s].get(lang) if s in r.stage_labels else s for s in stages]
+        yield [(f"    {t('职位', 'post')} {post}: {' → '.join(shown)} ({end})", "")]
     groups: dict[str | None, list[Violation]] = {}
     for v in r.violations:
         groups.setdefault(v.stage, []).append(v)
