@@ -93,3 +93,15 @@ def test_the_detector_finds_each_kind_of_leak() -> None:
                          "committee", zh=False)
     assert foreign_cjk("found: [常委甲, 市长]", frozenset({"常委甲", "市长"})) == []
     assert foreign_cjk("a vetoed unit not rated 优秀", frozenset()) == ["优秀"]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_text_report_names_stages_by_their_labels(lang: str) -> None:
+    from selection_rules.report.text import outcome_lines
+
+    outcome = pipeline().check_file(EXAMPLES / "pengshan" / "ps7-below-80.yaml")
+    assert outcome is not None
+    lines = ["".join(text for text, _ in spans) for spans in outcome_lines(outcome, lang)]
+    [path] = [line for line in lines if "→" in line]
+    assert not SNAKE.findall(path), path
+    assert ("预推人选储备库" if lang == "zh" else "Reserve pool") in path
