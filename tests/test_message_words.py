@@ -105,3 +105,28 @@ def test_the_text_report_names_stages_by_their_labels(lang: str) -> None:
     [path] = [line for line in lines if "→" in line]
     assert not SNAKE.findall(path), path
     assert ("预推人选储备库" if lang == "zh" else "Reserve pool") in path
+
+
+def _problem(tmp_path: Path, source: Path, old: str, new: str) -> Text:
+    text = source.read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / source.name
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    outcome = pipeline().check_file(path)
+    assert outcome is not None and outcome.problems
+    return outcome.problems[0].message
+
+
+def test_input_errors_name_figures_and_values_by_their_labels(tmp_path: Path) -> None:
+    said = _problem(tmp_path, EXAMPLES / "pengshan" / "ps7-below-80.yaml",
+                    "entitled: 160, participants: 152", "entitled: 150, participants: 152")
+    assert said == Text("实参加人数 152 不能多于应参加人数 150",
+                        "the people who took part (152) exceed the people entitled to vote (150)")
+    said = _problem(tmp_path, EXAMPLES / "qingshui" / "qs5-condition-held.yaml",
+                    "checked: [no_democratic_recommendation, not_inspected, divided_opinions, "
+                    "unverified_report]", "checked: [not_inspected]")
+    assert said == Text("成立的情形（反映问题未查清）未列入已审查的情形",
+                        "conditions found to hold (a report not yet cleared) are not among "
+                        "those checked")
+    for text in (said.zh, said.en):
+        assert not code_like(text, zh=text is said.zh)

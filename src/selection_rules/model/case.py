@@ -38,6 +38,7 @@ from selection_rules.model.vocabulary import (
     STEP,
     TALK_KIND,
     TRAINING_STAGE,
+    Code,
 )
 
 
@@ -202,6 +203,16 @@ class Tally(Record):
     abstain: NonNeg = Field(0, description="弃权 / abstentions")
 
 
+# The ballot's figures as a clerk names them, for a message that compares two of them.
+_BALLOT_FIGURES = {
+    "entitled": Text("应参加人数", "the people entitled to vote"),
+    "participants": Text("实参加人数", "the people who took part"),
+    "issued": Text("发出票数", "the ballots issued"),
+    "returned": Text("收回票数", "the ballots returned"),
+    "valid": Text("有效票数", "the valid ballots"),
+}
+
+
 class Ballot(Record):
     """A recommendation or a vote: who could vote, ballots issued, valid, and tallies."""
 
@@ -236,10 +247,10 @@ class Ballot(Record):
         ]
         for small, big in pairs:
             if over(getattr(self, small), getattr(self, big)):
-                raise ValueError(
-                    f"{small} ({getattr(self, small)}) exceeds {big} ({getattr(self, big)}); "
-                    f"{small} 不能多于 {big}"
-                )
+                a, b = _BALLOT_FIGURES[small], _BALLOT_FIGURES[big]
+                n, m = getattr(self, small), getattr(self, big)
+                raise ValueError(Text(f"{a.zh} {n} 不能多于{b.zh} {m}",
+                                      f"{a.en} ({n}) exceed {b.en} ({m})"))
         if (self.returned is not None and self.valid is not None and self.invalid is not None
                 and self.valid + self.invalid != self.returned):
             raise ValueError(
@@ -362,10 +373,10 @@ class Screening(Record):
     def _held_were_checked(self) -> Self:
         unchecked = [c for c in self.held if c not in self.checked]
         if unchecked:
-            raise ValueError(
-                f"held conditions {unchecked} are not among those checked; "
-                f"成立的情形 {unchecked} 未列入已审查的情形"
-            )
+            zh = "、".join(c.term.zh if isinstance(c, Code) else c for c in unchecked)
+            en = ", ".join(c.term.en if isinstance(c, Code) else c for c in unchecked)
+            raise ValueError(Text(f"成立的情形（{zh}）未列入已审查的情形",
+                                  f"conditions found to hold ({en}) are not among those checked"))
         return self
 
 
