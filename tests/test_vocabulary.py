@@ -309,3 +309,48 @@ def test_any_spelling_in_any_case_and_spacing_reads_as_its_code(
     written = pad + (spelling.upper() if upper else spelling) + pad
     found = vocabulary.read(written)
     assert found == term.code and isinstance(found, Code) and found.term is term
+
+
+def test_every_value_a_shipped_rule_compares_with_is_known() -> None:
+    """A rule that compared with a misspelt code would silently never match: each text a
+    rule's expression writes is a known code, a step or tag of the rule files, or a key a
+    built-in reads."""
+    import ast
+
+    known = {t.code for v in VOCABULARIES.values() for t in v.terms}
+    steps: set[str] = set()
+    texts: list[tuple[str, str]] = []
+    for path in sorted((ROOT / "rules").glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for step in data.get("steps", []):
+            steps.add(step["event"])
+            steps.update(step.get("tags", []))
+        for rule in data.get("rules", []):
+            sources = [rule.get("when")] + [
+                check.get(part) for check in rule.get("checks", [])
+                for part in ("each", "when", "require", "actual", "value", "of", "subject")]
+            for source in sources:
+                if not isinstance(source, str):
+                    continue
+                for node in ast.walk(ast.parse(source, mode="eval")):
+                    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                        texts.append((rule["id"], node.value))
+    # Texts that are not codes: joined into a subject, or a candidate attribute's name.
+    allowed = {" ", " (", ")", "township_experience"}
+    unknown = [(rule, text) for rule, text in texts
+               if text not in known | steps | allowed and not text.isspace()]
+    assert len(texts) > 30 and not unknown, unknown
+
+
+def test_the_simulator_takes_a_value_by_any_of_its_names() -> None:
+    from selection_rules.engine.pipeline import load_procedure
+    from selection_rules.simulate.fields import BadInput, fields_for, parse_field
+
+    proc = load_procedure("pengshan-five-votes", Library())
+    kind = {f.dotted: f for f in fields_for(proc, "nomination_vote")}["ballot.kind"]
+    assert kind.choices == ("secret", "signed", "open")
+    assert parse_field(kind, "无记名") == "secret"
+    assert parse_field(kind, "举手") == "open"
+    with pytest.raises(BadInput) as caught:
+        parse_field(kind, "记名投票表决")
+    assert "署名（signed）" in caught.value.message.zh

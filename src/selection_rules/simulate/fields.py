@@ -293,8 +293,11 @@ def parse_field(field: Field, text: str) -> Any:
             return False
         raise BadInput(Text(f"{text!r} 不是 是/否", f"{text!r} is not yes or no"))
     if field.kind == "choice":
-        term = VOCABULARIES[field.vocabulary].find(text) if field.vocabulary else None
-        if term is not None:
+        if field.vocabulary is not None:
+            vocabulary = VOCABULARIES[field.vocabulary]
+            term = vocabulary.find(text)
+            if term is None:
+                raise BadInput(vocabulary.unknown(text))
             return term.code
         if text not in field.choices:
             listed = ", ".join(field.choices)
