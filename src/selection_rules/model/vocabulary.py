@@ -201,7 +201,8 @@ class Vocabulary:
         handler(schema)
         spellings = list(dict.fromkeys(s for t in self.terms for s in t.spellings()))
         listed = "; ".join(f"{t.code} {t.zh} ({t.en})" for t in self.terms)
-        out: dict[str, Any] = {"anyOf": [{"enum": spellings}, {"type": "string"}]}
+        out: dict[str, Any] = ({"anyOf": [{"enum": spellings}, {"type": "string"}]}
+                               if spellings else {"type": "string"})
         out["description"] = f"{self.label.zh} / {self.label.en}" + (
             f": {listed}" if listed else "")
         return out

@@ -334,6 +334,8 @@ def _plain(value: Any) -> Any:
         if value.denominator == 1:
             return value.numerator
         return _decimal(value) or f"{value.numerator}/{value.denominator}"
+    if isinstance(value, str) and type(value) is not str:
+        return str.__str__(value)  # a value read through a vocabulary: its code
     return value
 
 
