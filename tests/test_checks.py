@@ -53,7 +53,11 @@ def test_missing_base_is_missing_data_not_a_bare_count(validator) -> None:  # ty
     text = _sub(text, "      returned: 120\n", "")
     [v] = [v for v in _violations(validator, text) if v.rule_id == "PS-7"][:1]
     assert v.kind == "missing_data"
-    assert "ballot.valid" in v.message.en
+    # The record a clerk looks for, not the expression; the figures keep the expression.
+    assert "number of valid ballots of the ballot record of the 'Vote 3: competitive " \
+        "democratic recommendation' step" in v.message.en
+    assert "「第三票：差额民主推荐票」步骤的投票记录的有效票数" in v.message.zh
+    assert "last(" not in v.message.en and v.figures["missing"].endswith("ballot.valid")
 
 
 def test_zero_base_is_missing_data(validator) -> None:  # type: ignore[no-untyped-def]
@@ -64,7 +68,8 @@ def test_zero_base_is_missing_data(validator) -> None:  # type: ignore[no-untype
     text = _sub(text, "C02: {agree: 101, disagree: 15, abstain: 4}", "C02: {agree: 0}")
     got = [v for v in _violations(validator, text) if v.rule_id == "PS-7"]
     assert got and all(v.kind == "missing_data" for v in got)
-    assert "= 0" in got[0].message.en
+    assert "the base (valid ballots) is 0" in got[0].message.en
+    assert "基数（有效票）为 0" in got[0].message.zh
 
 
 @settings(max_examples=80, deadline=None)

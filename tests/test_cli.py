@@ -29,8 +29,17 @@ def test_violations_exit_1_and_show_figures_location_citation() -> None:
     assert result.exit_code == 1
     assert "C03 民主推荐票 319/399 (79.95%) 不足 80%（基数：有效票）" in result.output
     assert "ps7-below-80.yaml:" in result.output
-    assert "民主推薦票不足80%的不作為考察對象" in result.output
+    # A Chinese report quotes the Traditional seed in Simplified characters.
+    assert "“民主推荐票不足80%的不作为考察对象”" in result.output
     assert "\x1b[" not in result.output  # no colour when not a terminal
+
+
+def test_original_quotes_on_request_and_in_english() -> None:
+    original = run("validate", "--original-quotes", str(PENGSHAN / "ps7-below-80.yaml"))
+    assert "“民主推薦票不足80%的不作為考察對象”" in original.output
+    assert "依据：" in original.output
+    english = run("validate", "--lang", "en", str(PENGSHAN / "ps7-below-80.yaml"))
+    assert "“民主推薦票不足80%的不作為考察對象”" in english.output
 
 
 def test_english_output() -> None:

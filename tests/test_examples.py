@@ -79,7 +79,9 @@ def test_cn2_base_is_members_who_should_attend(validator) -> None:  # type: igno
 
 def test_cn4_counts_official_working_days(validator) -> None:  # type: ignore[no-untyped-def]
     v = _only(validator, "cn4-national-day.yaml")
-    assert v.message.zh == "公示期 4 不足 5 个工作日"
+    assert v.message.zh == "公示 2024-09-27 至 2024-10-08 公示期 4 不足 5 个工作日"
+    assert v.message.en == ("publicity 2024-09-27 to 2024-10-08 publicity period 4 below 5 "
+                            "working days")
     assert v.figures["value"] == 4
 
 

@@ -135,7 +135,9 @@ def test_hz2_message_names_the_open_record(validator: Any) -> None:
 
 def test_hz3_message_lists_the_items_not_checked(validator: Any) -> None:
     items, report = validator.validate_file(HZ / "hz3-incomplete-check.yaml").result.violations
-    assert items.message.en.endswith("found: [party_age, identity]")
+    assert items.message.en.endswith("missing: [party standing, cadre identity]")
+    assert items.message.zh.endswith("尚缺：[党龄、身份]")
+    assert items.figures["actual"] == "[party_age, identity]"
     assert "personal-matters report" in report.message.en
 
 
@@ -166,7 +168,7 @@ def test_cn7_cites_article_36_under_2014(validator: Any, tmp_path: Path) -> None
     v = _one(validator, _changed(tmp_path, CN / "cn7-open-plenary-vote.yaml",
                                  _five_years_earlier))
     assert v.rule_id == "CN-7" and v.citation.article == "第三十六条"
-    assert v.message.zh == "P1 应当全委会无记名投票；实际：open"
+    assert v.message.zh == "P1 应当全委会无记名投票；实际：公开表决"
 
 
 # ---------------------------------------------------------------------------- case-file records
@@ -236,11 +238,12 @@ def test_open_problems_respects_the_dates(fns: dict[str, Any]) -> None:
     ]})
     day = dt.date.fromisoformat
     assert fns["open_problems"]({}, cand, day("2021-01-31")) == []
-    assert fns["open_problems"]({}, cand, day("2021-03-09")) == [
-        "petition 2021-02-01 未核实/unverified"]
+    [found] = fns["open_problems"]({}, cand, day("2021-03-09"))
+    assert found == "petition 2021-02-01 unverified"
+    assert found.text.zh == "信访 2021-02-01 未核实"
     assert fns["open_problems"]({}, cand, day("2021-03-10")) == []
     assert fns["open_problems"]({}, cand, day("2021-05-01")) == [
-        "discipline 2021-05-01 未核实/unverified"]
+        "discipline inspection 2021-05-01 unverified"]
 
 
 def test_without_example_counts_text_and_blank_examples(fns: dict[str, Any]) -> None:

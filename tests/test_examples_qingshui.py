@@ -132,9 +132,9 @@ def test_qs4_counts_a_repeated_kind_once(validator) -> None:  # type: ignore[no-
 def test_qs1_message_names_the_candidate_and_the_stages_on_record(validator) -> None:  # type: ignore[no-untyped-def]
     [v] = _violations(validator, "qs1-four-stages.yaml")
     assert v.message.zh.startswith("C02 应当为通过“五段式”培养的后备干部")
-    assert v.message.en.endswith(
-        "found: [unit_recommendation, unified_exam, organizational_inspection, "
-        "centralized_training]")
+    # What the rule asks for and the record lacks, by its label.
+    assert v.message.en.endswith("missing: [practical training]")
+    assert v.message.zh.endswith("尚缺：[实践锻炼]")
 
 
 def test_qs2_an_unsigned_leader_recommendation_does_not_count(validator) -> None:  # type: ignore[no-untyped-def]
@@ -146,15 +146,17 @@ def test_qs2_an_unsigned_leader_recommendation_does_not_count(validator) -> None
 
 def test_qs3_message_lists_the_leaders_consulted(validator) -> None:  # type: ignore[no-untyped-def]
     [v] = _violations(validator, "qs3-no-cppcc-opinion.yaml")
-    assert "cppcc_liaison_leader" not in v.figures["actual"]
-    assert v.figures["actual"].count("npc_liaison_leader") == 1  # consulted twice, one kind
+    # The one kind of leader not consulted (the people's congress one was, twice).
+    assert v.figures["actual"] == "[cppcc_liaison_leader]"
+    assert v.message.en.endswith("missing: [CPPCC liaison leader]")
     assert "人大和政协联系领导" in v.message.zh
 
 
 def test_qs5_show_of_hands_message(validator) -> None:  # type: ignore[no-untyped-def]
     [v] = _violations(validator, "qs5-show-of-hands.yaml")
     assert v.message.en == (
-        "required: a ballot vote (secret or signed), not a show of hands; found: open")
+        "required: a ballot vote (secret or signed), not a show of hands; found: open vote "
+        "(show of hands, roll call)")
     assert v.loc[-2:] == ("ballot", "kind")
 
 
@@ -212,7 +214,8 @@ def test_configured_conditions_without_any_screening_fire_qs5(tmp_path: Path) ->
                  rule_sets=["qingshui-gates", "county-conditions"])
     outcome = county.validate_file(path)
     assert _rules(outcome) == Counter({("QS-5", "check"): 1})
-    assert "event.screening" in outcome.result.violations[0].message.en
+    assert "the pre-discussion screening of this step not recorded" in \
+        outcome.result.violations[0].message.en
 
 
 # ---------------------------------------------------------------------------- bad input

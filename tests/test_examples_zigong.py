@@ -83,7 +83,7 @@ def test_scores_are_compared_with_the_cut_at_one_to_two(validator) -> None:  # t
 def test_an_unstated_tie_at_the_cut_lists_the_tied_scores(validator) -> None:  # type: ignore[no-untyped-def]
     [v] = _violations(validator, "zg4-tie-unstated.yaml")
     assert v.figures["actual"] == "[C02 82.5, C05 82.5]"
-    assert "tie_break" in v.message.en and "[C02 82.5, C05 82.5]" in v.message.zh
+    assert "tie-break record" in v.message.en and "[C02 82.5、C05 82.5]" in v.message.zh
     assert v.loc[-1] == "scores"
 
 

@@ -16,7 +16,8 @@ from selection_rules.model import case as casefile
 SCOPE = Scope(
     names={"event": casefile.Event, "case": casefile.Case, "posts": ListOf(casefile.Post),
            "threshold": ANY, "item": str},
-    functions=make_functions({"inspection": frozenset({"inspection"})}),
+    functions=make_functions({"inspection": frozenset({"inspection"})},
+                             {"inspection": Text("「考察」", "'Inspection'")}),
     event_selectors=frozenset({"inspection", "plenary_vote"}),
     parameters=frozenset({"threshold"}),
 )
@@ -92,7 +93,9 @@ def test_last_finds_earlier_events_of_the_same_post() -> None:
     assert fn({"event": events[2], CONTEXT: ReplayContext(events=events, index=2)}) == ["A"]
     with pytest.raises(Missing) as info:
         fn({"event": events[0], CONTEXT: ReplayContext(events=events, index=0)})
-    assert info.value.text is not None and "inspection" in info.value.text.en
+    # The step by its label, never its event type.
+    assert info.value.text == Text("此前没有「考察」步骤的记录",
+                                   "no earlier 'Inspection' step is recorded")
 
 
 def test_top_keeps_ties_at_the_cut() -> None:

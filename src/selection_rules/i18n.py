@@ -31,3 +31,18 @@ class Text:
 
 def join(parts: list[Text], zh_sep: str = "；", en_sep: str = "; ") -> Text:
     return Text(zh_sep.join(p.zh for p in parts), en_sep.join(p.en for p in parts))
+
+
+class Phrase(str):
+    """A value a built-in makes for a message (`petition 2021-02-01 unverified`): text
+    in English as a str, and its words in both languages as `text`."""
+
+    text: Text
+
+    def __new__(cls, text: Text) -> Phrase:
+        obj = super().__new__(cls, text.en)
+        obj.text = text
+        return obj
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (Phrase, (self.text,))

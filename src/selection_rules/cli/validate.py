@@ -35,6 +35,10 @@ def validate(
     fail_on: Annotated[FailOn, typer.Option(
         "--fail-on", help="达到此严重程度即以 1 退出 / lowest severity that makes the exit code 1"
     )] = FailOn.warning,
+    original_quotes: Annotated[bool, typer.Option(
+        "--original-quotes", help="引文按种子原文（繁体）显示 / quote the seeds as written "
+        "(Traditional characters); by default a Chinese report quotes them in Simplified")
+    ] = False,
     jobs: Annotated[int | None, typer.Option(
         "--jobs", "-j", min=1, help="并行检查的进程数（默认：CPU 数）/ files checked in parallel "
         "by this many processes (default: the number of CPUs); the output is the same",
@@ -64,7 +68,8 @@ def validate(
         outcomes.done = done
         writer = (report_json.JsonWriter(sys.stdout) if format is ValidateFormat.json
                   else report_json.JsonLinesWriter(sys.stdout)
-                  if format is ValidateFormat.jsonl else TextWriter(language))
+                  if format is ValidateFormat.jsonl
+                  else TextWriter(language, original_quotes=original_quotes))
         for problem in problems:
             writer.add(Outcome(problem.file, problems=[problem]))
         for outcome in outcomes:

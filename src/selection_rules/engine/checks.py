@@ -18,10 +18,11 @@ from pydantic import BaseModel
 
 from selection_rules.engine.compiled import CompiledCheck, ParamValue, RuleInfo
 from selection_rules.engine.violations import Violation
+from selection_rules.engine.wording import missing_words, words
 from selection_rules.i18n import Text
 from selection_rules.lang.runtime import HOISTED
 from selection_rules.lang.types import Env, Fn, Missing
-from selection_rules.model.procedure import Citation
+from selection_rules.model.procedure import Citation, Label
 from selection_rules.model.values import Range, decimal_text, percent, show, too_large
 from selection_rules.source.paths import Hole, PathError, fill_loc, parse_loc_template
 
@@ -145,9 +146,11 @@ def evaluator_for(check: CompiledCheck) -> Evaluator:
 def _wrong_kind(exc: TypeError) -> Missing:
     """A figure of the wrong kind (text where a number is compared): the case file
     records it, but not in a form this check can read."""
+    # Python's own words (`'<' not supported between …`) stay in the figures, not the text.
     return Missing(str(exc), Text(
-        f"案卷记录的数值类型不符，本规则无法比较（{exc}）",
-        f"the case file records a figure of the wrong kind for this rule to compare ({exc})"))
+        "案卷记录的数值类型不符（如应为数字处写了文字），本规则无法比较",
+        "the case file records a figure of the wrong kind (text where a number belongs, "
+        "say) for this rule to compare"))
 
 
 def _each(check: CompiledCheck, one: One, each: Callable[[Env], Any],
@@ -276,6 +279,9 @@ def _comparison(check: CompiledCheck) -> One:
     # (value·q ⋚ p·base for a bound p/q, base > 0): exact, and no Fraction is made
     # unless the check fails and its message needs one.
     cross = spec.op != "between"
+    base_label = spec.base or Label(zh="基数", en="base")
+    zero_base = Text(f"基数（{base_label.zh}）为 0，无法计算比例",
+                     f"the base ({base_label.en}) is 0, so no share can be computed")
 
     def one(env: Env, params: Mapping[str, ParamValue], out: list[Finding],
             item: Any = None) -> None:
@@ -296,7 +302,7 @@ def _comparison(check: CompiledCheck) -> One:
             if base is None:
                 raise Missing(of_src)
             if base == 0:
-                raise Missing(f"{of_src} = 0")
+                raise Missing(f"{of_src} = 0", zero_base)
             if cross and type(value) is int and type(base) is int and base > 0 \
                     and type(bound) in _EXACT:
                 ok = compare(value * bound.denominator, bound.numerator * base)
@@ -312,13 +318,17 @@ def _comparison(check: CompiledCheck) -> One:
     return one
 
 
-def _subject(check: CompiledCheck, env: Env, item: object) -> str:
+def _subject(check: CompiledCheck, env: Env, item: object) -> Text:
     if check.subject is not None:
         try:
-            return show(check.subject(env)) + " "
+            said = words(check.subject(env))
         except Missing:
-            return ""
-    return f"{show(item)} " if item is not None else ""
+            return Text("", "")
+        return Text(said.zh + " ", said.en + " ")
+    if item is None:
+        return Text("", "")
+    said = words(item)
+    return Text(said.zh + " ", said.en + " ")
 
 
 def _bound_text(check: CompiledCheck, bound: Any, params: Mapping[str, ParamValue]) -> Text:
@@ -327,7 +337,10 @@ def _bound_text(check: CompiledCheck, bound: Any, params: Mapping[str, ParamValu
     elif isinstance(bound, Fraction) and check.spec.of is not None:
         shown = f"{show(bound)} ({percent(bound)})"
     else:
-        shown = show(bound)
+        said = words(bound)
+        if check.spec.bound_text is None:
+            return said
+        shown = said.en if said.zh == said.en else show(bound)
     if check.spec.bound_text is not None:
         values = {n: p.display for n, p in params.items()}
         values["bound"] = shown
@@ -348,16 +361,18 @@ def _failed(check: CompiledCheck, env: Env, item: object, value: Any, base: Any,
         ratio = Fraction(value, base)
         pct_bound = bound if type(bound) in _EXACT else None
         actual = f"{show(value)}/{show(base)} ({percent(ratio, pct_bound)})"
+        actual_t = Text(actual, actual)
     else:
-        actual = show(value)
+        actual_t = words(value)
+        actual = actual_t.en
     bound_t = _bound_text(check, bound, params)
     word = FAILED[spec.op]
     base_t = Text("", "")
     if spec.base is not None:
         base_t = Text(f"（基数：{spec.base.zh}）", f" (base: {spec.base.en})")
     message = Text(
-        f"{subject}{spec.quantity.zh} {actual} {word.zh} {bound_t.zh}",
-        f"{subject}{spec.quantity.en} {actual} {word.en} {bound_t.en}",
+        f"{subject.zh}{spec.quantity.zh} {actual_t.zh} {word.zh} {bound_t.zh}",
+        f"{subject.en}{spec.quantity.en} {actual_t.en} {word.en} {bound_t.en}",
     ) + base_t
     figures: dict[str, object] = {
         "item": item,
@@ -376,33 +391,50 @@ def _unmet(check: CompiledCheck, env: Env, item: object) -> Finding:
     subject = _subject(check, env, item)
     actual_t = Text("", "")
     actual_value: object = None
+    found = spec.actual_label or _FOUND
     if check.actual is not None:
         try:
             actual_value = check.actual(env)
-            shown = show(actual_value)
+            shown = words(actual_value)
         except Missing as exc:
-            shown = f"未记录 {exc.what}"
             actual_value = None
-            actual_t = Text(f"；实际：{shown}", f"; found: {exc.what} not recorded")
+            lacking = _lacking(check, exc)
+            actual_t = Text(f"；{found.zh}：未记录{lacking.zh}",
+                            f"; {found.en}: {lacking.en} not recorded")
         else:
-            actual_t = Text(f"；实际：{shown}", f"; found: {shown}")
-    message = Text(f"{subject}应当{spec.expect.zh}", f"{subject}required: {spec.expect.en}")
+            actual_t = Text(f"；{found.zh}：{shown.zh}", f"; {found.en}: {shown.en}")
+    message = Text(f"{subject.zh}应当{spec.expect.zh}", f"{subject.en}required: {spec.expect.en}")
     return Finding(check, item, message + actual_t,
-                   {"item": item, "expected": spec.expect.en, "actual": show(actual_value)})
+                   {"item": item, "expected": spec.expect.en,
+                    "actual": show(actual_value)})
+
+
+_FOUND = Text("实际", "found")
+
+
+def _lacking(check: CompiledCheck, exc: Missing) -> Text:
+    """What the case lacks, as a clerk would look for it."""
+    if exc.text is not None:
+        return exc.text
+    said = missing_words(exc.what, check.selector_labels)
+    return said if said is not None else Text("本规则所需的数据", "data this rule needs")
 
 
 def _missing(check: CompiledCheck, item: object, exc: Missing) -> Finding:
     spec = check.spec
     label = spec.quantity or spec.expect
-    subject = f"{show(item)} " if item is not None else ""
+    subject = Text("", "") if item is None else words(item) + Text(" ", " ")
     zh_label = f"（{label.zh}）" if label else ""
     en_label = f" ({label.en})" if label else ""
     if exc.text is not None:
-        message = Text(f"{subject}{exc.text.zh}{zh_label}", f"{subject}{exc.text.en}{en_label}")
+        message = Text(f"{subject.zh}{exc.text.zh}{zh_label}",
+                       f"{subject.en}{exc.text.en}{en_label}")
     else:
+        lacking = _lacking(check, exc)
         message = Text(
-            f"{subject}案卷未记录本规则所需的 {exc.what}{zh_label}",
-            f"{subject}the case file does not record {exc.what}, which this rule needs{en_label}",
+            f"{subject.zh}案卷未记录本规则所需的{lacking.zh}{zh_label}",
+            f"{subject.en}the case file does not record {lacking.en}, which this rule "
+            f"needs{en_label}",
         )
     return Finding(check, item, message, {"item": item, "missing": exc.what}, missing=True)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
@@ -29,6 +29,7 @@ from selection_rules.model.procedure import (
     Stage,
     Step,
 )
+from selection_rules.model.vocabulary import Term
 from selection_rules.source.document import Document
 
 Loc = tuple[str | int, ...]
@@ -76,6 +77,19 @@ class ParamInfo:
         return current
 
 
+def selector_labels(steps: Mapping[str, Step]) -> dict[str, Text]:
+    labels = {ev: Text(f"「{s.label.zh}」", f"'{s.label.en}'") for ev, s in steps.items()}
+    by_tag: dict[str, list[Step]] = {}
+    for step in steps.values():
+        for tag in step.tags:
+            by_tag.setdefault(tag, []).append(step)
+    for tag, tagged in by_tag.items():
+        if tag not in labels:
+            labels[tag] = Text("或".join(f"「{s.label.zh}」" for s in tagged),
+                               " or ".join(f"'{s.label.en}'" for s in tagged))
+    return labels
+
+
 @dataclass(eq=False)
 class CompiledCheck:
     spec: Check
@@ -90,6 +104,8 @@ class CompiledCheck:
     actual: Compiled | None
     # The bound is a bare parameter: show it as written ("80%", "1:3").
     bound_param: str | None
+    # What `last('x')` names, in words, for a message about data the case lacks.
+    selector_labels: Mapping[str, Text] = field(default_factory=dict, repr=False)
     # checks.run_check's specialised evaluator, made on first use.
     evaluator: Callable[..., None] | None = field(default=None, repr=False, compare=False)
 
@@ -202,6 +218,24 @@ class Procedure:
     @cached_property
     def _step_labels(self) -> dict[str, Text]:
         return {ev: s.label.text() for ev, s in self.steps.items()}
+
+    @cached_property
+    def selector_labels(self) -> dict[str, Text]:
+        """What `last('x')` names, in words: a step's label; for a tag, the labels of the
+        steps that carry it (「决定」或「表决」)."""
+        return selector_labels(self.steps)
+
+    @cached_property
+    def terms(self) -> dict[str, tuple[Term, ...]]:
+        """The values this procedure and its rule sets add to vocabularies, and its steps
+        (event types, by their labels), in force while a case naming it is read."""
+        found: dict[str, list[Term]] = {}
+        for spec, _ in self.layers:
+            for name, specs in spec.terms.items():
+                found.setdefault(name, []).extend(t.term() for t in specs)
+        found.setdefault("step", []).extend(
+            Term(ev, s.label.zh, s.label.en) for ev, s in self.steps.items())
+        return {name: tuple(ts) for name, ts in found.items()}
 
     def stage_label(self, stage: str | None) -> Text | None:
         return self._stage_labels.get(stage) if stage is not None else None

@@ -19,6 +19,7 @@ from typing import Literal
 from selection_rules.engine.library import Library
 from selection_rules.errors import InputError, Problem
 from selection_rules.i18n import Text
+from selection_rules.model.vocabulary import RECORD_KIND
 from selection_rules.source.document import Document
 from selection_rules.source.paths import format_loc
 
@@ -78,13 +79,11 @@ def file_kind(doc: Document) -> str:
             line=doc.line_of(()), expected=_EXPECTED,
         )
     if "record" in data:
-        kind = data["record"]
+        # 年度考核档案, 干部名册 … name the kind as well as its code (model/vocabulary.py).
+        kind = RECORD_KIND.normalize(data["record"])
         if kind not in RECORD_KINDS:
-            known = " | ".join(RECORD_KINDS)
             raise InputError.at(
-                doc.path,
-                Text(f"未知记录类型 {kind!r}（可用：{known}）",
-                     f"unknown record kind {kind!r} (known: {known})"),
+                doc.path, RECORD_KIND.unknown(str(kind)),
                 line=doc.line_of(("record",)), field="record", expected=_EXPECTED,
             )
         return str(kind)

@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from selection_rules.lang.workdays import WorkCalendar
     from selection_rules.model.case import Case
     from selection_rules.model.records import RecordFile
+    from selection_rules.model.vocabulary import Term
 
 # ------------------------------------------------------------- the per-process caches
 
@@ -138,12 +139,17 @@ def identify(doc: Document, *, skip_other_kinds: bool = False) -> str | None:
     return file_kind(doc)
 
 
-def to_model(doc: Document, kind: str) -> Case | RecordFile:
-    """The document validated into the case model, or the record model of its kind."""
+def to_model(doc: Document, kind: str, library: Library | None = None,
+             settled: DeclaredTerms | None = None) -> Case | RecordFile:
+    """The document validated into the case model, or the record model of its kind; a
+    case with the values its procedure and rule sets declare in force (`terms:`, and the
+    steps' labels as event types), where `library` finds them."""
     if kind == "selection":
         from selection_rules.engine.case_loader import parse_case
+        from selection_rules.model.vocabulary import declared
 
-        return parse_case(doc)
+        with declared(declared_terms(doc, library, settled) if library is not None else {}):
+            return parse_case(doc)
     # Imported on the first record: a run of selection cases never builds record models.
     from selection_rules.engine.record_loader import parse_record
 
@@ -152,6 +158,34 @@ def to_model(doc: Document, kind: str) -> Case | RecordFile:
 
 # What a settled pipeline has prepared: (kind, procedure, rule sets) → the procedure.
 Prepared: TypeAlias = "dict[tuple[str, str, tuple[str, ...]], Procedure]"
+# And the values their files declare, by the names a case gives.
+DeclaredTerms: TypeAlias = "dict[tuple[str, tuple[str, ...]], dict[str, tuple[Term, ...]]]"
+
+
+def declared_terms(doc: Document, library: Library, settled: DeclaredTerms | None = None,
+                   ) -> dict[str, tuple[Term, ...]]:
+    """The terms of the procedure and rule sets a case names, read before the case is
+    validated; InputError for a name not found; none where the files cannot be loaded
+    (prepare then says why, at its line)."""
+    data = doc.data if isinstance(doc.data, dict) else {}
+    ident, named = data.get("procedure"), data.get("rule_sets") or []
+    if not isinstance(ident, str) or not isinstance(named, list) \
+            or not all(isinstance(n, str) for n in named) or len(set(named)) != len(named):
+        return {}  # validation says what is wrong with the names, at their lines
+    if settled is not None:  # looked up once per run (see Pipeline)
+        key = (ident, tuple(named))
+        found = settled.get(key)
+        if found is None:
+            found = settled[key] = declared_terms(doc, library)
+        return found
+    # A procedure that is not there is said first: the values it would declare are not.
+    library.require(ident, doc, ("procedure",), "procedure")
+    for i, name in enumerate(named):
+        library.require(name, doc, ("rule_sets", i), "rule_set")
+    try:
+        return load_procedure(ident, library, tuple(named)).terms
+    except InputError:
+        return {}
 
 
 def prepare(library: Library, kinds: KindCheck, doc: Document, kind: str,
@@ -285,13 +319,14 @@ class Pipeline:
         self.calendar = calendar
         self.kinds = KindCheck(library)
         self.settled: Prepared | None = {} if settled else None
+        self.settled_terms: DeclaredTerms | None = {} if settled else None
 
     def check(self, doc: Document, *, skip_other_kinds: bool = False) -> Checked | None:
         """identify → to_model → prepare → replay → locate; InputError at any stage."""
         kind = identify(doc, skip_other_kinds=skip_other_kinds)
         if kind is None:
             return None
-        model = to_model(doc, kind)
+        model = to_model(doc, kind, self.library, self.settled_terms)
         proc = prepare(self.library, self.kinds, doc, kind, model, self.settled)
         result = locate(replay(proc, model, self.calendar, doc, kind), doc)
         return Checked(doc, kind, model, proc, result)

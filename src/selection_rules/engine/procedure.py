@@ -9,6 +9,7 @@ compiles every expression, and reports each problem with its file and line. The
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pydantic import ValidationError
@@ -41,6 +42,7 @@ from selection_rules.lang.types import (
 from selection_rules.model import case as casefile
 from selection_rules.model.procedure import Check, Parameter, ProcedureSpec
 from selection_rules.model.values import Range, normalize, parse_number, parse_range, parse_ratio
+from selection_rules.model.vocabulary import VOCABULARIES, Code, Term, declared
 from selection_rules.source.document import Document
 from selection_rules.source.model_errors import validation_problems
 from selection_rules.source.paths import format_loc
@@ -93,6 +95,7 @@ class _Loader:
         self._compiling: Procedure | None = None
         self._functions: dict[str, Function] | None = None
         self._scopes: dict[object, Scope] = {}
+        self._terms: Mapping[str, Sequence[Term]] = {}
 
     def problem(self, origin: Origin, zh: str, en: str, *, code: str) -> None:
         """A problem at `origin`; `code` is its lint finding ID (lint/findings.py)."""
@@ -279,6 +282,7 @@ class _Loader:
                              code=_UNKNOWN_STAGE)
 
     def collect_parameters(self, proc: Procedure) -> None:
+        self._terms = proc.terms
         for spec, doc in proc.layers:
             for name, param in spec.parameters.items():
                 origin = Origin(doc, ("parameters", name))
@@ -317,14 +321,32 @@ class _Loader:
             if param.kind == "list":
                 if not isinstance(raw, list) or not all(isinstance(x, str) for x in raw):
                     raise ValueError("expected a list of strings")
-                return list(raw), "、".join(raw)
+                items = [self.term_of(param, x) for x in raw]
+                return items, "、".join(items)
             if not isinstance(raw, str):
                 raise ValueError("expected text")
-            return raw, raw
+            return self.term_of(param, raw), raw
         except ValueError as exc:
-            self.problem(origin, f"参数 {name} 的值无效：{exc}",
-                         f"invalid value for parameter {name}: {exc}", code=_PARAMETER)
+            said = exc.args[0] if exc.args and isinstance(exc.args[0], Text) else None
+            self.problem(origin, f"参数 {name} 的值无效：{said.zh if said else exc}",
+                         f"invalid value for parameter {name}: {said.en if said else exc}",
+                         code=_PARAMETER)
             return None
+
+    def term_of(self, param: Parameter, raw: str) -> str:
+        """A value of a parameter with `terms:` as its code (a Code, shown by its label);
+        ValueError naming the nearest values if it is none of them."""
+        if param.terms is None:
+            return raw
+        vocabulary = VOCABULARIES.get(param.terms)
+        if vocabulary is None:
+            raise ValueError(f"unknown vocabulary {param.terms!r} "
+                             f"(known: {', '.join(VOCABULARIES)})")
+        with declared(self._terms):
+            term = vocabulary.find(raw)
+            if term is None:
+                raise ValueError(vocabulary.unknown(raw))
+        return Code(term)
 
     def scope(self, proc: Procedure, *, event: bool, extra: dict[str, StaticType]) -> Scope:
         assert self._compiling in (None, proc), "a _Loader compiles one procedure"
@@ -364,7 +386,7 @@ class _Loader:
     def functions(self, proc: Procedure) -> dict[str, Function]:
         if self._functions is None:
             if proc.record_kind == "selection":
-                self._functions = make_functions(proc.tags)
+                self._functions = make_functions(proc.tags, proc.selector_labels)
             else:
                 from selection_rules.lang.record_functions import make_record_functions
 
@@ -488,6 +510,7 @@ class _Loader:
                 check.bound if isinstance(check.bound, str) and check.bound in proc.parameters
                 else None
             ),
+            selector_labels=proc.selector_labels,
         )
         return None if failed else compiled
 

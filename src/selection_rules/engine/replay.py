@@ -87,6 +87,8 @@ def replay(proc: Procedure, case: Case, calendar: WorkCalendar, file: str = "") 
         stages_reached=reached,
         final=final,
         violations=violations,
+        stage_labels={s: label for s in proc.stages
+                      if (label := proc.stage_label(s)) is not None},
     )
 
 

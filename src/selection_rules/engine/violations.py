@@ -58,6 +58,8 @@ class CaseResult:
     # "selection" for a case replayed through a procedure; otherwise the kind of record
     # (records.py) checked by rule sets, which has no procedure, stages or posts.
     record_kind: str = "selection"
+    # The stages' labels, for a report that names them in words (stage id -> label).
+    stage_labels: dict[str, Text] = field(default_factory=dict)
 
     @property
     def fit(self) -> bool:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from selection_rules.i18n import Text
 from selection_rules.lang.builtins import dates, lists, people, records, scores
 from selection_rules.lang.builtins.county import hanzhong
 from selection_rules.lang.builtins.county.zigong import zigong_functions
@@ -21,12 +22,14 @@ from selection_rules.lang.types import Function
 __all__ = ["make_functions", "selectors_by_event"]
 
 
-def make_functions(tags: Mapping[str, frozenset[str]]) -> dict[str, Function]:
-    """Every built-in of the case scope, for a procedure whose steps carry `tags`."""
+def make_functions(tags: Mapping[str, frozenset[str]],
+                   labels: Mapping[str, Text] | None = None) -> dict[str, Function]:
+    """Every built-in of the case scope, for a procedure whose steps carry `tags` (and
+    whose steps and tags `labels` names in words, for messages)."""
     return {
         # generic
         **lists.FUNCTIONS,
-        **step_functions(tags),
+        **step_functions(tags, labels or {}),
         **people.FUNCTIONS,
         **dates.FUNCTIONS,
         **scores.FUNCTIONS,

@@ -88,8 +88,13 @@ class Span:
         return hash(self._key())
 
     def __str__(self) -> str:
-        return (f"{self.years}年{self.days}天/{self.years} y {self.days} d "
-                f"({self.start.isoformat()} → {self.end.isoformat()})")
+        return self.text().en
+
+    def text(self) -> Text:
+        """The span as each language writes it, with its dates."""
+        dates = f"({self.start.isoformat()} → {self.end.isoformat()})"
+        return Text(f"{self.years}年{self.days}天 {dates}",
+                    f"{self.years} y {self.days} d {dates}")
 
 
 def span(start: dt.date, end: dt.date) -> Span:

@@ -13,7 +13,7 @@ the valid ballots, a name that is not a candidate).
 import datetime as dt
 from collections.abc import Sequence
 from fractions import Fraction
-from typing import Annotated, Any, Literal, Self
+from typing import Annotated, Any, Self
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
@@ -22,6 +22,24 @@ from selection_rules.i18n import Text
 from selection_rules.model.defaults import new_dict, new_list
 from selection_rules.model.item_lists import Distinct, Repeats
 from selection_rules.model.values import parse_number
+from selection_rules.model.vocabulary import (
+    APPROVAL_KIND,
+    AUDIENCE,
+    BACKGROUND,
+    BALLOT_KIND,
+    BODY,
+    DOCUMENT_KIND,
+    OPINION_KIND,
+    OUTCOME,
+    POST_LEVEL,
+    PROBLEM_SOURCE,
+    REASON,
+    SCREENING_CONDITION,
+    STEP,
+    TALK_KIND,
+    TRAINING_STAGE,
+    Code,
+)
 
 
 def _exact(raw: object) -> Fraction:
@@ -45,10 +63,10 @@ class Record(BaseModel):
 class Post(Record):
     id: str = Field(description="Post id used by events, e.g. P1")
     title: str = Field(description="职位名称, e.g. 县交通运输局局长")
-    level: str | None = Field(
+    level: Annotated[str, POST_LEVEL] | None = Field(
         None, description="职级/类别, e.g. county_department_head, county_party_secretary"
     )
-    reason: Literal["vacancy", "adjustment", "new"] | None = Field(
+    reason: Annotated[str, REASON] | None = Field(
         None, description="出缺 (vacancy), 调整 (adjustment) or a new post"
     )
 
@@ -57,14 +75,15 @@ class Approval(Record):
     """批复: an approval a step needs from another body, e.g. 破格提拔 by the higher
     organization department, with its date."""
 
-    kind: str = Field(description="What is approved, e.g. exceptional_promotion 破格提拔")
+    kind: Annotated[str, APPROVAL_KIND] = Field(
+        description="What is approved, e.g. exceptional_promotion 破格提拔")
     by: str = Field(description="批复机关, e.g. 市委组织部 (the higher organization department)")
     date: dt.date = Field(description="批复日期")
     approved: bool = Field(True, description="同意 (true) / 不同意 (false)")
     note: str | None = None
 
 
-ProblemSource = Literal["inspection_tour", "discipline", "legal", "online_opinion", "petition"]
+ProblemSource = Annotated[str, PROBLEM_SOURCE]
 
 
 class ProblemRecord(Record):
@@ -77,7 +96,7 @@ class ProblemRecord(Record):
     recorded: dt.date = Field(description="记录在案日期")
     summary: str | None = Field(None, description="反映的问题")
     verified: dt.date | None = Field(None, description="核实清楚的日期; null: not yet verified")
-    outcome: Literal["cleared", "substantiated"] | None = Field(
+    outcome: Annotated[str, OUTCOME] | None = Field(
         None, description="核实结论: 不实/已澄清 cleared, 属实 substantiated"
     )
 
@@ -91,7 +110,7 @@ class ProblemRecord(Record):
         return self
 
 
-BackgroundItem = Literal["age", "party_age", "work_age", "education", "experience", "identity"]
+BackgroundItem = Annotated[str, BACKGROUND]
 
 
 class Verification(Record):
@@ -133,7 +152,7 @@ class Candidate(Record):
     verification: Verification | None = Field(
         None, description="三龄两历一身份及个人重大事项报告核查 (Hanzhong HZ-3)"
     )
-    reserve_training: dict[str, dt.date] = Field(
+    reserve_training: dict[Annotated[str, TRAINING_STAGE], dt.date] = Field(
         default_factory=new_dict,
         description="后备干部培养记录: stage passed -> date, e.g. unified_exam: 2021-05-10 "
         "(清水“五段式”: unit_recommendation, unified_exam, organizational_inspection, "
@@ -145,7 +164,7 @@ class Motion(Record):
     """动议: who moved the selection, when, for which post and why."""
 
     by: str = Field(description="动议提出者 (person or body)")
-    reason: Literal["vacancy", "adjustment", "new"] = Field(
+    reason: Annotated[str, REASON] = Field(
         description="出缺 vacancy / 调整 adjustment / 新设 new"
     )
     ad_hoc: bool = Field(False, description="临时动议: raised outside the agenda")
@@ -155,7 +174,8 @@ class Motion(Record):
 class Meeting(Record):
     """A meeting: body, members entitled (应到) and present (实到), speaking order."""
 
-    body: str = Field(description="e.g. standing_committee 常委会, plenary 全委会, cadre_meeting")
+    body: Annotated[str, BODY] = Field(
+        description="e.g. standing_committee 常委会, plenary 全委会, cadre_meeting")
     entitled: NonNeg = Field(description="应到会成员数 (members who should attend)")
     present: NonNeg = Field(description="实到会成员数 (members present)")
     main_leader: str | None = Field(None, description="主要负责人 (the top leader)")
@@ -183,10 +203,20 @@ class Tally(Record):
     abstain: NonNeg = Field(0, description="弃权 / abstentions")
 
 
+# The ballot's figures as a clerk names them, for a message that compares two of them.
+_BALLOT_FIGURES = {
+    "entitled": Text("应参加人数", "the people entitled to vote"),
+    "participants": Text("实参加人数", "the people who took part"),
+    "issued": Text("发出票数", "the ballots issued"),
+    "returned": Text("收回票数", "the ballots returned"),
+    "valid": Text("有效票数", "the valid ballots"),
+}
+
+
 class Ballot(Record):
     """A recommendation or a vote: who could vote, ballots issued, valid, and tallies."""
 
-    kind: Literal["secret", "signed", "open"] = Field(
+    kind: Annotated[str, BALLOT_KIND] = Field(
         description="无记名 secret / 署名 signed / 公开 open (show of hands, roll call)"
     )
     entitled: NonNeg | None = Field(None, description="应参加人数 (people entitled to vote)")
@@ -217,10 +247,10 @@ class Ballot(Record):
         ]
         for small, big in pairs:
             if over(getattr(self, small), getattr(self, big)):
-                raise ValueError(
-                    f"{small} ({getattr(self, small)}) exceeds {big} ({getattr(self, big)}); "
-                    f"{small} 不能多于 {big}"
-                )
+                a, b = _BALLOT_FIGURES[small], _BALLOT_FIGURES[big]
+                n, m = getattr(self, small), getattr(self, big)
+                raise ValueError(Text(f"{a.zh} {n} 不能多于{b.zh} {m}",
+                                      f"{a.en} ({n}) exceed {b.en} ({m})"))
         if (self.returned is not None and self.valid is not None and self.invalid is not None
                 and self.valid + self.invalid != self.returned):
             raise ValueError(
@@ -277,7 +307,7 @@ class Publicity(Record):
     """任前公示: where, from when to when, and the reports received."""
 
     channel: str | None = Field(None, description="e.g. 县政府网站, 公示栏")
-    audience: Literal["society", "internal"] | None = Field(
+    audience: Annotated[str, AUDIENCE] | None = Field(
         None, description="面向社会 society (the public) / 单位内部 internal (within the unit)"
     )
     start: dt.date
@@ -294,7 +324,8 @@ class Publicity(Record):
 class Signature(Record):
     """A document and who signed it (全程纪实: each stage signed by those responsible)."""
 
-    kind: str = Field(description="e.g. recommendation_letter 推荐材料, record 纪实表")
+    kind: Annotated[str, DOCUMENT_KIND] = Field(
+        description="e.g. recommendation_letter 推荐材料, record 纪实表")
     signed_by: Distinct[str] = Field(default_factory=new_list)
     date: dt.date | None = None
     about: Distinct[str] = Field(
@@ -308,7 +339,7 @@ class Signature(Record):
 class Opinion(Record):
     """One opinion sought on the nominees (征求意见), from one person."""
 
-    kind: str = Field(
+    kind: Annotated[str, OPINION_KIND] = Field(
         description="Whose opinion, by position, e.g. county_committee_leader_in_charge "
         "县委分管领导, npc_liaison_leader 人大联系领导, department_main_leader 部门主要领导"
     )
@@ -320,7 +351,8 @@ class Opinion(Record):
 class Talk(Record):
     """A talk held with an appointee, e.g. 任职谈话 or 廉政教育谈话."""
 
-    kind: str = Field(description="e.g. appointment 任职谈话, clean_government 廉政教育谈话")
+    kind: Annotated[str, TALK_KIND] = Field(
+        description="e.g. appointment 任职谈话, clean_government 廉政教育谈话")
     about: str = Field(description="Candidate id: the cadre talked to")
     by: str | None = Field(None, description="Who held the talk")
     date: dt.date | None = None
@@ -330,10 +362,10 @@ class Screening(Record):
     """Pre-discussion screening of one candidate against the conditions under which the
     committee does not discuss an appointment (e.g. 清水“四个不研究”)."""
 
-    checked: Distinct[str] = Field(
+    checked: Distinct[Annotated[str, SCREENING_CONDITION]] = Field(
         default_factory=new_list, description="Conditions examined for this candidate"
     )
-    held: Distinct[str] = Field(
+    held: Distinct[Annotated[str, SCREENING_CONDITION]] = Field(
         default_factory=new_list, description="Conditions found to hold (each bars the discussion)"
     )
 
@@ -341,10 +373,10 @@ class Screening(Record):
     def _held_were_checked(self) -> Self:
         unchecked = [c for c in self.held if c not in self.checked]
         if unchecked:
-            raise ValueError(
-                f"held conditions {unchecked} are not among those checked; "
-                f"成立的情形 {unchecked} 未列入已审查的情形"
-            )
+            zh = "、".join(c.term.zh if isinstance(c, Code) else c for c in unchecked)
+            en = ", ".join(c.term.en if isinstance(c, Code) else c for c in unchecked)
+            raise ValueError(Text(f"成立的情形（{zh}）未列入已审查的情形",
+                                  f"conditions found to hold ({en}) are not among those checked"))
         return self
 
 
@@ -366,7 +398,7 @@ class Probation(Record):
 class Event(Record):
     """One step of the record. Which sections it needs is the procedure's business."""
 
-    type: str = Field(description="Event type, one of the procedure's steps")
+    type: Annotated[str, STEP] = Field(description="Event type, one of the procedure's steps")
     date: dt.date
     posts: Distinct[str] = Field(
         default_factory=new_list, description="Post ids this step is for; empty: not post-specific"

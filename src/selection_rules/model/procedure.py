@@ -12,13 +12,14 @@ diagrams can read it.
 # annotation from its text when the class is made, which is start-up time of the CLI.
 
 import datetime as dt
-from typing import Any, Literal, Self
+from typing import Annotated, Any, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from selection_rules import limits
 from selection_rules.i18n import Text
 from selection_rules.model.defaults import new_dict, new_list
+from selection_rules.model.vocabulary import SEVERITY, VOCABULARIES, Term
 
 Severity = Literal["error", "warning", "info"]
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
@@ -101,6 +102,9 @@ class Parameter(Spec):
     citation: Citation | None = None
     values: dict[dt.date, DatedValue] | None = None
     unit: Label | None = None
+    terms: str | None = Field(
+        None, description="The vocabulary the values are written in (e.g. body, document_kind): "
+        "each value may be a code or an alias of one, and a message shows its label")
     note: str | None = None
 
     @model_validator(mode="after")
@@ -118,6 +122,18 @@ class InForce(Spec):
     from_: dt.date | None = Field(None, alias="from")
     to: dt.date | None = None
     citation: Citation
+
+
+class TermSpec(Spec):
+    """A value a procedure adds to a vocabulary: its code, labels and aliases."""
+
+    code: str = Field(min_length=1)
+    zh: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+    aliases: list[str] = Field(default_factory=new_list)
+
+    def term(self) -> Term:
+        return Term(self.code, self.zh, self.en, tuple(self.aliases))
 
 
 class Stage(Spec):
@@ -181,6 +197,9 @@ class Check(Spec):
     require: str | None = None
     expect: Label | None = None
     actual: str | None = None
+    actual_label: Label | None = Field(
+        None, description="What `actual` shows, where not what was found: e.g. {zh: 尚缺, en: "
+        "missing} for a check whose `actual` lists what is missing from a required set")
     at: str | None = Field(
         None, description="Where in the event the figures stand, e.g. ballot.tallies.{item}"
     )
@@ -205,7 +224,7 @@ class Check(Spec):
 class Rule(Spec):
     id: str = Field(pattern=r"^[A-Z]{2,6}-\d+[a-z]?$")
     title: Label
-    severity: Severity = "error"
+    severity: Annotated[Severity, SEVERITY, BeforeValidator(SEVERITY.normalize)] = "error"
     citation: Citation | None = None
     in_force: list[InForce] = Field(default_factory=new_list)
     on: Applies | None = None
@@ -307,6 +326,19 @@ class ProcedureSpec(Spec):
     properties: list[Property] = Field(
         default_factory=new_list, description="Claims about the procedure that lint proves"
     )
+    terms: dict[str, list[TermSpec]] = Field(
+        default_factory=new_dict,
+        description="Values of its own for a vocabulary (e.g. body: a county's own meeting), "
+        "by vocabulary name; a case naming this file may write them, by code or alias",
+    )
+
+    @model_validator(mode="after")
+    def _known_vocabularies(self) -> Self:
+        unknown = sorted(set(self.terms) - set(VOCABULARIES))
+        if unknown:
+            raise ValueError(f"unknown vocabulary {', '.join(unknown)} under `terms` "
+                             f"(known: {', '.join(VOCABULARIES)})")
+        return self
 
     @model_validator(mode="after")
     def _kind(self) -> Self:

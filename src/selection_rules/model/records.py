@@ -18,22 +18,29 @@ this module fixes only what each record holds and what is impossible whatever th
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import BeforeValidator, Field, model_validator
 
 from selection_rules.i18n import Text
 from selection_rules.model.case import Exact, Record, unique_ids
 from selection_rules.model.defaults import new_dict, new_list
 from selection_rules.model.item_lists import Distinct
+from selection_rules.model.vocabulary import (
+    LEADER_GRADE,
+    MOVE_KIND,
+    RECORD_KIND,
+    SUPERVISED_LEVEL,
+    UNIT_GRADE,
+)
 
 # The kinds and their labels are in engine/kinds.py, which a selection run imports
 # without building these models.
 
 # 年度目标责任考核 grades of a unit (XY-3 names 优秀, 一般, 较差; 良好 is the customary
 # second grade of the four-grade scale) and 公务员年度考核 grades of a leader.
-UnitGrade = Literal["优秀", "良好", "一般", "较差"]
-LeaderGrade = Literal["优秀", "称职", "基本称职", "不称职"]
+UnitGrade = Annotated[str, UNIT_GRADE]
+LeaderGrade = Annotated[str, LEADER_GRADE]
 
 
 class RecordFile(Record):
@@ -164,7 +171,7 @@ class Ranking(Record):
 class AssessmentFile(RecordFile):
     """年度考核档案: teams, leaders, the year's talks, ratings, rankings and vetoes."""
 
-    record: Literal["assessment"]
+    record: Annotated[Literal["assessment"], BeforeValidator(RECORD_KIND.normalize)]
     year: int = Field(ge=1949, le=2100, description="考核年度")
     # Never None once read: the validator below fills in the year's end.
     as_of: dt.date | None = Field(
@@ -213,7 +220,7 @@ class Move(Record):
     """A secondment (借调) or transfer (调离) out of a cadre's organ."""
 
     cadre: str = Field(description="The cadre id")
-    kind: Literal["secondment", "transfer"] = Field(description="借调 secondment / 调离 transfer")
+    kind: Annotated[str, MOVE_KIND] = Field(description="借调 secondment / 调离 transfer")
     date: dt.date = Field(description="借调或调离日期")
     to: str | None = Field(None, description="去向单位")
 
@@ -221,7 +228,7 @@ class Move(Record):
 class Roster(RecordFile):
     """干部名册: cadres as of a date, their moves, and the county organs' pay by grade."""
 
-    record: Literal["roster"]
+    record: Annotated[Literal["roster"], BeforeValidator(RECORD_KIND.normalize)]
     as_of: dt.date = Field(description="名册截止日期")
     cadres: list[Cadre] = Field(default_factory=new_list)
     moves: list[Move] = Field(default_factory=new_list, description="借调、调动登记")
@@ -242,7 +249,7 @@ class SupervisedUnit(Record):
 
     id: str = Field(description="Unit id, e.g. U01")
     name: str = Field(description="单位名称")
-    level: Literal["county", "city_department"] = Field(
+    level: Annotated[str, SUPERVISED_LEVEL] = Field(
         description="县区 (county) or 市直部门 (city_department)"
     )
     inspections: Distinct[dt.date] = Field(
@@ -253,7 +260,7 @@ class SupervisedUnit(Record):
 class SupervisionLog(RecordFile):
     """选人用人专项监督检查台账: which unit was inspected when, from `start` to `as_of`."""
 
-    record: Literal["supervision"]
+    record: Annotated[Literal["supervision"], BeforeValidator(RECORD_KIND.normalize)]
     start: dt.date = Field(description="轮回起算日 (the rotation is counted from this date)")
     as_of: dt.date = Field(description="台账截止日期")
     units: list[SupervisedUnit] = Field(default_factory=new_list)

@@ -181,9 +181,11 @@ _SEQUENCES = (list, tuple, *_SETS)
 
 
 def show(x: object) -> str:
-    """A value as a user reads it in a message."""
+    """A value as one text for both languages: a figure, a path's value in a rule test.
+    A message in one language shows a value by engine/wording.words instead (是 or yes);
+    a yes/no here is written as the files write it."""
     if isinstance(x, bool):
-        return "是/yes" if x else "否/no"
+        return "true" if x else "false"
     if isinstance(x, Fraction):
         return decimal_text(x)
     if isinstance(x, date):

@@ -15,6 +15,7 @@ from selection_rules.engine.validation import Outcome
 from selection_rules.engine.violations import Violation
 from selection_rules.i18n import Lang, Text
 from selection_rules.model.procedure import SEVERITIES
+from selection_rules.report.quotes import shown_quote
 
 # One span of a line: its text and a rich style ("" for none).
 Span = tuple[str, str]
@@ -27,13 +28,15 @@ SEVERITY_TEXT = {
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
 
-def citation_text(v: Violation, lang: Lang) -> str:
+def citation_text(v: Violation, lang: Lang, *, original: bool = False) -> str:
+    """The violation's source: a Chinese report quotes a seed in Simplified characters,
+    unless `original` asks for the quote as the seed has it (report/quotes.py)."""
     c = v.citation
     if c is None:
         return ""
     head = "依据：" if lang == "zh" else "source: "
     if c.seed:
-        return f"{head}{c.seed} “{c.quote}”"
+        return f"{head}{c.seed} “{shown_quote(c.quote or '', lang, original=original)}”"
     text = c.short()
     if c.provision:
         text += f" “{c.provision}”"
@@ -52,8 +55,10 @@ class TextWriter:
     """The report written as the files finish: each file's block as it comes, the count
     of files at the close; only the counts are kept."""
 
-    def __init__(self, lang: Lang, stream: TextIO | None = None) -> None:
+    def __init__(self, lang: Lang, stream: TextIO | None = None, *,
+                 original_quotes: bool = False) -> None:
         self.lang = lang
+        self.original_quotes = original_quotes
         self.out = stream if stream is not None else sys.stdout
         self.tally = Tally()
         self._print: Callable[[list[Span]], None] = self._plain
@@ -70,7 +75,7 @@ class TextWriter:
 
     def add(self, o: Outcome) -> None:
         self.tally.add(o)
-        for spans in outcome_lines(o, self.lang):
+        for spans in outcome_lines(o, self.lang, original_quotes=self.original_quotes):
             self._print(spans)
 
     def close(self) -> None:
@@ -97,8 +102,10 @@ class Tally:
             self.counts[sev] += n
 
 
-def outcome_lines(o: Outcome, lang: Lang) -> Iterator[list[Span]]:
-    """One file's block of the report, ending with an empty line."""
+def outcome_lines(o: Outcome, lang: Lang, *, original_quotes: bool = False
+                  ) -> Iterator[list[Span]]:
+    """One file's block of the report, ending with an empty line; seed quotes as
+    citation_text shows them."""
     def t(zh: str, en: str) -> str:
         return zh if lang == "zh" else en
 
@@ -136,7 +143,8 @@ def outcome_lines(o: Outcome, lang: Lang) -> Iterator[list[Span]]:
     for post, stages in r.stages_reached.items():
         end = (t("已到终点", "reached the end") if r.final[post]
                else t("未到终点", "did not reach the end"))
-        yield [(f"    {t('职位', 'post')} {post}: {' → '.join(stages)} ({end})", "")]
+        shown = [r.stage_labels[s].get(lang) if s in r.stage_labels else s for s in stages]
+        yield [(f"    {t('职位', 'post')} {post}: {' → '.join(shown)} ({end})", "")]
     groups: dict[str | None, list[Violation]] = {}
     for v in r.violations:
         groups.setdefault(v.stage, []).append(v)
@@ -151,7 +159,7 @@ def outcome_lines(o: Outcome, lang: Lang) -> Iterator[list[Span]]:
             yield [("    ", ""), (f"{v.rule_id} {SEVERITY_TEXT[sev].get(lang)}",
                                   SEVERITY_STYLE[sev]), (f"  {where}", "")]
             yield [(f"      {v.message.get(lang)}", "")]
-            cite = citation_text(v, lang)
+            cite = citation_text(v, lang, original=original_quotes)
             if cite:
                 yield [("      ", ""), (cite, "dim")]
     yield []

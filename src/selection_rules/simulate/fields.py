@@ -24,6 +24,7 @@ from selection_rules.engine.compiled import Procedure, iter_checks
 from selection_rules.i18n import Text
 from selection_rules.model import case as casefile
 from selection_rules.model.values import parse_number
+from selection_rules.model.vocabulary import VOCABULARIES, Vocabulary
 
 FieldPath = tuple[str, ...]
 
@@ -46,6 +47,8 @@ class Field:
     required: bool
     choices: tuple[str, ...] = ()
     description: str = ""
+    # The vocabulary of a choice: its labels and aliases are accepted too (全委会, 无记名).
+    vocabulary: str | None = None
 
     @property
     def dotted(self) -> str:
@@ -115,15 +118,35 @@ def _leaf(path: FieldPath) -> Field | None:
                 return None  # a whole section: its leaves are asked for one by one
             model = ann
             continue
-        kind = _kind(info.annotation)
+        vocabulary = _vocabulary(info.metadata, info.annotation)
+        kind: tuple[Kind, tuple[str, ...]] | None = (
+            ("choice", tuple(t.code for t in vocabulary.all_terms()))
+            if vocabulary is not None and not vocabulary.open else _kind(info.annotation))
         if kind is None:
             return None
         name, choices = kind
         if name == "texts" and len(path) == 1 and part in _ID_LISTS:
             name = "ids"
         required = info.is_required() and not optional
-        return Field(path[: i + 1], name, required, choices, info.description or "")
+        return Field(path[: i + 1], name, required, choices, info.description or "",
+                     vocabulary.name if vocabulary is not None else None)
     return None
+
+
+def _vocabulary(metadata: list[Any], annotation: Any) -> Vocabulary | None:
+    """The vocabulary a field's values are in (Annotated[str, BODY], maybe Optional)."""
+    found = [m for m in metadata if isinstance(m, Vocabulary)]
+    while not found and annotation is not None:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            found = [m for m in typing.get_args(annotation)[1:] if isinstance(m, Vocabulary)]
+            annotation = typing.get_args(annotation)[0]
+        elif origin in (Union, types.UnionType):
+            args = [a for a in typing.get_args(annotation) if a is not type(None)]
+            annotation = args[0] if len(args) == 1 else None
+        else:
+            annotation = None
+    return found[0] if found else None
 
 
 def _paths_read(proc: Procedure, event: str) -> set[FieldPath]:
@@ -270,6 +293,12 @@ def parse_field(field: Field, text: str) -> Any:
             return False
         raise BadInput(Text(f"{text!r} 不是 是/否", f"{text!r} is not yes or no"))
     if field.kind == "choice":
+        if field.vocabulary is not None:
+            vocabulary = VOCABULARIES[field.vocabulary]
+            term = vocabulary.find(text)
+            if term is None:
+                raise BadInput(vocabulary.unknown(text))
+            return term.code
         if text not in field.choices:
             listed = ", ".join(field.choices)
             raise BadInput(Text(f"{text!r} 不是可选值（{listed}）",

@@ -20,6 +20,7 @@ from selection_rules.engine.pipeline import load_procedure, read
 from selection_rules.errors import InputError
 from selection_rules.i18n import Text
 from selection_rules.lang.workdays import WorkCalendar
+from selection_rules.model.vocabulary import VOCABULARIES
 from selection_rules.report.outputs import Outputs, Spot
 from selection_rules.simulate.fields import (
     BadInput,
@@ -229,7 +230,7 @@ class Interactive:
                 "texts": ("逗号分隔", "comma-separated"),
                 "date": ("YYYY-MM-DD", "YYYY-MM-DD"),
                 "bool": ("是/否", "y/n"),
-                "choice": ("/".join(field.choices), "/".join(field.choices))}.get(field.kind)
+                "choice": _choices(field)}.get(field.kind)
         notes_zh = [hint[0]] if hint else []
         notes_en = [hint[1]] if hint else []
         if not field.required:
@@ -315,3 +316,12 @@ class Interactive:
                 except BadInput as exc:
                     self.view.say(exc.message, "red")
         return out
+
+
+def _choices(field: Field) -> tuple[str, str]:
+    """A choice's values as the prompt lists them: by their labels in Chinese (any name of
+    a value is accepted), by their codes in English."""
+    if field.vocabulary is None:
+        return "/".join(field.choices), "/".join(field.choices)
+    terms = [t for t in VOCABULARIES[field.vocabulary].all_terms() if t.code in field.choices]
+    return "/".join(t.zh for t in terms), "/".join(t.code for t in terms)

@@ -29,6 +29,7 @@ from selection_rules.i18n import Text
 from selection_rules.lang.workdays import WorkCalendar
 from selection_rules.model.case import Case, Event, reference_problems
 from selection_rules.model.procedure import Step
+from selection_rules.model.vocabulary import declared
 from selection_rules.report.outputs import Outputs, Spot
 from selection_rules.source.document import Document
 from selection_rules.source.edited import EditedDocument
@@ -112,7 +113,8 @@ class Session:
         data["events"] = []
         if doc is not None:
             try:
-                Case.model_validate(data)
+                with declared(proc.terms):
+                    Case.model_validate(data)
             except ValidationError as exc:
                 # Say it where the script wrote the header.
                 raise InputError(validation_problems(doc, exc, prefix=prefix)) from None
@@ -122,7 +124,7 @@ class Session:
     def resume(cls, doc: Document, library: Library, calendar: WorkCalendar) -> Session:
         """A session over an existing case file, at the stage its last event reached: the
         file through the pipeline's stages as far as its procedure (from the cache)."""
-        case: Case = to_model(doc, "selection")  # type: ignore[assignment]
+        case: Case = to_model(doc, "selection", library)  # type: ignore[assignment]
         proc = load_procedure(case.procedure, library, tuple(case.rule_sets))
         return cls(proc, copy.deepcopy(doc.data), calendar, source=doc)
 
@@ -136,7 +138,8 @@ class Session:
     def case(self) -> Case:
         if self._case is None:
             try:
-                case = Case.model_validate(self.data)
+                with declared(self.proc.terms):
+                    case = Case.model_validate(self.data)
             except ValidationError as exc:
                 raise InputError(validation_problems(self.document(), exc)) from None
             refs = reference_problems(case)
@@ -331,6 +334,8 @@ def _plain(value: Any) -> Any:
         if value.denominator == 1:
             return value.numerator
         return _decimal(value) or f"{value.numerator}/{value.denominator}"
+    if isinstance(value, str) and type(value) is not str:
+        return str.__str__(value)  # a value read through a vocabulary: its code
     return value
 
 

@@ -8,8 +8,8 @@ from rich.markup import escape
 
 from selection_rules.diagram.check_lines import step_checks
 from selection_rules.engine.violations import Violation
+from selection_rules.engine.wording import words
 from selection_rules.i18n import Lang, Text
-from selection_rules.model.values import show
 from selection_rules.report.text import SEVERITY_STYLE, SEVERITY_TEXT, citation_text
 from selection_rules.simulate.session import Added, Change, Session
 from selection_rules.source.paths import format_loc
@@ -96,8 +96,9 @@ class View:
             self.violation(v)
 
     def change(self, change: Change) -> None:
-        self.say(Text(f"假设改动 {change.path}：{show(change.old)} → {show(change.new)}",
-                      f"What if {change.path}: {show(change.old)} → {show(change.new)}"), "bold")
+        before, after = words(change.old), words(change.new)
+        self.say(Text(f"假设改动 {change.path}：{before.zh} → {after.zh}",
+                      f"What if {change.path}: {before.en} → {after.en}"), "bold")
         if not (change.appeared or change.disappeared or change.changed):
             self.say(Text("  违规没有变化", "  no violation appears or disappears"))
         sections = ((Text("  新出现的违规：", "  violations that appear:"), change.appeared),

@@ -6,7 +6,7 @@ import calendar
 import datetime as dt
 from typing import Any
 
-from selection_rules.i18n import Text
+from selection_rules.i18n import Phrase, Text
 from selection_rules.lang.context import context_of
 from selection_rules.lang.types import Env, Function, ListOf, Missing
 
@@ -39,6 +39,14 @@ def months(env: Env, start: Any, end: Any) -> int:
     return int(whole - (1 if day < start.day else 0))
 
 
+def publicity_period(env: Env, publicity: Any) -> str:
+    """The publicity's dates, for a message: 公示 2024-05-10 至 2024-05-17."""
+    if publicity is None:
+        raise Missing("publicity", Text("公示记录", "the publicity record"))
+    start, end = publicity.start.isoformat(), publicity.end.isoformat()
+    return Phrase(Text(f"公示 {start} 至 {end}", f"publicity {start} to {end}"))
+
+
 def approval_dates(env: Env, approvals: Any, kind: str) -> list[Any]:
     return sorted(a.date for a in approvals if a.kind == kind and a.approved)
 
@@ -52,6 +60,9 @@ FUNCTIONS: dict[str, Function] = {
     "months": Function(months, (2, 2), lambda a: int,
                        Text("以 end 为最后一天的期间的整月数",
                             "whole months of a period from start whose last day is end")),
+    "publicity_period": Function(publicity_period, (1, 1), lambda a: str,
+                                 Text("公示的起止日期（用于消息）",
+                                      "the publicity's first and last day (for a message)")),
     "approval_dates": Function(approval_dates, (2, 2), lambda a: ListOf(dt.date),
                                Text("该类批复中表示同意的日期（升序）",
                                     "dates of the approvals of this kind that approve, "

@@ -52,7 +52,8 @@ def earlier(env: Env, selector: str,
     return [merged[i] for i in sorted(merged)]
 
 
-def step_functions(tags: Mapping[str, frozenset[str]]) -> dict[str, Function]:
+def step_functions(tags: Mapping[str, frozenset[str]],
+                   labels: Mapping[str, Text]) -> dict[str, Function]:
     selectors_of = selectors_by_event(tags)
 
     def earlier_once(env: Env, selector: str) -> list[casefile.Event]:
@@ -75,8 +76,11 @@ def step_functions(tags: Mapping[str, frozenset[str]]) -> dict[str, Function]:
         found = (seen.get(selector) if ctx.one_track and seen is not None
                  else earlier_once(env, selector))
         if not found:
+            named = labels.get(selector)
             raise Missing(f"last({selector!r})", Text(
-                f"此前没有“{selector}”步骤的记录", f"no earlier '{selector}' step is recorded"))
+                f"此前没有{named.zh}步骤的记录", f"no earlier {named.en} step is recorded")
+                if named is not None else Text("此前没有本规则所需步骤的记录",
+                                               "no earlier step this rule needs is recorded"))
         return found[-1]
 
     def tagged(env: Env, tag: str) -> bool:

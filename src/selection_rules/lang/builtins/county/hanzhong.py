@@ -5,20 +5,24 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from selection_rules.i18n import Text
+from selection_rules.i18n import Phrase, Text
 from selection_rules.lang.types import DictOf, Env, Function, ListOf, Missing
 from selection_rules.model import case as casefile
+from selection_rules.model.vocabulary import label_of
 
 
 def open_problems(env: Env, cand: casefile.Candidate, day: Any) -> list[str]:
-    out = []
+    out: list[str] = []
     for rec in cand.problem_records:
         if rec.recorded > day:
             continue
+        source = label_of(rec.source) or Text(rec.source, rec.source)
+        on = rec.recorded.isoformat()
         if rec.verified is None or rec.verified > day:
-            out.append(f"{rec.source} {rec.recorded.isoformat()} 未核实/unverified")
+            out.append(Phrase(Text(f"{source.zh} {on} 未核实", f"{source.en} {on} unverified")))
         elif rec.outcome == "substantiated":
-            out.append(f"{rec.source} {rec.recorded.isoformat()} 属实/substantiated")
+            out.append(Phrase(Text(f"{source.zh} {on} 属实",
+                                   f"{source.en} {on} substantiated")))
     return out
 
 

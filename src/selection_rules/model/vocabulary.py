@@ -1,0 +1,393 @@
+"""The values a clerk types: each code with its Chinese and English labels and aliases.
+
+A case, record or procedure file holds many enumerated values (a meeting's body, a
+ballot's kind, a document's kind, a post's level …). Each is declared here ONCE, as a
+`Term` of a `Vocabulary`: the code the rules compare with (`standing_committee`), its
+labels (常委会 / standing committee) and the other ways people write it (常委会议). A
+field typed with a vocabulary accepts any of them and holds the code, so every rule sees
+`standing_committee` whether the file says `standing_committee`, `常委会` or `Standing
+Committee`; an unknown value is a located error that suggests the nearest values in both
+languages. Messages show the label in the report's language (`Code.term`).
+
+To type a new field with an existing vocabulary, annotate it — one annotation:
+
+    body: Annotated[str, BODY]                      # one value
+    checked: Distinct[Annotated[str, BACKGROUND]]   # a list of them
+    training: dict[Annotated[str, TRAINING_STAGE], dt.date]   # as keys
+
+A field whose type must stay a Literal (a discriminator, `Severity`) normalizes instead:
+`Annotated[Literal[...], BeforeValidator(VOCAB.normalize)]` (aliases become the code; the
+Literal still refuses the rest). A procedure parameter whose values are codes says
+`terms: NAME` (engine/procedure.py reads them through the vocabulary, so a message shows
+their labels). docs/values.md is generated from here (authoring/values_doc.py).
+
+A new vocabulary is a `Vocabulary(name, label, terms)` added to `VOCABULARIES` below (the
+JSON Schemas and docs/values.md list it from there). An *open* vocabulary (`open=True`)
+keeps a value it does not know, as written (free text with some known values); a closed
+one refuses it. A procedure or rule set adds its own terms under `terms:` (see
+ProcedureSpec.terms), e.g. a county's own meeting body or the steps of its flow; they
+are in force while a case naming it is read (`declared`).
+"""
+
+# No `from __future__ import annotations`: pydantic reads the annotations at class time.
+
+import difflib
+import re
+import types
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from typing import Any
+
+from selection_rules.i18n import Text
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """One value: its code, labels and the other ways it is written."""
+
+    code: str
+    zh: str
+    en: str
+    aliases: tuple[str, ...] = ()
+
+    def label(self) -> Text:
+        return Text(self.zh, self.en)
+
+    def spellings(self) -> tuple[str, ...]:
+        return (self.code, self.zh, self.en, *self.aliases)
+
+
+class Code(str):
+    """A value read through a vocabulary: equal to (and hashed as) its code, so rules
+    compare it with `'plenary'`, and carrying its term, so a message can show its label."""
+
+    term: Term
+
+    def __new__(cls, term: Term) -> "Code":
+        obj = super().__new__(cls, term.code)
+        obj.term = term
+        return obj
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Code, (self.term,))
+
+    def __repr__(self) -> str:
+        return repr(str(self))
+
+    def as_figure(self) -> str:
+        """How a report's figures hold it: the code."""
+        return str.__str__(self)
+
+
+def _key(text: str) -> str:
+    # `Standing Committee`, `standing-committee` and `standing_committee` are one spelling.
+    return re.sub(r"[\s_\-·・]+", "", text).casefold()
+
+
+# Terms a procedure or rule set declares, by vocabulary name, in force while the files
+# that name it are read (a ContextVar: each worker process and thread has its own).
+_NONE: Mapping[str, Sequence[Term]] = types.MappingProxyType({})
+_DECLARED: ContextVar[Mapping[str, Sequence[Term]]] = ContextVar("declared_terms", default=_NONE)
+
+
+@contextmanager
+def declared(terms: Mapping[str, Sequence[Term]]) -> Iterator[None]:
+    """Read with a procedure's own terms in force besides the built-in ones."""
+    token = _DECLARED.set(terms)
+    try:
+        yield
+    finally:
+        _DECLARED.reset(token)
+
+
+@dataclass(frozen=True, eq=False)
+class Vocabulary:
+    """The values one kind of field takes; used as `Annotated[str, VOCAB]` metadata."""
+
+    name: str
+    label: Text
+    terms: tuple[Term, ...]
+    open: bool = False
+    note: str = ""
+    _index: dict[str, Term] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        for term in self.terms:
+            for spelling in term.spellings():
+                self._index.setdefault(_key(spelling), term)
+
+    def all_terms(self) -> list[Term]:
+        """The built-in terms, then those declared in force."""
+        return [*self.terms, *_DECLARED.get().get(self.name, ())]
+
+    def find(self, raw: str) -> Term | None:
+        key = _key(raw)
+        found = self._index.get(key)
+        if found is not None:
+            return found
+        for term in _DECLARED.get().get(self.name, ()):
+            if key in map(_key, term.spellings()):
+                return term
+        return None
+
+    def term(self, code: str) -> Term | None:
+        """The term of a code (not an alias), built-in or declared."""
+        return next((t for t in self.all_terms() if t.code == code), None)
+
+    def normalize(self, raw: Any) -> Any:
+        """The code of a known spelling, anything else as it is (a BeforeValidator for a
+        field whose type already lists the codes, e.g. a Literal)."""
+        term = self.find(raw) if isinstance(raw, str) else None
+        return raw if term is None else term.code
+
+    def read(self, raw: Any) -> Any:
+        """The code of `raw` (as a Code); ValueError naming the nearest for an unknown
+        value of a closed vocabulary; anything not text is left to the str schema."""
+        if not isinstance(raw, str):
+            return raw
+        term = self.find(raw)
+        if term is not None:
+            return Code(term)
+        if self.open:
+            return raw
+        from selection_rules.errors import ItemError
+
+        raise ItemError(self.unknown(raw), (), expected=self.expected())
+
+    def unknown(self, raw: str) -> Text:
+        near = self.suggest(raw)
+        if near:
+            zh = "、".join(f"{t.zh}（{t.code}）" for t in near)
+            en = ", ".join(f"{t.code} ({t.en})" for t in near)
+            return Text(f"{raw!r} 不是可用的{self.label.zh}；是否想写：{zh}？",
+                        f"{raw!r} is not a known {self.label.en}; did you mean {en}?")
+        return Text(f"{raw!r} 不是可用的{self.label.zh}", f"{raw!r} is not a known {self.label.en}")
+
+    def expected(self) -> Text:
+        terms = self.all_terms()
+        return Text("以下之一：" + "、".join(f"{t.zh}（{t.code}）" for t in terms),
+                    "one of " + ", ".join(f"{t.code} ({t.en})" for t in terms))
+
+    def suggest(self, raw: str, n: int = 3) -> list[Term]:
+        """The terms nearest `raw` over every spelling, Chinese and English."""
+        by_spelling: dict[str, Term] = {}
+        for term in self.all_terms():
+            for spelling in term.spellings():
+                by_spelling.setdefault(_key(spelling), term)
+        key = _key(raw)
+        found: list[Term] = []
+        for near in difflib.get_close_matches(key, list(by_spelling), n=n * 3, cutoff=0.5):
+            if by_spelling[near] not in found:
+                found.append(by_spelling[near])
+        # A Chinese value shares characters rather than a spelling: 常委 → 常委会.
+        for term in self.all_terms():
+            if term not in found and any(key and key in _key(s) for s in term.spellings()
+                                         if not s.isascii()):
+                found.append(term)
+        return found[:n]
+
+    # pydantic's hooks: validate as text, then map to the code; list every spelling in
+    # the JSON Schema so an editor completes them.
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
+        from pydantic_core import core_schema
+
+        return core_schema.no_info_after_validator_function(self.read, handler(source))
+
+    def __get_pydantic_json_schema__(self, schema: Any, handler: Any) -> Any:
+        # Any text is allowed besides the listed spellings: a procedure may declare its
+        # own terms, and the tool itself names an unknown value with the nearest ones.
+        handler(schema)
+        spellings = list(dict.fromkeys(s for t in self.terms for s in t.spellings()))
+        listed = "; ".join(f"{t.code} {t.zh} ({t.en})" for t in self.terms)
+        out: dict[str, Any] = ({"anyOf": [{"enum": spellings}, {"type": "string"}]}
+                               if spellings else {"type": "string"})
+        out["description"] = f"{self.label.zh} / {self.label.en}" + (
+            f": {listed}" if listed else "")
+        return out
+
+
+def terms(*rows: tuple[str, str, str, str]) -> tuple[Term, ...]:
+    """Terms from rows of (code, zh, en, aliases separated by `|`)."""
+    return tuple(Term(code, zh, en, tuple(a for a in aliases.split("|") if a))
+                 for code, zh, en, aliases in rows)
+
+
+BODY = Vocabulary("body", Text("会议主体", "meeting body"), terms(
+    ("plenary", "全委会", "plenary", "全体会议|全委会议|党委全体会议|全会|全委会全体会议"),
+    ("standing_committee", "常委会", "standing committee", "常委会议|常务委员会|常委会会议"),
+    ("secretaries_meeting", "书记专题会", "secretaries' meeting",
+     "书记办公会|书记碰头会|书记专题会议"),
+    ("cadre_meeting", "干部大会", "cadre meeting", "领导干部大会|干部会议"),
+    ("party_group_meeting", "党组会", "party group meeting", "党组会议|党组(扩大)会议"),
+    ("party_committee_meeting", "党委会", "party committee meeting", "党委会议|党委(扩大)会议"),
+    ("organization_department", "组织部部务会", "organization department meeting",
+     "组织部|部务会|部务会议|组织部部务会议"),
+))
+
+BALLOT_KIND = Vocabulary("ballot_kind", Text("投票方式", "ballot kind"), terms(
+    ("secret", "无记名", "secret ballot", "无记名投票|无记名票|秘密投票|secret"),
+    ("signed", "署名", "signed ballot", "署名投票|记名|记名投票|实名|signed"),
+    ("open", "公开表决", "open vote (show of hands, roll call)",
+     "举手|举手表决|口头表决|公开|唱名表决|show of hands"),
+))
+
+REASON = Vocabulary("reason", Text("动议缘由", "reason"), terms(
+    ("vacancy", "出缺", "vacancy", "空缺|职位空缺|缺额"),
+    ("adjustment", "调整", "adjustment", "工作需要调整|需要调整|调整配备"),
+    ("new", "新设", "new post", "新设职位|新增职位|新增"),
+))
+
+AUDIENCE = Vocabulary("audience", Text("公示范围", "publicity audience"), terms(
+    ("society", "面向社会", "the public", "社会|社会公示|向社会公示|公开"),
+    ("internal", "单位内部", "within the unit", "内部|内部公示|单位内"),
+))
+
+BACKGROUND = Vocabulary("background_item", Text("核查项目", "item checked"), terms(
+    ("age", "年龄", "age", "出生日期"),
+    ("party_age", "党龄", "party standing", "入党时间"),
+    ("work_age", "工龄", "years of work", "参加工作时间"),
+    ("education", "学历", "education", "学历学位"),
+    ("experience", "经历", "work history", "工作经历|履历"),
+    ("identity", "身份", "cadre identity", "干部身份"),
+))
+
+PROBLEM_SOURCE = Vocabulary("problem_source", Text("问题来源", "problem source"), terms(
+    ("inspection_tour", "巡视", "inspection tour", "巡察|巡视巡察"),
+    ("discipline", "纪检", "discipline inspection", "纪检监察|纪委监委"),
+    ("legal", "政法", "legal organs", "政法机关|公检法"),
+    ("online_opinion", "网络舆情", "online opinion", "舆情|网络"),
+    ("petition", "信访", "petition", "信访举报|举报"),
+))
+
+OUTCOME = Vocabulary("outcome", Text("核实结论", "outcome"), terms(
+    ("cleared", "已澄清", "cleared", "不实|澄清|查否|予以澄清"),
+    ("substantiated", "属实", "substantiated", "查实|基本属实|部分属实"),
+))
+
+POST_LEVEL = Vocabulary("post_level", Text("职位类别", "post level"), terms(
+    ("city_party_secretary", "市委书记", "city party secretary", "市（地、州、盟）委书记"),
+    ("mayor", "市长", "mayor", "市政府正职"),
+    ("county_party_secretary", "县委书记", "county party secretary", "县（市、区）委书记|区委书记"),
+    ("county_head", "县长", "county head", "县（市、区）长|区长|县政府正职"),
+    ("county_level_head", "其他正县级领导职务", "other county-head-level post", "正县级|正县职"),
+    ("city_department_head", "市直部门正职", "city department head", "市级部门正职"),
+    ("city_department_deputy", "市直部门副职", "city department deputy", "市级部门副职"),
+    ("county_department_head", "县级部门正职", "county department head",
+     "县直部门正职|县级部门主要负责人|局长"),
+    ("county_department_deputy", "县级部门副职", "county department deputy",
+     "县直部门副职|副局长"),
+    ("internal_body_leader", "内设机构领导职务", "head of an internal body",
+     "内设机构负责人|内设机构领导"),
+    ("government_institution_leader", "政府直属事业单位领导职务",
+     "leader of a government institution", "事业单位领导职务|事业单位领导"),
+    ("township_party_secretary", "乡镇党委书记", "township party secretary", "乡镇书记|镇党委书记"),
+    ("township_head", "乡镇长", "township head", "乡长|镇长"),
+))
+
+DOCUMENT_KIND = Vocabulary("document_kind", Text("文书类别", "document kind"), terms(
+    ("recommendation_letter", "书面推荐材料", "written recommendation",
+     "推荐材料|推荐信|署名推荐材料"),
+    ("leader_recommendation", "领导署名推荐材料", "leader's signed recommendation",
+     "领导署名推荐|领导推荐"),
+    ("record", "纪实表", "record of the step", "全程纪实表|纪实材料"),
+    ("appointment_notice", "任职通知", "appointment notice", "任职文件|任免通知|任职决定"),
+    ("tie_break", "并列情况及确定办法", "tie-break record", "并列处理记录|并列确定办法"),
+), open=True)
+
+OPINION_KIND = Vocabulary("opinion_kind", Text("征求意见对象", "person consulted"), terms(
+    ("county_committee_leader_in_charge", "县委分管领导", "county committee leader in charge", ""),
+    ("county_government_leader_in_charge", "县政府分管领导",
+     "county government leader in charge", ""),
+    ("npc_liaison_leader", "人大联系领导", "people's congress liaison leader", "县人大联系领导"),
+    ("cppcc_liaison_leader", "政协联系领导", "CPPCC liaison leader", "县政协联系领导"),
+    ("department_main_leader", "部门主要领导", "department's main leader", "部门主要负责人"),
+), open=True)
+
+TALK_KIND = Vocabulary("talk_kind", Text("谈话类别", "kind of talk"), terms(
+    ("appointment", "任职谈话", "appointment talk", "任前谈话"),
+    ("clean_government", "廉政教育谈话", "clean-government talk", "廉政谈话|任前廉政谈话"),
+), open=True)
+
+APPROVAL_KIND = Vocabulary("approval_kind", Text("批复事项", "what is approved"), terms(
+    ("exceptional_promotion", "破格提拔", "exceptional promotion", "破格"),
+), open=True)
+
+TRAINING_STAGE = Vocabulary("training_stage", Text("后备干部培养环节", "training stage"), terms(
+    ("unit_recommendation", "单位推荐", "unit recommendation", ""),
+    ("unified_exam", "统一考试", "unified exam", "统考"),
+    ("organizational_inspection", "组织考察", "organizational inspection", ""),
+    ("centralized_training", "集中培训", "centralized training", ""),
+    ("practical_training", "实践锻炼", "practical training", ""),
+), open=True)
+
+SCREENING_CONDITION = Vocabulary(
+    "screening_condition", Text("不予研究的情形", "no-discussion condition"), terms(
+        ("no_democratic_recommendation", "未经民主推荐", "not democratically recommended",
+         "没有经过民主推荐"),
+        ("not_inspected", "未经考察", "not inspected", "没有经过考察"),
+        ("divided_opinions", "意见分歧较大", "opinions sharply divided", "分歧较大"),
+        ("unverified_report", "反映问题未查清", "a report not yet cleared",
+         "有反映问题未查清|问题未查清"),
+    ))
+
+MOVE_KIND = Vocabulary("move_kind", Text("借调或调离", "kind of move"), terms(
+    ("secondment", "借调", "secondment", ""),
+    ("transfer", "调离", "transfer", "调动|调出"),
+))
+
+SUPERVISED_LEVEL = Vocabulary("supervised_level", Text("单位层级", "unit level"), terms(
+    ("county", "县区", "county", "县|区|县（区）|县（市、区）"),
+    ("city_department", "市直部门", "city department", "市级部门|市直单位"),
+))
+
+UNIT_GRADE = Vocabulary("unit_grade", Text("班子考核等次", "team rating"), terms(
+    ("优秀", "优秀", "excellent", ""),
+    ("良好", "良好", "good", ""),
+    ("一般", "一般", "fair", "average"),
+    ("较差", "较差", "poor", "差"),
+))
+
+LEADER_GRADE = Vocabulary("leader_grade", Text("干部考核等次", "leader rating"), terms(
+    ("优秀", "优秀", "excellent", ""),
+    ("称职", "称职", "competent", ""),
+    ("基本称职", "基本称职", "basically competent", ""),
+    ("不称职", "不称职", "incompetent", ""),
+))
+
+RECORD_KIND = Vocabulary("record_kind", Text("记录类型", "record kind"), terms(
+    ("assessment", "年度考核档案", "annual assessment file", "考核档案|年度考核"),
+    ("roster", "干部名册", "cadre roster", "名册"),
+    ("supervision", "选人用人专项监督检查台账", "special-supervision log",
+     "监督台账|专项监督检查台账|台账"),
+))
+
+SEVERITY = Vocabulary("severity", Text("严重程度", "severity"), terms(
+    ("error", "错误", "error", "严重"),
+    ("warning", "警告", "warning", ""),
+    ("info", "提示", "info", "信息"),
+))
+
+# The steps of the case's procedure (Event.type): declared by the procedure as it is
+# read (their labels are the steps'); open, since replay reports an unknown event itself.
+STEP = Vocabulary("step", Text("步骤", "step"), (), open=True)
+
+VOCABULARIES: dict[str, Vocabulary] = {v.name: v for v in (
+    BODY, BALLOT_KIND, REASON, AUDIENCE, BACKGROUND, PROBLEM_SOURCE, OUTCOME, POST_LEVEL,
+    DOCUMENT_KIND, OPINION_KIND, TALK_KIND, APPROVAL_KIND, TRAINING_STAGE,
+    SCREENING_CONDITION, MOVE_KIND, SUPERVISED_LEVEL, UNIT_GRADE, LEADER_GRADE, RECORD_KIND,
+    SEVERITY, STEP,
+)}
+
+
+def label_of(value: str) -> Text | None:
+    """The label of a bare code (a procedure parameter's value, a built-in's result)
+    where exactly one term of any vocabulary, built-in or declared, has that code."""
+    if isinstance(value, Code):
+        return value.term.label()
+    found = {(t.zh, t.en) for v in VOCABULARIES.values() for t in v.all_terms() if t.code == value}
+    if len(found) == 1:
+        zh, en = found.pop()
+        return Text(zh, en)
+    return None
