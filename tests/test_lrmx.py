@@ -110,7 +110,7 @@ def test_example_files_are_what_make_py_writes() -> None:
     spec.loader.exec_module(make)
     import yaml
 
-    people = yaml.safe_load((LRMX / "people.yaml").read_text(encoding="utf-8"))
+    people = yaml.safe_load((LRMX / "people.yml").read_text(encoding="utf-8"))
     with zipfile.ZipFile(LRMX / "batch.zip", metadata_encoding="gbk") as archive:
         for person, info in zip(people, archive.infolist(), strict=True):
             assert (LRMX / person["file"]).read_bytes() == make.form(person)

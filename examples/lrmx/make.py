@@ -1,4 +1,4 @@
-"""Write the example LRMX forms and their zip batch from people.yaml (made-up people).
+"""Write the example LRMX forms and their zip batch from people.yml (made-up people).
 
     python examples/lrmx/make.py
 
@@ -58,7 +58,7 @@ class _GbkName(zipfile.ZipInfo):
 
 
 def main() -> None:
-    people = yaml.safe_load((HERE / "people.yaml").read_text(encoding="utf-8"))
+    people = yaml.safe_load((HERE / "people.yml").read_text(encoding="utf-8"))
     batch = HERE / "batch.zip"
     with zipfile.ZipFile(batch, "w", zipfile.ZIP_DEFLATED) as archive:
         for person in people:
