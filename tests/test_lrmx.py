@@ -128,6 +128,25 @@ def test_fragment_reads_back_as_the_same_candidates() -> None:
     assert "C01" in twice.message.en and "C02" in twice.message.en
 
 
+def _fit_the_model(candidates: list[object]) -> bool:
+    """Each candidate validates as the case model's Candidate, once the model has the
+    `facts` the eligibility rules read (branch `eligibility`); False before."""
+    from selection_rules.model.case import Candidate
+
+    if "facts" not in Candidate.model_fields:
+        return False
+    for data in candidates:
+        Candidate.model_validate(data)
+    return True
+
+
+def test_candidates_fit_the_case_model() -> None:
+    imported = read_sources([LRMX / "wang-xiaoming.lrmx", LRMX / "batch.zip"])
+    data = loads_document(fragment(imported), "fragment.yaml").data
+    if not _fit_the_model(data["candidates"]):
+        pytest.skip("the case model has no candidate facts yet")
+
+
 # ------------------------------------------------------------------ located problems
 
 
@@ -138,6 +157,7 @@ def test_fragment_reads_back_as_the_same_candidates() -> None:
     ("RuDangShiJian", "2006.06；2007.01", "more than one date"),
     ("NianDuKaoHeJieGuo", "2021年度考核优秀；2021年度考核称职", "two different results for 2021"),
     ("NianDuKaoHeJieGuo", "2020、2021、2022年度考核分别为称职、优秀", "do not pair up"),
+    ("JianLi", "2008.07--2012.07", "names no post"),
 ])
 def test_malformed_field_is_located(tmp_path: Path, field: str, text: str,
                                     expected: str) -> None:
@@ -178,6 +198,18 @@ def test_rank_and_grassroots_only_where_the_words_say_so() -> None:
     assert grassroots("某县某镇党政办科员") and grassroots("某街道办事处副主任")
     assert not grassroots("某县城乡建设局局长") and not grassroots("某县乡村振兴局副局长")
     assert not grassroots("某县农村商业银行行长")
+
+
+def test_appraisal_words_outside_the_civil_service_grades_are_left_out(tmp_path: Path,
+                                                                      ) -> None:
+    text = "2020年度考核合格，2021年度考核优秀；2022年度被评为优秀共产党员，考核称职"
+    path = write(tmp_path, "a.lrmx", form(XingMing="甲", NianDuKaoHeJieGuo=text))
+    imported = read_lrmx(path)
+    facts = imported.candidates[0]["facts"]
+    assert isinstance(facts, dict)
+    assert facts["appraisals"] == {2021: "优秀", 2022: "称职"}  # 优秀共产党员 is an award
+    [note] = imported.notes
+    assert "2020" in note.message.en and note.field == "NianDuKaoHeJieGuo"
 
 
 def test_party_date_beside_another_party_is_left_out(tmp_path: Path) -> None:
@@ -304,6 +336,7 @@ def test_any_field_contents_give_candidates_or_located_problems(
         return
     data = loads_document(fragment(imported), "x.yaml").data
     assert data["candidates"] == plain(imported.candidates)
+    _fit_the_model(data["candidates"])
 
 
 def read_sources_bytes(raw: bytes):  # type: ignore[no-untyped-def]

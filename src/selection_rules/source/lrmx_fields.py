@@ -260,8 +260,11 @@ def career(text: str) -> tuple[list[dict[str, object]], list[Note]]:
     for offset, start, end, parts in entries:
         title = re.sub(r"\s+", "", _DURING.sub("", "".join(parts)))
         if not title:
-            notes.append(Note(Text("简历这一时间段没有写经历", "this period of the résumé "
-                                   "names no post"), offset))
+            raise Unreadable(Text("简历这一时间段没有写经历（单位及职务）", "this period of the "
+                                  "résumé names no post"),
+                             Text("时间段后写单位及职务，如 2008.07--2012.07  某镇科员",
+                                  "the post after the period, e.g. 2008.07--2012.07  某镇科员"),
+                             offset)
         entry: dict[str, object] = {"from": start}
         if end is not None:
             entry["to"] = end
@@ -282,8 +285,11 @@ def career(text: str) -> tuple[list[dict[str, object]], list[Note]]:
 
 # ------------------------------------------------------------------------- appraisals
 
-# 年度考核 results (公务员考核规定: 优秀/称职/基本称职/不称职; 事业单位: 合格 levels;
-# 不定等次 for a year not rated). Longer words first: 基本称职 holds 称职.
+# 年度考核 results. The civil-service grades (公务员考核规定: 优秀/称职/基本称职/不称职)
+# are what the eligibility rules read; the other words a form may use (事业单位's 合格
+# grades, 良好, 不定等次 for a year not rated) are recognised so that they are not misread,
+# and left out with a note. Longer words first: 基本称职 holds 称职.
+GRADES = ("优秀", "称职", "基本称职", "不称职")
 _RESULTS = ("基本称职", "不称职", "称职", "优秀", "基本合格", "不合格", "合格", "良好",
             "不定等次", "未定等次")
 # 优秀 in 优秀共产党员, 优秀公务员… is an award, not a year's result.
@@ -346,6 +352,11 @@ def appraisals(text: str) -> tuple[dict[int, str], list[Note]]:
                                    f'"{clause.strip()}" in the {what.en} names no year and '
                                    "is not read")))
         for year, word in pairs:
+            if word not in GRADES:
+                notes.append(Note(Text(f"{year} 年的考核结果“{word}”不是公务员考核等次，未读入",
+                                       f'the result "{word}" for {year} is not a grade of the '
+                                       "civil-service appraisal and is not read")))
+                continue
             if result.get(year, word) != word:
                 raise Unreadable(Text(f"{what.zh}中 {year} 年既是{result[year]}又是{word}",
                                       f"the {what.en} give two different results for {year}"),
