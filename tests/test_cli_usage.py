@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from conftest import EXAMPLES
 from selection_rules.cli import app
-from selection_rules.cli.usage import explain
+from selection_rules.cli.usage import BUILTIN_HELP, explain
 
 runner = CliRunner()
 CLEAN = str(EXAMPLES / "pengshan" / "clean.yaml")
@@ -112,8 +112,8 @@ def test_help_at_80_columns_shows_every_help_text_whole(path: tuple[str, ...]) -
     command = group
     for name in path:
         command = command.commands[name]  # type: ignore[attr-defined]
-    for param in command.params:
-        help_text = getattr(param, "help", None)
+    for param in command.params:  # a fresh command: built-in options in English here
+        help_text = BUILTIN_HELP.get(param.opts[0], getattr(param, "help", None))
         if help_text:
             assert re.sub(r"\s+", "", help_text) in shown, help_text
 
@@ -130,3 +130,12 @@ def test_rules_list_keeps_every_rule_id_on_one_line_at_80_columns() -> None:
             assert re.search(rf"│ {re.escape(entry['id'])}\s+│", output), entry["id"]
         for name in procedures:  # procedure ids are not broken either
             assert re.search(rf"[│+] {re.escape(name)}\s+│", output), name
+
+
+def test_built_in_options_are_explained_in_both_languages() -> None:
+    top = re.sub(r"[\s│]+", "", run("--help", columns=80).output)
+    for text in ("为当前 shell 安装命令补全", "显示本帮助并退出 / show this help and exit"):
+        assert re.sub(r"\s+", "", text) in top
+    for path in (("validate",), ("rules", "show"), ("import",)):
+        output = run(*path, "--help", columns=80).output
+        assert "显示本帮助并退出" in output and "Show this message" not in output

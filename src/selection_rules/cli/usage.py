@@ -64,15 +64,40 @@ class BilingualGroup(TyperGroup):
 
     def resolve_command(self, ctx: Any, args: list[str]) -> Any:
         if args and "--help" in args[1:]:
-            fold_help()
+            prepare_help(self, ctx)
         name = args[0] if args else ""
         if name and not name.startswith("-") and self.get_command(ctx, name) is None:
             raise UnknownCommand(name, ctx, self.list_commands(ctx))
         return super().resolve_command(ctx, args)
 
     def format_help(self, ctx: Any, formatter: Any) -> None:
-        fold_help()
+        prepare_help(self, ctx)
         super().format_help(ctx, formatter)
+
+
+# The options click and typer add, with help texts of their own in English only.
+BUILTIN_HELP = {
+    "--help": "显示本帮助并退出 / show this help and exit",
+    "--install-completion": "为当前 shell 安装命令补全 / install completion for the current "
+                            "shell",
+    "--show-completion": "显示当前 shell 的补全脚本，可复制或自行安装 / show the completion "
+                         "script for the current shell, to copy or install it yourself",
+}
+
+
+def prepare_help(group: Any, ctx: Any) -> None:
+    """Before help is shown: help texts fold, and the built-in options speak both
+    languages (in every command, since the help shown may be a subcommand's)."""
+    fold_help()
+    stack = [group]
+    while stack:
+        command = stack.pop()
+        stack.extend(getattr(command, "commands", {}).values())
+        helper = command.get_help_option(ctx)
+        for param in [*command.params, *([helper] if helper is not None else [])]:
+            for name in param.opts:
+                if name in BUILTIN_HELP:
+                    param.help = BUILTIN_HELP[name]
 
 
 def fold_help() -> None:
