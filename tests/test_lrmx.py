@@ -188,6 +188,29 @@ def test_resume_period_is_located_at_its_own_line(tmp_path: Path) -> None:
     assert message.startswith(f"{path}:6: ") and "ends before it starts" in message
 
 
+def test_resume_in_other_spellings_and_wrapped_lines() -> None:
+    from selection_rules.source.lrmx_fields import career
+
+    entries, notes = career("2008年7月--2012年7月  某县某镇党政办\n      科员\n"
+                            "2012-07--至今  某县某局副局长")
+    assert entries == [
+        {"from": dt.date(2008, 7, 1), "to": dt.date(2012, 6, 30), "title": "某县某镇党政办科员",
+         "rank": "staff", "grassroots": True},
+        {"from": dt.date(2012, 7, 1), "title": "某县某局副局长"}]
+    assert notes == []
+    # A period that starts and ends in one month covers that month.
+    [short], _ = career("2012.07--2012.07  某镇挂职")
+    assert short["to"] == dt.date(2012, 7, 31)
+
+
+def test_a_dated_line_that_is_no_period_is_an_error_not_a_continuation(tmp_path: Path,
+                                                                         ) -> None:
+    jianli = "2004.09--2008.07  某大学学习\n2008.07  某镇科员\n"
+    path = write(tmp_path, "a.lrmx", form(XingMing="甲", JianLi=jianli))
+    [message] = problems_of(path)
+    assert message.startswith(f"{path}:5: ") and "cannot be read" in message
+
+
 def test_rank_and_grassroots_only_where_the_words_say_so() -> None:
     from selection_rules.source.lrmx_fields import grassroots, rank
 
@@ -337,6 +360,18 @@ def test_any_field_contents_give_candidates_or_located_problems(
     data = loads_document(fragment(imported), "x.yaml").data
     assert data["candidates"] == plain(imported.candidates)
     _fit_the_model(data["candidates"])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.integers(0, 2500), st.integers(0, 40), st.binary(max_size=40))
+def test_a_damaged_form_gives_candidates_or_located_problems(at: int, cut: int,
+                                                             patch: bytes) -> None:
+    raw = (LRMX / "wang-xiaoming.lrmx").read_bytes()
+    at = min(at, len(raw))
+    try:
+        read_sources_bytes(raw[:at] + patch + raw[at + cut:])
+    except InputError as exc:
+        assert all(p.file == "x.lrmx" and p.render("zh") for p in exc.problems)
 
 
 def read_sources_bytes(raw: bytes):  # type: ignore[no-untyped-def]

@@ -174,9 +174,12 @@ def highest(levels: list[str]) -> str | None:
 
 # ----------------------------------------------------------------------------- résumé
 
+# A month of the résumé: 2008.07 as the form writes it, or 2008年7月, 2008/07, 2008-07.
+_MONTH = r"\d{4}\s*(?:[.．/年]|-(?=\d))\s*\d{1,2}\s*月?"
 _PERIOD = re.compile(
-    r"\s*(?P<from>\d{4}\s*[.．]\s*\d{1,2})\s*(?:-{1,2}|－{1,2}|—{1,2}|–|~|～|至)\s*"
-    r"(?P<to>\d{4}\s*[.．]\s*\d{1,2})?\s*(?P<rest>.*)")
+    rf"\s*(?P<from>{_MONTH})\s*(?:-{{1,2}}|－{{1,2}}|—{{1,2}}|–|~|～|至|到)\s*"
+    rf"(?P<to>{_MONTH})?\s*(?:至今|今)?\s*(?P<rest>.*)")
+_DATED = re.compile(r"\s*\d{4}\s*(?:[.．/年]|-(?=\d))\s*\d")
 _DURING = re.compile(r"[（(]\s*其间[：:].*?[）)]", re.S)
 
 # A grassroots post (乡镇、街道、村、社区) is one the title places there in so many
@@ -233,6 +236,13 @@ def career(text: str) -> tuple[list[dict[str, object]], list[Note]]:
         if not line.strip():
             continue
         match = _PERIOD.match(line)
+        if match is None and _DATED.match(line):
+            raise Unreadable(Text(f"简历这一行的起止时间无法识别：“{line.strip()}”",
+                                  f'the period of this line of the résumé cannot be read: '
+                                  f'"{line.strip()}"'),
+                             Text("如 2008.07--2012.07，现职写 2016.03--",
+                                  "e.g. 2008.07--2012.07, or 2016.03-- for the current post"),
+                             offset)
         if match is None:
             if entries:
                 entries[-1][3].append(line.strip())
