@@ -410,7 +410,10 @@ def test_import_into_a_case_keeps_it_and_replaces_by_name(tmp_path: Path) -> Non
         "# the county's case\ncase: T-1\nprocedure: cn-standard\nunit: 中共某县委员会\n"
         "posts:\n  - {id: P1, title: 某县某局局长}\n"
         "candidates:\n  # kept as written\n  - id: C07\n    name: 王晓明\n"
-        "    exceptional_promotion: true\n  - id: C01\n    name: 赵某\n"
+        "    exceptional_promotion: true\n"
+        "    facts:\n      training: [{completed: 2020-06-30}]\n      education: college\n"
+        "      career: [{from: 2016-03-01, title: 副局长, rank: deputy_section}]\n"
+        "  - id: C01\n    name: 赵某\n"
         "# events follow\nevents: []\n", encoding="utf-8")
     before = base.read_bytes()
     out = tmp_path / "new.yaml"
@@ -428,6 +431,14 @@ def test_import_into_a_case_keeps_it_and_replaces_by_name(tmp_path: Path) -> Non
         ("C07", "王晓明"), ("C01", "赵某"), ("C08", "李红")]
     assert data["candidates"][0]["exceptional_promotion"] is True
     assert data["candidates"][0]["birth_date"] == dt.date(1985, 3, 12)
+    facts = data["candidates"][0]["facts"]
+    # What the form says replaces, what it does not say (training, a rank added by hand
+    # to the post held since 2016-03-01) is kept.
+    assert facts["education"] == "master" and facts["training"] == [
+        {"completed": dt.date(2020, 6, 30)}]
+    assert facts["career"][-1] == {"from": dt.date(2016, 3, 1), "title": "某县某局副局长",
+                                   "rank": "deputy_section"}
+    assert len(facts["career"]) == 4
     assert data["events"] == []
     refused = runner.invoke(app, ["import", str(LRMX / "batch.zip"), "--case", str(base),
                                   "-o", str(base), "--force"])

@@ -17,9 +17,23 @@ from selection_rules.i18n import Text
 from selection_rules.source.document import Document
 from selection_rules.source.lrmx import Imported, Person
 
-# The fields of a candidate an import writes; a candidate of the base case that is
-# replaced keeps every other field it has (approvals, reserve training…).
-IMPORTED_FIELDS = ("name", "birth_date", "unit", "facts")
+
+def merged(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    """A base candidate updated by an import: what the form says replaces what the case
+    said; what the form does not say (approvals, training, a rank or probation a clerk
+    added to a post of the résumé) is kept. A résumé entry is the same post when it
+    starts the same day."""
+    out: dict[str, Any] = {}
+    for key, value in new.items():
+        if key == "career" and isinstance(old.get(key), list) and isinstance(value, list):
+            before = {e.get("from"): e for e in old[key] if isinstance(e, dict)}
+            out[key] = [merged(before.get(e["from"], {}), e) for e in value]
+        elif isinstance(value, dict) and isinstance(old.get(key), dict) and key == "facts":
+            out[key] = merged(old[key], value)
+        else:
+            out[key] = value
+    out.update((k, v) for k, v in old.items() if k not in out)  # the form's order first
+    return out
 
 
 def scalar(value: object) -> str:
@@ -157,10 +171,10 @@ def into_case(base: Document, text: str, imported: Imported) -> tuple[str, list[
         fresh = {k: v for k, v in person.data.items() if k != "id"}
         if places:
             old = existing[places[0]]
-            merged = {"id": old.get("id"), **fresh}
-            merged.update((k, v) for k, v in old.items() if k not in IMPORTED_FIELDS
-                          and k != "id")
-            replaced[places[0]] = (person, merged)
+            data = {"id": old.get("id"), **merged(old, fresh)}
+            if "facts" in data:  # last, as an import writes it
+                data["facts"] = data.pop("facts")
+            replaced[places[0]] = (person, data)
             done.append(Text(f"替换了候选人 {old.get('id')} {name}",
                              f"replaced candidate {old.get('id')} {name}"))
         else:
@@ -201,8 +215,8 @@ def into_case(base: Document, text: str, imported: Imported) -> tuple[str, list[
     body = lines[start:items[0][0]] if items else [lines[start]]  # comments above the list
     for index, (a, b) in enumerate(items):
         if index in replaced:
-            person, merged = replaced[index]
-            body.extend(_person_lines(person, merged, indent))
+            person, data = replaced[index]
+            body.extend(_person_lines(person, data, indent))
         else:
             body.extend(lines[a:b])
     for person, fresh in added:
