@@ -374,6 +374,25 @@ def test_a_damaged_form_gives_candidates_or_located_problems(at: int, cut: int,
         assert all(p.file == "x.lrmx" and p.render("zh") for p in exc.problems)
 
 
+_CHARS = [*"某县局长镇（）、，。：；“”·…—-_.: #'\"[]{}!&*?|>%@`aZ09 ",
+          "\u3000", "\n", "\t", "\x85", "\u2028"]
+_chinese_ish = st.text(st.sampled_from(_CHARS), max_size=12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(_chinese_ish, st.text(max_size=8), st.integers(), st.booleans(), st.none(),
+                 st.dates()))
+def test_a_scalar_reads_back_as_itself_in_block_and_flow(value: object) -> None:
+    from selection_rules.source.lrmx_write import scalar
+
+    if isinstance(value, str):
+        value = "".join(ch for ch in value if ch.isprintable() or ch in "\n\t") or "x"
+    text = scalar(value)
+    block = loads_document(f"k: {text}\n", "s.yaml").data
+    flow = loads_document(f"k: [{text}, {{a: {text}}}]\n", "s.yaml").data
+    assert block == {"k": value} and flow == {"k": [value, {"a": value}]}
+
+
 def read_sources_bytes(raw: bytes):  # type: ignore[no-untyped-def]
     from selection_rules.source.lrmx import Imported, _read_form
 
