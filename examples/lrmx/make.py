@@ -3,7 +3,7 @@
     python examples/lrmx/make.py
 
 Each form is UTF-8 XML with a byte-order mark, root <Person>, its elements in the order
-of the empty template every 干部任免 system shares (LRMX.md in the project's notes).
+of the empty template the 干部任免 systems share.
 batch.zip holds the two forms under their Chinese names encoded in GBK, without the
 zip's UTF-8 flag, as the organisation departments' systems write them. The output is
 the same bytes on every run (fixed member times), so a regenerated file shows no diff.
