@@ -325,6 +325,17 @@ def test_zip_whose_directory_understates_a_member_is_refused(tmp_path: Path) -> 
     assert "lying.zip!a.lrmx" in message
 
 
+def test_a_folder_a_missing_file_and_another_kind_of_file(tmp_path: Path) -> None:
+    [folder] = problems_of(tmp_path)
+    assert "folder" in folder
+    [missing] = problems_of(tmp_path / "nobody.lrmx")
+    assert "not found" in missing
+    [other] = problems_of(write(tmp_path, "a.docx", b"PK"))
+    assert '"*.docx"' in other and ".lrmx" in other
+    [old] = problems_of(write(tmp_path, "a.lrm", b'"x","y"'))
+    assert "LRM" in old
+
+
 def test_not_a_zip_and_empty_zip(tmp_path: Path) -> None:
     [message] = problems_of(write(tmp_path, "a.zip", b"PK not really"))
     assert "not a valid zip" in message

@@ -2,12 +2,11 @@
 
 An `.lrmx` file is XML, root `<Person>`, one element per field of the form (the format
 the 干部任免 systems exchange; no official specification is public, the field names and
-formats are those the open-source readers and writers of it use). It is read with the standard library's expat, safely: a DOCTYPE is
-refused outright (so no entity can be declared, and none fetched), as is any reference
-to an external entity; sizes and element counts are bounded (limits.py). A zip batch is
-never extracted to disk: its member count, declared sizes and total are checked before
-any member is inflated, and each member is read no further than it declared. Member
-names are GBK, as the 干部任免 systems write them.
+formats are those the open-source readers and writers of it use). It is read with the
+standard library's expat, safely: a DOCTYPE is refused outright (so no entity can be
+declared, and none fetched), as is any reference to an external entity; sizes and
+element counts are bounded (limits.py). A zip batch is never extracted to disk
+(source/lrmx_zip.py). Member names are GBK, as the 干部任免 systems write them.
 
 Every problem names the file (for a zip, `batch.zip!张三.lrmx`), the line and the element.
 """
@@ -24,7 +23,7 @@ from selection_rules import limits
 from selection_rules.errors import InputError, Problem
 from selection_rules.i18n import Text
 from selection_rules.source import lrmx_fields as fields
-from selection_rules.source.inputs import open_input
+from selection_rules.source.inputs import input_problem, open_input
 
 SUFFIXES = (".lrmx", ".zip")
 # The elements read, with the names of their columns on the form (for messages).
@@ -144,6 +143,9 @@ def too_large(limit: int) -> Text:
 
 
 def _forms(path: Path) -> list[tuple[str, bytes]]:
+    problem = input_problem(path)  # a folder or a missing file, before its name is judged
+    if problem is not None:
+        raise InputError.at(str(path), problem)
     suffix = path.suffix.lower()
     if suffix == ".lrmx":
         return [(str(path), _read_bytes(path, limits.MAX_LRMX_BYTES))]
@@ -305,7 +307,7 @@ def _read_form(raw: bytes, name: str) -> tuple[Person, str | None, list[Problem]
     def noted(tag: str, note: fields.Note) -> None:
         notes.append(Problem(name, note.message, line(tag, note.line_offset), field=tag))
 
-    # OWIP takes every blank out of a name (张　三 is 张三).
+    # A name is kept without blanks (张　三 is 张三), as the systems reading the form do.
     person_name = re.sub(r"\s+", "", value("XingMing"))
     if not person_name:
         problems.append(Problem(name, Text("没有姓名", "the form has no name"),
