@@ -60,3 +60,17 @@ def test_a_folder_gone_or_unreadable_has_nothing_in_it(tmp_path: Path) -> None:
     assert list(walk(str(tmp_path / "gone"))) == []
     (tmp_path / "file.yaml").write_text("x", encoding="utf-8")
     assert list(walk(str(tmp_path / "file.yaml"))) == []  # not a folder: nothing under it
+
+
+def test_a_list_of_mappings_in_a_folder_is_bad_input_not_a_crash(tmp_path: Path) -> None:
+    # Telling simulation scripts apart looked each item up among the script's actions,
+    # and a mapping (or list) item that is not a script step raised TypeError.
+    from typer.testing import CliRunner
+
+    from selection_rules.cli import app
+
+    (tmp_path / "people.yaml").write_text("- {name: 甲, born: 1985}\n- [1, 2]\n",
+                                          encoding="utf-8")
+    result = CliRunner().invoke(app, ["validate", str(tmp_path), "--lang", "en"])
+    assert result.exit_code == 2 and "people.yaml:1" in result.output
+    assert "internal error" not in result.output

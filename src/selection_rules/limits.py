@@ -43,3 +43,14 @@ MAX_POSTS = 1_000
 # A case file's events: a real case records 10 to 100. Replay costs about half a
 # millisecond and 25 KB per event, so 5,000 events take a few seconds.
 MAX_EVENTS = 5_000
+
+# LRMX import (干部任免审批表, `import`): a form is a few kilobytes of text and a photo
+# (base64 JPEG, about 100 KB); a batch is a zip of a few dozen. These bound a zip bomb
+# before a byte of it is inflated (the member count is read from the zip's end record,
+# the sizes from its directory, and each member is read no further than it declared),
+# and keep the parse of a whole batch to a few seconds: expat reads about 100 MB/s.
+MAX_LRMX_BYTES = 16 * 1024 * 1024       # one form, inflated
+MAX_LRMX_ELEMENTS = 10_000              # elements in one form: the template has about 60
+MAX_ZIP_BYTES = 64 * 1024 * 1024        # one zip file as stored
+MAX_ZIP_MEMBERS = 1_000                 # entries in one zip, folders and photos included
+MAX_ZIP_TOTAL_BYTES = 128 * 1024 * 1024  # the forms of one zip, inflated, together

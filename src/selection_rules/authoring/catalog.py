@@ -180,13 +180,17 @@ def render_list(console: Console, entries: list[Entry], lang: Lang) -> None:
 
     zh = lang == "zh"
     table = Table(show_lines=False, header_style="bold")
-    for head in (("编号", "id"), ("规则", "rule"), ("严重程度", "severity"),
-                 ("程序", "procedures"), ("依据", "source")):
-        table.add_column(head[0] if zh else head[1], overflow="fold")
+    # Ids (of rules and procedures) and severities are never broken across lines, so
+    # that a rule id can be searched for and copied at any width; one procedure a line.
+    for head, whole in ((("编号", "id"), True), (("规则", "rule"), False),
+                        (("严重程度", "severity"), True), (("程序", "procedures"), True),
+                        (("依据", "source"), False)):
+        table.add_column(head[0] if zh else head[1], overflow="fold", no_wrap=whole)
     for e in entries:
         citation = e.rule.citations()[-1]
+        used_by = "\n".join(u.replace(" + ", "\n+ ") for u in e.used_by)
         table.add_row(e.id, escape(e.rule.title.get(lang)), e.rule.spec.severity,
-                      escape(", ".join(e.used_by)), escape(_cite(citation, lang)))
+                      escape(used_by), escape(_cite(citation, lang)))
     console.print(table)
 
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
+from selection_rules.cli.usage import BilingualGroup
 from selection_rules.errors import EXIT_BAD_INPUT, EXIT_OK, EXIT_VIOLATIONS, InputError
 
 if TYPE_CHECKING:
@@ -32,10 +33,12 @@ app = typer.Typer(
     help="干部选拔任用程序规则引擎 — replay cadre-selection case files through procedures "
     "written as YAML state machines and report every located, cited violation.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion for bash, zsh, fish
     pretty_exceptions_enable=False,
+    cls=BilingualGroup,  # usage errors in both languages; help never cut off
 )
-rules_app = typer.Typer(help="列出和查看规则 / list and show rules.", no_args_is_help=True)
+rules_app = typer.Typer(help="列出和查看规则 / list and show rules.", no_args_is_help=True,
+                        cls=BilingualGroup)
 app.add_typer(rules_app, name="rules")
 
 
@@ -80,8 +83,21 @@ ForceOpt = Annotated[bool, typer.Option(
     "(a file the run reads is never written)")]
 
 
+def _show_version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            typer.echo(f"selection-rules {version('selection-rules')}")
+        except PackageNotFoundError:  # run from a source tree that was never installed
+            typer.echo("selection-rules（未安装 / not installed）")
+        raise typer.Exit()
+
+
 @app.callback()
-def _new_run() -> None:
+def _new_run(version: Annotated[bool, typer.Option(
+        "--version", help="显示版本并退出 / show the version and exit", is_eager=True,
+        callback=_show_version)] = False) -> None:
     # In-process runs (tests, the pytest plugin) share the module: each starts with no
     # file read, so an output is refused only for what this run read.
     from selection_rules.source.inputs import forget

@@ -125,7 +125,8 @@ def other_kind(data: object) -> str | None:
         if data.get("kind") in ("procedure", "rule_set") and "id" in data:
             return "rules"
     if isinstance(data, list) and data and all(
-            (isinstance(x, dict) and set(x) <= _SCRIPT_ACTIONS) or x in _SCRIPT_ACTIONS
+            (isinstance(x, dict) and set(x) <= _SCRIPT_ACTIONS)
+            or (isinstance(x, str) and x in _SCRIPT_ACTIONS)  # a mapping or list is no key
             for x in data):
         return "simulation script"
     return None

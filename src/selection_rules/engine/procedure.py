@@ -46,6 +46,7 @@ from selection_rules.model.vocabulary import VOCABULARIES, Code, Term, declared
 from selection_rules.source.document import Document
 from selection_rules.source.model_errors import validation_problems
 from selection_rules.source.paths import format_loc
+from selection_rules.suggest import did_you_mean
 
 # The lint finding each problem the loader reports is (lint/findings.py), given where the
 # problem is found so that lint need not tell them apart by field or message.
@@ -273,12 +274,14 @@ class _Loader:
                 if src not in ids:
                     where: Loc = ("steps", i, "from") if isinstance(step.from_, str) else (
                         "steps", i, "from", j)
-                    self.problem(Origin(doc, where), f"未知阶段 {src!r}",
-                                 f"unknown stage {src!r} (stages: {', '.join(ids)})",
+                    hint = did_you_mean(src, ids)
+                    self.problem(Origin(doc, where), f"未知阶段 {src!r}{hint.zh}",
+                                 f"unknown stage {src!r}{hint.en} (stages: {', '.join(ids)})",
                                  code=_UNKNOWN_STAGE)
             if step.to not in ids:
-                self.problem(Origin(doc, ("steps", i, "to")), f"未知阶段 {step.to!r}",
-                             f"unknown stage {step.to!r} (stages: {', '.join(ids)})",
+                hint = did_you_mean(step.to, ids)
+                self.problem(Origin(doc, ("steps", i, "to")), f"未知阶段 {step.to!r}{hint.zh}",
+                             f"unknown stage {step.to!r}{hint.en} (stages: {', '.join(ids)})",
                              code=_UNKNOWN_STAGE)
 
     def collect_parameters(self, proc: Procedure) -> None:
@@ -419,9 +422,10 @@ class _Loader:
                 assert rule.on is not None
                 for j, ev in enumerate(rule.on.events):
                     if ev not in selectors_events:
+                        hint = did_you_mean(ev, selectors_events)
                         self.problem(Origin(doc, ("rules", i, "on", "events", j)),
-                                     f"未知事件类型 {ev!r}",
-                                     f"unknown event type {ev!r} "
+                                     f"未知事件类型 {ev!r}{hint.zh}",
+                                     f"unknown event type {ev!r}{hint.en} "
                                      f"(steps: {', '.join(sorted(selectors_events))})",
                                      code=_UNKNOWN_EVENT)
                 on_event = bool(rule.on.events or rule.on.tags)
@@ -434,9 +438,10 @@ class _Loader:
                 if rule.on.tags and spec.kind == "procedure":
                     for j, tag in enumerate(rule.on.tags):
                         if tag not in selectors_tags:
+                            hint = did_you_mean(tag, selectors_tags)
                             self.problem(Origin(doc, ("rules", i, "on", "tags", j)),
-                                         f"没有步骤带有标签 {tag!r}",
-                                         f"no step carries the tag {tag!r}",
+                                         f"没有步骤带有标签 {tag!r}{hint.zh}",
+                                         f"no step carries the tag {tag!r}{hint.en}",
                                          code=_UNKNOWN_TAG)
                 if rule.when is not None:
                     info.when = self.compile(proc, rule.when, Origin(doc, ("rules", i, "when")),

@@ -17,6 +17,7 @@ from selection_rules.i18n import Text
 from selection_rules.lint.findings import Finding, Proof
 from selection_rules.model.procedure import Property, Selector
 from selection_rules.source.document import Document
+from selection_rules.suggest import did_you_mean
 
 
 def main_document(proc: Procedure) -> Document:
@@ -114,10 +115,11 @@ def _unknown(doc: Document, where: tuple[str | int, ...], sel: Selector, proc: P
         known_set = set(known)
         for j, name in enumerate(names):
             if name not in known_set:
+                hint = did_you_mean(name, known_set)
                 out.append(Finding("L111", doc.path, doc.line_of((*where, key, j)), Text(
-                    f"性质引用了程序 {proc.id} 中不存在的 {key} {name!r}",
-                    f"the property names {key[:-1]} {name!r}, which {proc.id} does not have "
-                    f"(known: {', '.join(sorted(known_set))})"), f"{key}[{j}]"))
+                    f"性质引用了程序 {proc.id} 中不存在的 {key} {name!r}{hint.zh}",
+                    f"the property names {key[:-1]} {name!r}, which {proc.id} does not have"
+                    f"{hint.en} (known: {', '.join(sorted(known_set))})"), f"{key}[{j}]"))
     return out
 
 
