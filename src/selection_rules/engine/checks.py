@@ -214,9 +214,9 @@ def _each_required(check: CompiledCheck, require: Callable[[Env], Any],
                         continue
                     finding = _unmet(check, env, item)
                 except Missing as exc:
-                    finding = _missing(check, item, exc)
+                    finding = _missing(check, item, exc, env)
                 except TypeError as exc:
-                    finding = _missing(check, item, _wrong_kind(exc))
+                    finding = _missing(check, item, _wrong_kind(exc), env)
                 finding.index = index
                 out.append(finding)
         finally:
@@ -252,9 +252,9 @@ def _requirement(check: CompiledCheck) -> One:
             if not require(env):
                 out.append(_unmet(check, env, item))
         except Missing as exc:
-            out.append(_missing(check, item, exc))
+            out.append(_missing(check, item, exc, env))
         except TypeError as exc:
-            out.append(_missing(check, item, _wrong_kind(exc)))
+            out.append(_missing(check, item, _wrong_kind(exc), env))
 
     return one
 
@@ -305,9 +305,9 @@ def _comparison(check: CompiledCheck) -> One:
             if not ok:
                 out.append(_failed(check, env, item, value, base, bound, params))
         except Missing as exc:
-            out.append(_missing(check, item, exc))
+            out.append(_missing(check, item, exc, env))
         except TypeError as exc:
-            out.append(_missing(check, item, _wrong_kind(exc)))
+            out.append(_missing(check, item, _wrong_kind(exc), env))
 
     return one
 
@@ -391,10 +391,15 @@ def _unmet(check: CompiledCheck, env: Env, item: object) -> Finding:
                    {"item": item, "expected": spec.expect.en, "actual": show(actual_value)})
 
 
-def _missing(check: CompiledCheck, item: object, exc: Missing) -> Finding:
+def _missing(check: CompiledCheck, item: object, exc: Missing, env: Env | None = None) -> Finding:
     spec = check.spec
     label = spec.quantity or spec.expect
-    subject = f"{show(item)} " if item is not None else ""
+    # The check's own `subject:` where it has one (an item that is a record, such as a
+    # candidate, is named by it rather than shown whole).
+    if env is not None and check.subject is not None:
+        subject = _subject(check, env, item)
+    else:
+        subject = f"{show(item)} " if item is not None else ""
     zh_label = f"（{label.zh}）" if label else ""
     en_label = f" ({label.en})" if label else ""
     if exc.text is not None:

@@ -407,8 +407,11 @@ def _collect(
 ) -> None:
     citation: Citation = epoch.rules[rule.id][1]
     for f in findings:
+        # A finding of the whole case points where its check's `at:` says, from the
+        # case's top (an eligibility rule: `candidates[{index}].facts`).
         loc: tuple[str | int, ...] = (
-            ("events", index, *f.path("event")) if index is not None else ("events",))
+            ("events", index, *f.path("event")) if index is not None
+            else (f.path("case") if f.check.spec.at is not None else ()) or ("events",))
         out.append(to_violation(f, rule, citation, loc=loc, stage=stage,
                                 stage_label=proc.stage_label(stage), event_index=index,
                                 event_type=event_type))

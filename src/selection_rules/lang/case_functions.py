@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from selection_rules.lang.builtins import dates, lists, people, records, scores
+from selection_rules.lang.builtins import dates, eligibility, lists, people, records, scores
 from selection_rules.lang.builtins.county import hanzhong
 from selection_rules.lang.builtins.county.zigong import zigong_functions
 from selection_rules.lang.builtins.steps import selectors_by_event, step_functions
@@ -31,6 +31,7 @@ def make_functions(tags: Mapping[str, frozenset[str]]) -> dict[str, Function]:
         **dates.FUNCTIONS,
         **scores.FUNCTIONS,
         **records.FUNCTIONS,
+        **eligibility.FUNCTIONS,
         # one county's
         **zigong_functions(tags),
         **hanzhong.FUNCTIONS,

@@ -19,6 +19,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_valida
 
 from selection_rules import limits
 from selection_rules.i18n import Text
+from selection_rules.model.candidate_facts import RANK_DOC, CandidateFacts, Rank
 from selection_rules.model.defaults import new_dict, new_list
 from selection_rules.model.item_lists import Distinct, Repeats
 from selection_rules.model.values import parse_number
@@ -51,6 +52,7 @@ class Post(Record):
     reason: Literal["vacancy", "adjustment", "new"] | None = Field(
         None, description="出缺 (vacancy), 调整 (adjustment) or a new post"
     )
+    rank: Rank | None = Field(None, description="The post's rank (EL-1 … EL-6). " + RANK_DOC)
 
 
 class Approval(Record):
@@ -138,6 +140,10 @@ class Candidate(Record):
         description="后备干部培养记录: stage passed -> date, e.g. unified_exam: 2021-05-10 "
         "(清水“五段式”: unit_recommendation, unified_exam, organizational_inspection, "
         "centralized_training, practical_training)",
+    )
+    facts: CandidateFacts | None = Field(
+        None, description="干部任免审批表的事实 (start of work, education, posts held, "
+        "training), as the LRMX import writes them: the eligibility rules read them",
     )
 
 
