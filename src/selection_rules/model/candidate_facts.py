@@ -51,7 +51,8 @@ class CareerEntry(_Fact):
     @model_validator(mode="after")
     def _ordered(self) -> Self:
         if self.to is not None and self.to < self.from_:
-            raise ValueError(f"to ({self.to}) is before from ({self.from_}); 任职截止日期早于起始日期")
+            raise ValueError(f"to ({self.to}) is before from ({self.from_}); "
+                             "任职截止日期早于起始日期")
         return self
 
 

@@ -55,8 +55,7 @@ def _lacks(c: casefile.Candidate, zh: str, en: str) -> _Missing:
 
 def _facts(c: casefile.Candidate) -> CandidateFacts:
     if c.facts is None:
-        raise _lacks(c, "干部任免审批表信息（参加工作时间、学历、简历等）",
-                     "appointment-form facts (start of work, education, career)")
+        raise _lacks(c, "干部任免审批表信息", "appointment-form facts")
     return c.facts
 
 
@@ -186,7 +185,7 @@ _MEMO = "_promotions"
 def promotion(env: Env, c: casefile.Candidate, decisions: Any) -> Promotion | None:
     """The candidate's promotion at the first decision that names them; None if no
     decision names them. Kept for the case (one env per case): each EL check reads it."""
-    memo: dict[tuple[str, tuple[int, ...]], Promotion | None | _Missing] | None = env.get(_MEMO)
+    memo: dict[tuple[str, tuple[int, ...]], Promotion | _Missing | None] | None = env.get(_MEMO)
     if memo is None:
         memo = env[_MEMO] = {}
     key = (c.id, tuple(id(ev) for ev in decisions))
@@ -271,16 +270,27 @@ def work_years(env: Env, c: casefile.Candidate, day: dt.date) -> Span:
     return span(start, day)
 
 
-def grassroots_years(env: Env, c: casefile.Candidate, day: dt.date) -> Span:
+def grassroots_years(env: Env, c: casefile.Candidate, day: dt.date, needed: Any) -> Span:
+    """The grass-roots time the career states, before `day`. A post whose entry does not
+    say whether it was at the grass roots (the LRMX import states it only where the title
+    says so) counts as unknown: where the stated time already reaches `needed` years the
+    answer stands, and where it does not, the unstated posts are what is missing."""
     periods = []
+    unstated = []
     for e in _before(c, day):
         if e.grassroots is None:
-            raise _lacks(c, f"简历中 {e.from_.isoformat()} 起所任“{e.title}”是否基层工作",
-                         f"whether the post '{e.title}' held from {e.from_.isoformat()} "
-                         "was at the grass roots")
-        if e.grassroots:
+            unstated.append(e)
+        elif e.grassroots:
             periods.append((e.from_, _end(e, day)))
-    return laid_end_to_end(periods) or span(day, day)
+    stated = laid_end_to_end(periods) or span(day, day)
+    if unstated and stated < int(needed):
+        posts = "、".join(f"{e.from_.isoformat()} 起的“{e.title}”" for e in unstated)
+        posts_en = ", ".join(f"'{e.title}' from {e.from_.isoformat()}" for e in unstated)
+        raise _Missing(f"{c.id}: grassroots", Text(
+            f"简历注明的基层工作经历不足 {needed} 年，且未注明以下任职是否基层工作：{posts}",
+            f"the career states less than {needed} years at the grass roots and does not "
+            f"say whether these posts were: {posts_en}"))
+    return stated
 
 
 def posts_at(env: Env, c: casefile.Candidate, rank: str, day: dt.date) -> int:
@@ -335,10 +345,14 @@ FUNCTIONS: dict[str, Function] = {
         "promotion() 可以读出（人选的事实与职位的职务层次已记录）",
         "promotion() can be read (the candidate's facts and the post's rank are recorded)")),
     "work_years": Function(work_years, (2, 2), lambda a: Span, Text(
-        "从参加工作到该日的时长（按周年计）", "time from starting work to the date, by anniversary")),
-    "grassroots_years": Function(grassroots_years, (2, 2), lambda a: Span, Text(
-        "该日之前基层工作经历的总时长（各段首尾相接，按周年计）",
-        "grass-roots work before the date, its periods laid end to end, by anniversary")),
+        "从参加工作到该日的时长（按周年计）",
+        "time from starting work to the date, by anniversary")),
+    "grassroots_years": Function(grassroots_years, (3, 3), lambda a: Span, Text(
+        "该日之前简历注明的基层工作经历总时长（各段首尾相接，按周年计）；不足所需年数而有未注明"
+        "是否基层的任职时，报告缺少数据",
+        "grass-roots work the career states before the date, its periods laid end to end, "
+        "by anniversary; short of the years needed with posts not marked either way, it is "
+        "missing data")),
     "posts_at": Function(posts_at, (3, 3), lambda a: int, Text(
         "该日之前在此职务层次任职的职位数", "posts held at this rank before the date")),
     "years_at": Function(years_at, (3, 3), lambda a: Span, Text(
