@@ -416,20 +416,26 @@ def _missing(check: CompiledCheck, item: object, exc: Missing, env: Env | None =
 
 
 def rule_applies(rule: RuleInfo, env: Env) -> bool:
-    """Whether a rule's `when:` holds for this event or record.
-
-    A condition that cannot be read selects nothing: it says which cases the rule is
-    about (CN-7: heads of a city or county), not a figure the rule checks.
-    """
+    """Whether a rule's `when:` holds for this event or record; Missing if it cannot be
+    read (see `holds`)."""
     return rule.when is None or holds(rule.when.fn, env)
 
 
 def holds(when: Fn, env: Env) -> bool:
-    """A rule's condition on this event; one that cannot be read does not hold."""
-    try:
-        return bool(when(env))
-    except Missing:
-        return False
+    """A rule's condition on this event. One that cannot be read raises Missing: whether
+    the rule applies is then unknown, which the caller reports as missing data for the
+    rule (`unreadable_condition`), never as a rule that silently does not apply."""
+    return bool(when(env))
+
+
+def unreadable_condition(exc: Missing) -> Text:
+    """The message of a rule whose `when:` cannot be read."""
+    if exc.text is not None:
+        return Text(f"无法判断本规则是否适用：{exc.text.zh}",
+                    f"cannot tell whether this rule applies: {exc.text.en}")
+    return Text(f"无法判断本规则是否适用：案卷未记录 {exc.what}",
+                f"cannot tell whether this rule applies: the case file does not record "
+                f"{exc.what}")
 
 
 _PLAIN = frozenset({int, str, bool, float})

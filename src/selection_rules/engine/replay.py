@@ -18,15 +18,16 @@ from selection_rules.engine.checks import (
     Finding,
     evaluator_for,
     holds,
-    rule_applies,
     run_check,
     to_violation,
+    unreadable_condition,
 )
 from selection_rules.engine.compiled import Epoch, Procedure, RuleInfo
 from selection_rules.engine.machine import Edge
 from selection_rules.engine.violations import CaseResult, Kind, Violation
 from selection_rules.i18n import Text
 from selection_rules.lang.context import CONTEXT, ReplayContext
+from selection_rules.lang.types import Fn, Missing
 from selection_rules.model.case import Case, Event
 from selection_rules.model.procedure import Citation
 
@@ -357,7 +358,8 @@ def _run_checks(
         env["posts"] = case.posts if one_post or not ev.posts else _posts_of(case, ev, order)
         earlier.clear()  # last('x') asked for this event is looked up afresh
         for rule, when, evaluators in rules:
-            if when is not None and not holds(when, env):
+            if when is not None and not _applies(proc, epoch, rule, when, env, index, ev.type,
+                                                 stage_of.get(index), out):
                 notes.clear()  # a calendar warning of a rule that does not apply: not shown
                 continue
             for evaluate in evaluators:
@@ -379,13 +381,32 @@ def _run_checks(
         env["posts"] = list(case.posts)
         ctx.notes = notes = []
         for rule in epoch.at_end:
-            if not rule_applies(rule, env):
+            if rule.when is not None and not _applies(proc, epoch, rule, rule.when.fn, env,
+                                                      None, None, None, out):
                 notes.clear()
                 continue
             for check in rule.checks:
                 run_check(check, env, params, findings)
             if findings or notes:
                 _collect(proc, epoch, rule, findings, notes, None, None, None, out)
+
+
+def _applies(
+    proc: Procedure, epoch: Epoch, rule: RuleInfo, when: Fn, env: dict[str, Any],
+    index: int | None, event_type: str | None, stage: str | None, out: list[Violation],
+) -> bool:
+    """Whether the rule's `when:` holds here; one that cannot be read is reported as
+    missing data for the rule, at the event (or the case), and the rule is not run."""
+    try:
+        return holds(when, env)
+    except Missing as exc:
+        out.append(Violation(
+            rule_id=rule.id, severity=rule.spec.severity, kind="missing_data",
+            message=unreadable_condition(exc), citation=epoch.rules[rule.id][1],
+            stage=stage, stage_label=proc.stage_label(stage), event_index=index,
+            event_type=event_type, loc=("events", index) if index is not None else ("events",),
+            figures={"missing": exc.what}))
+        return False
 
 
 def _add_to_posts(
