@@ -12,7 +12,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from selection_rules.lang.builtins import dates, eligibility, lists, people, records, scores
+from selection_rules.lang.builtins import (
+    dates,
+    eligibility,
+    lists,
+    meetings,
+    people,
+    records,
+    scores,
+)
 from selection_rules.lang.builtins.county import hanzhong
 from selection_rules.lang.builtins.county.zigong import zigong_functions
 from selection_rules.lang.builtins.steps import selectors_by_event, step_functions
@@ -32,6 +40,7 @@ def make_functions(tags: Mapping[str, frozenset[str]]) -> dict[str, Function]:
         **scores.FUNCTIONS,
         **records.FUNCTIONS,
         **eligibility.FUNCTIONS,
+        **meetings.FUNCTIONS,
         # one county's
         **zigong_functions(tags),
         **hanzhong.FUNCTIONS,
