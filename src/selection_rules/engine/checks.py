@@ -65,7 +65,8 @@ class Finding:
         self.missing = missing
         self.index: int | None = None  # the item's place in the check's `each` list
 
-    def path(self, root: str) -> tuple[str | int, ...]:
+    def path(self, root: str,
+             extra: dict[str, str | int] | None = None) -> tuple[str | int, ...]:
         """Where the finding points, relative to the event (root `event`) or the record.
 
         The check's `at:` template says it (`{index}` is the item's place in the
@@ -77,7 +78,7 @@ class Finding:
         if template is not None and (self.index is not None or "{index}" not in template):
             parts = parse_path(template)
             if parts is not None:
-                values: dict[str, str | int] = {}
+                values: dict[str, str | int] = dict(extra or {})
                 if self.index is not None:
                     values["index"] = self.index
                 if self.item is not None:

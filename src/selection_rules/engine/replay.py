@@ -388,7 +388,8 @@ def _run_checks(
             for check in rule.checks:
                 run_check(check, env, params, findings)
             if findings or notes:
-                _collect(proc, epoch, rule, findings, notes, None, None, None, out)
+                _collect(proc, epoch, rule, findings, notes, None, None, None, out,
+                         events=case.events, stage_of=stage_of)
 
 
 def _applies(
@@ -425,9 +426,28 @@ def _add_to_posts(
 def _collect(
     proc: Procedure, epoch: Epoch, rule: RuleInfo, findings: list[Finding], notes: list[Text],
     index: int | None, event_type: str | None, stage: str | None, out: list[Violation],
+    events: list[Event] | None = None, stage_of: dict[int, str] | None = None,
 ) -> None:
     citation: Citation = epoch.rules[rule.id][1]
+    positions: dict[int, int] | None = None
     for f in findings:
+        if index is None and events is not None:
+            # A rule of the whole case whose item is an event (or is about one: CN-8's
+            # stances) is reported at that event, with its stage, as a step's rule is;
+            # its `at:` may name the event's place as {event}.
+            about = f.item if isinstance(f.item, Event) else getattr(f.item, "event", None)
+            if isinstance(about, Event):
+                if positions is None:
+                    positions = {id(ev): i for i, ev in enumerate(events)}
+                at = positions.get(id(about))
+                if at is not None:
+                    where = f.path("case", {"event": at}) if f.check.spec.at else ()
+                    step = stage_of.get(at) if stage_of is not None else None
+                    out.append(to_violation(
+                        f, rule, citation, loc=where or ("events", at), stage=step,
+                        stage_label=proc.stage_label(step), event_index=at,
+                        event_type=about.type))
+                    continue
         # A finding of the whole case points where its check's `at:` says, from the
         # case's top (an eligibility rule: `candidates[{index}].facts`).
         loc: tuple[str | int, ...] = (

@@ -80,9 +80,9 @@ def _rank_of(c: casefile.Candidate, e: CareerEntry) -> str:
 
 def _end(e: CareerEntry, day: dt.date) -> dt.date:
     """Where a post's time stops counting: the day after its last day, or the decision."""
-    if e.to is None:
+    if e.to is None or e.to >= day:  # (9999-12-31 has no day after it)
         return day
-    return min(e.to + dt.timedelta(days=1), day)
+    return e.to + dt.timedelta(days=1)
 
 
 def laid_end_to_end(periods: list[tuple[dt.date, dt.date]]) -> Span | None:
