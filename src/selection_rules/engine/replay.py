@@ -28,7 +28,7 @@ from selection_rules.engine.violations import CaseResult, Kind, Violation
 from selection_rules.i18n import Text
 from selection_rules.lang.context import CONTEXT, ReplayContext
 from selection_rules.lang.types import Fn, Missing
-from selection_rules.model.case import Case, Event
+from selection_rules.model.case import Candidate, Case, Event
 from selection_rules.model.procedure import Citation
 
 if TYPE_CHECKING:
@@ -389,7 +389,7 @@ def _run_checks(
                 run_check(check, env, params, findings)
             if findings or notes:
                 _collect(proc, epoch, rule, findings, notes, None, None, None, out,
-                         events=case.events, stage_of=stage_of)
+                         events=case.events, stage_of=stage_of, candidates=case.candidates)
 
 
 def _applies(
@@ -427,10 +427,21 @@ def _collect(
     proc: Procedure, epoch: Epoch, rule: RuleInfo, findings: list[Finding], notes: list[Text],
     index: int | None, event_type: str | None, stage: str | None, out: list[Violation],
     events: list[Event] | None = None, stage_of: dict[int, str] | None = None,
+    candidates: list[Candidate] | None = None,
 ) -> None:
     citation: Citation = epoch.rules[rule.id][1]
     positions: dict[int, int] | None = None
     for f in findings:
+        if index is None and isinstance(f.item, Candidate) and f.check.spec.at is not None \
+                and candidates is not None:
+            # A rule over the candidates (eligibility) points into the candidate's entry;
+            # its `at:` names the candidate's place as {candidate}.
+            place = next((i for i, c in enumerate(candidates) if c is f.item), None)
+            if place is not None:
+                out.append(to_violation(
+                    f, rule, citation, loc=f.path("case", {"candidate": place}),
+                    stage=None, stage_label=None))
+                continue
         if index is None and events is not None:
             # A rule of the whole case whose item is an event (or is about one: CN-8's
             # stances) is reported at that event, with its stage, as a step's rule is;

@@ -68,7 +68,12 @@ def _career(c: casefile.Candidate) -> list[CareerEntry]:
 
 def _before(c: casefile.Candidate, day: dt.date) -> list[CareerEntry]:
     """The posts taken up before `day`, earliest first."""
-    return sorted((e for e in _career(c) if e.from_ < day), key=lambda e: e.from_)
+    career = _career(c)
+    return sorted((e for e in career if e.from_ < day), key=_started)
+
+
+def _started(e: CareerEntry) -> dt.date:
+    return e.from_
 
 
 def _rank_of(c: casefile.Candidate, e: CareerEntry) -> str:
@@ -185,16 +190,20 @@ _MEMO = "_promotions"
 def promotion(env: Env, c: casefile.Candidate, decisions: Any) -> Promotion | None:
     """The candidate's promotion at the first decision that names them; None if no
     decision names them. Kept for the case (one env per case): each EL check reads it."""
-    memo: dict[tuple[str, tuple[int, ...]], Promotion | _Missing | None] | None = env.get(_MEMO)
+    memo: dict[tuple[str, int], tuple[Any, Promotion | _Missing | None]] | None = env.get(
+        _MEMO)
     if memo is None:
         memo = env[_MEMO] = {}
-    key = (c.id, tuple(id(ev) for ev in decisions))
-    found = memo.get(key, memo)
-    if found is memo:
+    # steps_tagged() gives the case one list per tag, so the list's identity names it; the
+    # memo keeps the list, so its id cannot pass to another while the entry lives.
+    key = (c.id, id(decisions))
+    hit = memo.get(key)
+    if hit is None or hit[0] is not decisions:
         try:
-            found = memo[key] = _promotion(env, c, decisions)
+            hit = memo[key] = (decisions, _promotion(env, c, decisions))
         except _Missing as exc:
-            found = memo[key] = exc
+            hit = memo[key] = (decisions, exc)
+    found = hit[1]
     if isinstance(found, _Missing):
         raise found
     assert found is None or isinstance(found, Promotion)
@@ -221,6 +230,22 @@ def post_rank_of(env: Env, c: casefile.Candidate, decisions: Any) -> str | None:
     if len(ranks) == 1:
         return ranks.pop()
     return _post_rank(_post(env, c, ev))
+
+
+def decision_ranks(env: Env, decisions: Any) -> list[str]:
+    """The ranks of the posts these decisions are for (a post without one: Missing, named):
+    whether a rule for some ranks applies to the case at all."""
+    case: casefile.Case = env["case"]
+    ranks: list[str] = []
+    for ev in decisions:
+        if not ev.result:
+            continue
+        for p in case.posts:
+            if not ev.posts or p.id in ev.posts:
+                rank = _post_rank(p)
+                if rank not in ranks:
+                    ranks.append(rank)
+    return ranks
 
 
 def _promotion(env: Env, c: casefile.Candidate, decisions: Any) -> Promotion | None:
@@ -261,6 +286,22 @@ def known(env: Env, c: casefile.Candidate, decisions: Any) -> bool:
 
 def results_of(env: Env, events: Any) -> list[str]:
     return [cid for ev in events for cid in ev.result]
+
+
+def decided(env: Env, events: Any) -> list[casefile.Candidate]:
+    """The candidates these events' results name, once each, in the case's order: the
+    people a decision chose, whom the eligibility rules hold to their conditions."""
+    memo: tuple[Any, list[casefile.Candidate]] | None = env.get(_DECIDED)
+    if memo is not None and memo[0] is events:
+        return memo[1]
+    named = {cid for ev in events for cid in ev.result}
+    case: casefile.Case = env["case"]
+    found = [c for c in case.candidates if c.id in named]
+    env[_DECIDED] = (events, found)
+    return found
+
+
+_DECIDED = "_decided"
 
 
 def work_years(env: Env, c: casefile.Candidate, day: dt.date) -> Span:
@@ -339,6 +380,11 @@ FUNCTIONS: dict[str, Function] = {
         "列出该人选的第一次决定所针对职位的职务层次（未被决定为空）",
         "the rank of the post of the first of these decisions naming the candidate (none "
         "if no decision names them)")),
+    "decided": Function(decided, (1, 1), lambda a: ListOf(casefile.Candidate), Text(
+        "这些事件产生的名单中的人选（按案卷顺序，各一次）",
+        "the candidates in the lists these events produce (in the case's order, once each)")),
+    "decision_ranks": Function(decision_ranks, (1, 1), lambda a: ListOf(str), Text(
+        "这些决定所针对职位的职务层次", "the ranks of the posts these decisions are for")),
     "results_of": Function(results_of, (1, 1), lambda a: ListOf(str), Text(
         "这些事件产生的名单中的全部人选", "every candidate in the lists these events produce")),
     "promotion_known": Function(known, (2, 2), lambda a: bool, Text(

@@ -42,7 +42,16 @@ def open_votes(env: Env, events: Any) -> list[Stances]:
     return out
 
 
+def reconsiderations(env: Env, events: Any) -> list[casefile.Event]:
+    """The events among these whose meeting takes up an earlier decision again (复议)."""
+    return [ev for ev in events
+            if ev.meeting is not None and ev.meeting.reconsideration is not None]
+
+
 FUNCTIONS: dict[str, Function] = {
+    "reconsiderations": Function(reconsiderations, (1, 1), lambda a: ListOf(casefile.Event),
+                                 Text("这些事件中会议为复议的", "the events among these whose "
+                                      "meeting reconsiders an earlier decision")),
     "open_votes": Function(open_votes, (1, 1), lambda a: ListOf(Stances), Text(
         "这些事件中以公开方式表决的每项任免：到会成员、记录了表态的成员、记为同意的成员、计票的同意票",
         "each appointment of these events decided by an open vote: members present, members "
