@@ -22,6 +22,21 @@ FAULTS = [
 ]
 
 
+# The appointee's facts (干部任免审批表), as the examples state them: eligible for a
+# section-level head post, so the eligibility rules run their checks and find nothing.
+FACTS: dict[str, Any] = {
+    "work_start": "2004-07-01", "education": "bachelor",
+    "career": [
+        {"from": "2004-07-01", "to": "2009-06-30", "title": "某镇党政办科员", "rank": "staff",
+         "grassroots": True},
+        {"from": "2009-07-01", "to": "2014-06-30", "title": "某镇副镇长",
+         "rank": "deputy_section", "grassroots": True},
+        {"from": "2014-07-01", "title": "县某局副局长", "rank": "deputy_section",
+         "grassroots": False}],
+    "training": [{"completed": "2018-06-30", "title": "县委党校中青年干部培训班"}],
+}
+
+
 def make_case(n: int, rng: random.Random, fault: str | None) -> dict[str, Any]:
     start = dt.date(2021, 1, 4) + dt.timedelta(days=rng.randrange(0, 900))
     day = lambda k: (start + dt.timedelta(days=k)).isoformat()  # noqa: E731
@@ -84,8 +99,9 @@ def make_case(n: int, rng: random.Random, fault: str | None) -> dict[str, Any]:
         "case": f"BENCH-{n:06d}",
         "procedure": "pengshan-five-votes",
         "unit": "彭山县委",
-        "posts": [{"id": "P1", "title": "县某局局长", "level": "county_department_head"}],
-        "candidates": cands,
+        "posts": [{"id": "P1", "title": "县某局局长", "level": "county_department_head",
+                   "rank": "section"}],
+        "candidates": [dict(c, facts=FACTS) if c["id"] == nominees[0] else c for c in cands],
         "events": events,
     }
 

@@ -35,6 +35,10 @@ EXPECTED: dict[Path, list[tuple[str, str]]] = {
     CN / "cn7-county-head.yaml": [],
     CN / "cn7-standing-committee-decides.yaml": [("CN-7", "check")],
     CN / "cn7-open-plenary-vote.yaml": [("CN-7", "check")],
+    CN / "cn8-stances-not-recorded.yaml": [("CN-8", "check")],
+    CN / "cn8-stances-disagree-with-count.yaml": [("CN-8", "check")],
+    CN / "cn9-reconsideration-half.yaml": [("CN-9", "check")],
+    CN / "cn9-reconsideration-majority.yaml": [],
     HZ / "clean.yaml": [],
     HZ / "hz1-exactly-half.yaml": [("HZ-1", "check")],
     HZ / "hz1-low-rank.yaml": [("HZ-1", "check")],
@@ -84,7 +88,7 @@ def test_every_example_is_listed() -> None:
 
 def test_every_rule_fires_somewhere() -> None:
     fired = {rule for found in EXPECTED.values() for rule, _ in found}
-    owned = {"CNS-1", "CN-5", "CN-6", "CN-7", *(f"HZ-{n}" for n in range(1, 10))}
+    owned = {"CNS-1", "CN-5", "CN-6", "CN-7", "CN-8", "CN-9", *(f"HZ-{n}" for n in range(1, 10))}
     assert owned <= fired
 
 

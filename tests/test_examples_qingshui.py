@@ -24,6 +24,7 @@ QS_RULES = [f"QS-{n}" for n in range(1, 8)]
 EXPECTED: dict[str, list[tuple[str, str]]] = {
     "clean.yaml": [],
     "qs1-four-stages.yaml": [("QS-1", "check")],
+    "qs1-stage-after-recommendation.yaml": [("QS-1", "check")],
     "qs2-unsigned.yaml": [("QS-2", "check")] * 3,
     "qs3-no-cppcc-opinion.yaml": [("QS-3", "check")],
     "qs3-no-first-nominator.yaml": [("QS-3", "check")],

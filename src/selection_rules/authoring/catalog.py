@@ -36,6 +36,13 @@ class Entry:
     def id(self) -> str:
         return self.rule.id
 
+    def examples(self) -> dict[str, list[str]]:
+        """The example files that break and that pass the rule, as their headers say."""
+        from selection_rules.authoring.rule_examples import examples_for, examples_of
+
+        found = examples_of(examples_for(self.file)).get(self.id)
+        return found or {"breaking": [], "passing": []}
+
     def rule_parameters(self) -> set[str]:
         """The parameters the rule's checks read (their citations are the rule's too)."""
         from selection_rules.engine.compiled import params_used
@@ -61,6 +68,7 @@ class Entry:
             ] or [citation_dict(spec.citation)],
             "file": self.file,
             "line": self.line,
+            "examples": self.examples(),
         }
         if detail:
             out["on"] = spec.on.model_dump() if spec.on else None

@@ -66,7 +66,8 @@ class Finding:
         self.missing = missing
         self.index: int | None = None  # the item's place in the check's `each` list
 
-    def path(self, root: str) -> tuple[str | int, ...]:
+    def path(self, root: str,
+             extra: dict[str, str | int] | None = None) -> tuple[str | int, ...]:
         """Where the finding points, relative to the event (root `event`) or the record.
 
         The check's `at:` template says it (`{index}` is the item's place in the
@@ -78,7 +79,7 @@ class Finding:
         if template is not None and (self.index is not None or "{index}" not in template):
             parts = parse_path(template)
             if parts is not None:
-                values: dict[str, str | int] = {}
+                values: dict[str, str | int] = dict(extra or {})
                 if self.index is not None:
                     values["index"] = self.index
                 if self.item is not None:
@@ -217,9 +218,9 @@ def _each_required(check: CompiledCheck, require: Callable[[Env], Any],
                         continue
                     finding = _unmet(check, env, item)
                 except Missing as exc:
-                    finding = _missing(check, item, exc)
+                    finding = _missing(check, item, exc, env)
                 except TypeError as exc:
-                    finding = _missing(check, item, _wrong_kind(exc))
+                    finding = _missing(check, item, _wrong_kind(exc), env)
                 finding.index = index
                 out.append(finding)
         finally:
@@ -255,9 +256,9 @@ def _requirement(check: CompiledCheck) -> One:
             if not require(env):
                 out.append(_unmet(check, env, item))
         except Missing as exc:
-            out.append(_missing(check, item, exc))
+            out.append(_missing(check, item, exc, env))
         except TypeError as exc:
-            out.append(_missing(check, item, _wrong_kind(exc)))
+            out.append(_missing(check, item, _wrong_kind(exc), env))
 
     return one
 
@@ -311,9 +312,9 @@ def _comparison(check: CompiledCheck) -> One:
             if not ok:
                 out.append(_failed(check, env, item, value, base, bound, params))
         except Missing as exc:
-            out.append(_missing(check, item, exc))
+            out.append(_missing(check, item, exc, env))
         except TypeError as exc:
-            out.append(_missing(check, item, _wrong_kind(exc)))
+            out.append(_missing(check, item, _wrong_kind(exc), env))
 
     return one
 
@@ -420,10 +421,15 @@ def _lacking(check: CompiledCheck, exc: Missing) -> Text:
     return said if said is not None else Text("本规则所需的数据", "data this rule needs")
 
 
-def _missing(check: CompiledCheck, item: object, exc: Missing) -> Finding:
+def _missing(check: CompiledCheck, item: object, exc: Missing, env: Env | None = None) -> Finding:
     spec = check.spec
     label = spec.quantity or spec.expect
-    subject = Text("", "") if item is None else words(item) + Text(" ", " ")
+    # The check's own `subject:` where it has one (an item that is a record, such as a
+    # candidate, is named by it rather than shown whole).
+    if env is not None and check.subject is not None:
+        subject = _subject(check, env, item)
+    else:
+        subject = Text("", "") if item is None else words(item) + Text(" ", " ")
     zh_label = f"（{label.zh}）" if label else ""
     en_label = f" ({label.en})" if label else ""
     if exc.text is not None:
@@ -443,20 +449,26 @@ def _missing(check: CompiledCheck, item: object, exc: Missing) -> Finding:
 
 
 def rule_applies(rule: RuleInfo, env: Env) -> bool:
-    """Whether a rule's `when:` holds for this event or record.
-
-    A condition that cannot be read selects nothing: it says which cases the rule is
-    about (CN-7: heads of a city or county), not a figure the rule checks.
-    """
+    """Whether a rule's `when:` holds for this event or record; Missing if it cannot be
+    read (see `holds`)."""
     return rule.when is None or holds(rule.when.fn, env)
 
 
 def holds(when: Fn, env: Env) -> bool:
-    """A rule's condition on this event; one that cannot be read does not hold."""
-    try:
-        return bool(when(env))
-    except Missing:
-        return False
+    """A rule's condition on this event. One that cannot be read raises Missing: whether
+    the rule applies is then unknown, which the caller reports as missing data for the
+    rule (`unreadable_condition`), never as a rule that silently does not apply."""
+    return bool(when(env))
+
+
+def unreadable_condition(exc: Missing) -> Text:
+    """The message of a rule whose `when:` cannot be read."""
+    if exc.text is not None:
+        return Text(f"无法判断本规则是否适用：{exc.text.zh}",
+                    f"cannot tell whether this rule applies: {exc.text.en}")
+    return Text(f"无法判断本规则是否适用：案卷未记录 {exc.what}",
+                f"cannot tell whether this rule applies: the case file does not record "
+                f"{exc.what}")
 
 
 _PLAIN = frozenset({int, str, bool, float})

@@ -11,11 +11,17 @@ the reports print where a case prints its stage.
 
 from __future__ import annotations
 
-from selection_rules.engine.checks import Finding, rule_applies, run_check, to_violation
+from selection_rules.engine.checks import (
+    Finding,
+    rule_applies,
+    run_check,
+    to_violation,
+    unreadable_condition,
+)
 from selection_rules.engine.compiled import Procedure
 from selection_rules.engine.kinds import SECTION_LABELS
 from selection_rules.engine.violations import CaseResult, Violation
-from selection_rules.lang.types import Env
+from selection_rules.lang.types import Env, Missing
 from selection_rules.model.records import RecordFile
 
 
@@ -27,7 +33,14 @@ def replay_record(rules: Procedure, record: RecordFile, file: str = "") -> CaseR
     violations: list[Violation] = []
     findings: list[Finding] = []
     for rule in epoch.at_end:
-        if not rule_applies(rule, env):
+        try:
+            if not rule_applies(rule, env):
+                continue
+        except Missing as exc:  # whether the rule applies is unknown: say so
+            violations.append(Violation(
+                rule_id=rule.id, severity=rule.spec.severity, kind="missing_data",
+                message=unreadable_condition(exc), citation=epoch.rules[rule.id][1],
+                stage=None, stage_label=None, loc=(), figures={"missing": exc.what}))
             continue
         for check in rule.checks:
             run_check(check, env, epoch.params, findings)

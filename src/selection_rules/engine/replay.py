@@ -18,16 +18,17 @@ from selection_rules.engine.checks import (
     Finding,
     evaluator_for,
     holds,
-    rule_applies,
     run_check,
     to_violation,
+    unreadable_condition,
 )
 from selection_rules.engine.compiled import Epoch, Procedure, RuleInfo
 from selection_rules.engine.machine import Edge
 from selection_rules.engine.violations import CaseResult, Kind, Violation
 from selection_rules.i18n import Text
 from selection_rules.lang.context import CONTEXT, ReplayContext
-from selection_rules.model.case import Case, Event
+from selection_rules.lang.types import Fn, Missing
+from selection_rules.model.case import Candidate, Case, Event
 from selection_rules.model.procedure import Citation
 
 if TYPE_CHECKING:
@@ -359,7 +360,8 @@ def _run_checks(
         env["posts"] = case.posts if one_post or not ev.posts else _posts_of(case, ev, order)
         earlier.clear()  # last('x') asked for this event is looked up afresh
         for rule, when, evaluators in rules:
-            if when is not None and not holds(when, env):
+            if when is not None and not _applies(proc, epoch, rule, when, env, index, ev.type,
+                                                 stage_of.get(index), out):
                 notes.clear()  # a calendar warning of a rule that does not apply: not shown
                 continue
             for evaluate in evaluators:
@@ -381,13 +383,33 @@ def _run_checks(
         env["posts"] = list(case.posts)
         ctx.notes = notes = []
         for rule in epoch.at_end:
-            if not rule_applies(rule, env):
+            if rule.when is not None and not _applies(proc, epoch, rule, rule.when.fn, env,
+                                                      None, None, None, out):
                 notes.clear()
                 continue
             for check in rule.checks:
                 run_check(check, env, params, findings)
             if findings or notes:
-                _collect(proc, epoch, rule, findings, notes, None, None, None, out)
+                _collect(proc, epoch, rule, findings, notes, None, None, None, out,
+                         events=case.events, stage_of=stage_of, candidates=case.candidates)
+
+
+def _applies(
+    proc: Procedure, epoch: Epoch, rule: RuleInfo, when: Fn, env: dict[str, Any],
+    index: int | None, event_type: str | None, stage: str | None, out: list[Violation],
+) -> bool:
+    """Whether the rule's `when:` holds here; one that cannot be read is reported as
+    missing data for the rule, at the event (or the case), and the rule is not run."""
+    try:
+        return holds(when, env)
+    except Missing as exc:
+        out.append(Violation(
+            rule_id=rule.id, severity=rule.spec.severity, kind="missing_data",
+            message=unreadable_condition(exc), citation=epoch.rules[rule.id][1],
+            stage=stage, stage_label=proc.stage_label(stage), event_index=index,
+            event_type=event_type, loc=("events", index) if index is not None else ("events",),
+            figures={"missing": exc.what}))
+        return False
 
 
 def _add_to_posts(
@@ -406,11 +428,44 @@ def _add_to_posts(
 def _collect(
     proc: Procedure, epoch: Epoch, rule: RuleInfo, findings: list[Finding], notes: list[Text],
     index: int | None, event_type: str | None, stage: str | None, out: list[Violation],
+    events: list[Event] | None = None, stage_of: dict[int, str] | None = None,
+    candidates: list[Candidate] | None = None,
 ) -> None:
     citation: Citation = epoch.rules[rule.id][1]
+    positions: dict[int, int] | None = None
     for f in findings:
+        if index is None and isinstance(f.item, Candidate) and f.check.spec.at is not None \
+                and candidates is not None:
+            # A rule over the candidates (eligibility) points into the candidate's entry;
+            # its `at:` names the candidate's place as {candidate}.
+            place = next((i for i, c in enumerate(candidates) if c is f.item), None)
+            if place is not None:
+                out.append(to_violation(
+                    f, rule, citation, loc=f.path("case", {"candidate": place}),
+                    stage=None, stage_label=None))
+                continue
+        if index is None and events is not None:
+            # A rule of the whole case whose item is an event (or is about one: CN-8's
+            # stances) is reported at that event, with its stage, as a step's rule is;
+            # its `at:` may name the event's place as {event}.
+            about = f.item if isinstance(f.item, Event) else getattr(f.item, "event", None)
+            if isinstance(about, Event):
+                if positions is None:
+                    positions = {id(ev): i for i, ev in enumerate(events)}
+                at = positions.get(id(about))
+                if at is not None:
+                    where = f.path("case", {"event": at}) if f.check.spec.at else ()
+                    step = stage_of.get(at) if stage_of is not None else None
+                    out.append(to_violation(
+                        f, rule, citation, loc=where or ("events", at), stage=step,
+                        stage_label=proc.stage_label(step), event_index=at,
+                        event_type=about.type))
+                    continue
+        # A finding of the whole case points where its check's `at:` says, from the
+        # case's top (an eligibility rule: `candidates[{index}].facts`).
         loc: tuple[str | int, ...] = (
-            ("events", index, *f.path("event")) if index is not None else ("events",))
+            ("events", index, *f.path("event")) if index is not None
+            else (f.path("case") if f.check.spec.at is not None else ()) or ("events",))
         out.append(to_violation(f, rule, citation, loc=loc, stage=stage,
                                 stage_label=proc.stage_label(stage), event_index=index,
                                 event_type=event_type))

@@ -13,7 +13,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from selection_rules.i18n import Text
-from selection_rules.lang.builtins import dates, lists, people, records, scores
+from selection_rules.lang.builtins import (
+    dates,
+    eligibility,
+    lists,
+    meetings,
+    people,
+    records,
+    scores,
+)
 from selection_rules.lang.builtins.county import hanzhong
 from selection_rules.lang.builtins.county.zigong import zigong_functions
 from selection_rules.lang.builtins.steps import selectors_by_event, step_functions
@@ -34,6 +42,8 @@ def make_functions(tags: Mapping[str, frozenset[str]],
         **dates.FUNCTIONS,
         **scores.FUNCTIONS,
         **records.FUNCTIONS,
+        **eligibility.FUNCTIONS,
+        **meetings.FUNCTIONS,
         # one county's
         **zigong_functions(tags),
         **hanzhong.FUNCTIONS,

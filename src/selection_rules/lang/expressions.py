@@ -29,7 +29,7 @@ from pydantic import BaseModel
 
 from selection_rules import limits
 from selection_rules.i18n import Text
-from selection_rules.lang.operators import Operators
+from selection_rules.lang.operators import Operators, conjunction
 from selection_rules.lang.runtime import (
     _EXPONENT,
     _fields_of,
@@ -145,17 +145,30 @@ def _type_guard(node: ast.expr, text: str, scope: Scope,
         return None, None
     guards: list[Fn] = []
     rest: list[Fn] = []
+    rest_srcs: list[str] = []
     for part in node.values:
         sub = _Compiler(text, scope, loop)
         fn, _ = sub.visit(part)
-        (guards if sub.type_only() else rest).append(fn)
+        if sub.type_only():
+            guards.append(fn)
+        else:
+            rest.append(fn)
+            rest_srcs.append(sub.seg(part))
     if not guards:
         return None, None
+    # The rest keeps `and`'s three-valued reading (operators.conjunction).
     if len(rest) == 1:
-        only = rest[0]
-        residual: Fn | None = lambda env: bool(only(env))  # noqa: E731
+        only, only_src = rest[0], rest_srcs[0]
+
+        def residual_one(env: Env) -> bool:
+            value = only(env)
+            if value is None:
+                raise Missing(only_src)
+            return bool(value)
+
+        residual: Fn | None = residual_one
     else:
-        residual = (lambda env: all(f(env) for f in rest)) if rest else None
+        residual = conjunction(rest, rest_srcs) if rest else None
     return (lambda env: all(g(env) for g in guards)), residual
 
 

@@ -40,6 +40,109 @@ def _is_none(node: ast.expr) -> bool:
     return isinstance(node, ast.Constant) and node.value is None
 
 
+# `and` and `or` read a value the case does not record as neither true nor false (Kleene's
+# three-valued logic): `false and unknown` is false and `true or unknown` is true, both
+# decided; `true and unknown`, `false or unknown` and `unknown and unknown` cannot be
+# decided and raise the first operand's Missing, which a check reports as missing data. An
+# operand is unknown when it raises Missing or its value is None (a field not recorded).
+# The usual two-operand forms are closures of their own: they run on replay's hot path.
+
+
+def conjunction(fns: list[Fn], srcs: list[str]) -> Fn:
+    """`a and b and …` in three-valued logic."""
+    if len(fns) == 2:
+        f0, f1 = fns
+        src0, src1 = srcs
+
+        def and2(env: Env) -> bool:
+            try:
+                a = f0(env)
+                if a is None:
+                    raise Missing(src0)
+            except Missing as unknown:
+                b = _known(f1, env, src1)
+                if b is not None and not b:
+                    return False
+                raise unknown from None
+            if not a:
+                return False
+            b = f1(env)
+            if b is None:
+                raise Missing(src1)
+            return bool(b)
+
+        return and2
+
+    def all_of(env: Env) -> bool:
+        first: Missing | None = None
+        for f, src in zip(fns, srcs, strict=True):
+            try:
+                value = f(env)
+                if value is None:
+                    raise Missing(src)
+            except Missing as unknown:
+                first = first or unknown
+                continue
+            if not value:
+                return False
+        if first is not None:
+            raise first
+        return True
+
+    return all_of
+
+
+def disjunction(fns: list[Fn], srcs: list[str]) -> Fn:
+    """`a or b or …` in three-valued logic."""
+    if len(fns) == 2:
+        f0, f1 = fns
+        src0, src1 = srcs
+
+        def or2(env: Env) -> bool:
+            try:
+                a = f0(env)
+                if a is None:
+                    raise Missing(src0)
+            except Missing as unknown:
+                if _known(f1, env, src1):
+                    return True
+                raise unknown from None
+            if a:
+                return True
+            b = f1(env)
+            if b is None:
+                raise Missing(src1)
+            return bool(b)
+
+        return or2
+
+    def any_of(env: Env) -> bool:
+        first: Missing | None = None
+        for f, src in zip(fns, srcs, strict=True):
+            try:
+                value = f(env)
+                if value is None:
+                    raise Missing(src)
+            except Missing as unknown:
+                first = first or unknown
+                continue
+            if value:
+                return True
+        if first is not None:
+            raise first
+        return False
+
+    return any_of
+
+
+def _known(f: Fn, env: Env, src: str) -> Any:
+    """An operand's value after an earlier one was unknown: None if it is unknown too."""
+    try:
+        return f(env)
+    except Missing:
+        return None
+
+
 class Operators:
     """The operator half of the compiler; `_Compiler` (expressions.py) provides the rest."""
 
@@ -61,28 +164,10 @@ class Operators:
 
     def visit_BoolOp(self, node: ast.BoolOp) -> tuple[Fn, StaticType]:
         fns = [self.visit(v)[0] for v in node.values]
-        if len(fns) == 2:  # `a and b` is the usual form: no generator on the hot path
-            f0, f1 = fns
-            if isinstance(node.op, ast.And):
-                return (lambda env: bool(f0(env) and f1(env))), bool
-            return (lambda env: bool(f0(env) or f1(env))), bool
+        srcs = [self.seg(v) for v in node.values]
         if isinstance(node.op, ast.And):
-            def all_of(env: Env) -> bool:
-                # A loop, not all(generator): a generator frame per call costs more.
-                for f in fns:  # noqa: SIM110
-                    if not f(env):
-                        return False
-                return True
-
-            return all_of, bool
-
-        def any_of(env: Env) -> bool:
-            for f in fns:  # noqa: SIM110
-                if f(env):
-                    return True
-            return False
-
-        return any_of, bool
+            return conjunction(fns, srcs), bool
+        return disjunction(fns, srcs), bool
 
     def visit_UnaryOp(self, node: ast.UnaryOp) -> tuple[Fn, StaticType]:
         fn, typ = self.visit(node.operand)

@@ -13,12 +13,13 @@ the valid ballots, a name that is not a candidate).
 import datetime as dt
 from collections.abc import Sequence
 from fractions import Fraction
-from typing import Annotated, Any, Self
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from selection_rules import limits
 from selection_rules.i18n import Text
+from selection_rules.model.candidate_facts import RANK_DOC, CandidateFacts, Rank
 from selection_rules.model.defaults import new_dict, new_list
 from selection_rules.model.item_lists import Distinct, Repeats
 from selection_rules.model.values import parse_number
@@ -69,6 +70,7 @@ class Post(Record):
     reason: Annotated[str, REASON] | None = Field(
         None, description="出缺 (vacancy), 调整 (adjustment) or a new post"
     )
+    rank: Rank | None = Field(None, description="The post's rank (EL-1 … EL-6). " + RANK_DOC)
 
 
 class Approval(Record):
@@ -158,6 +160,10 @@ class Candidate(Record):
         "(清水“五段式”: unit_recommendation, unified_exam, organizational_inspection, "
         "centralized_training, practical_training)",
     )
+    facts: CandidateFacts | None = Field(
+        None, description="干部任免审批表的事实 (start of work, education, posts held, "
+        "training), as the LRMX import writes them: the eligibility rules read them",
+    )
 
 
 class Motion(Record):
@@ -169,6 +175,27 @@ class Motion(Record):
     )
     ad_hoc: bool = Field(False, description="临时动议: raised outside the agenda")
     note: str | None = None
+
+
+Stance = Literal["agree", "disagree", "defer"]
+
+
+class Reconsideration(Record):
+    """复议: a decision taken up again, and how many of the body's members agreed to it."""
+
+    decided_on: dt.date = Field(description="原决定的日期 (the decision reconsidered)")
+    about: Distinct[str] = Field(
+        default_factory=new_list, description="复议涉及的人选 (candidate ids)")
+    members: NonNeg = Field(description="党委（党组）成员数 (members of the body)")
+    agreed: NonNeg = Field(description="同意复议的成员数 (members who agreed to reconsider)")
+    reason: str | None = Field(None, description="复议事由")
+
+    @model_validator(mode="after")
+    def _agreed_within_members(self) -> Self:
+        if self.agreed > self.members:
+            raise ValueError(f"agreed ({self.agreed}) exceeds members ({self.members}); "
+                             f"同意复议的成员多于成员数")
+        return self
 
 
 class Meeting(Record):
@@ -184,6 +211,13 @@ class Meeting(Record):
         default_factory=new_list, description="Members in the order they stated their opinions"
     )
     agenda_item: bool = Field(True, description="False for an ad hoc motion (临时动议)")
+    member_votes: dict[str, dict[str, Stance]] = Field(
+        default_factory=new_dict,
+        description="逐一表决的记录: candidate id -> member -> 同意 agree / 不同意 disagree / "
+        "缓议 defer (each member's stance on each appointment, in an open vote)",
+    )
+    reconsideration: Reconsideration | None = Field(
+        None, description="复议: this meeting takes up an earlier decision again")
 
     @model_validator(mode="after")
     def _present_within_entitled(self) -> Self:
@@ -192,6 +226,11 @@ class Meeting(Record):
                 f"present ({self.present}) exceeds entitled ({self.entitled}); "
                 f"实到 ({self.present}) 多于应到 ({self.entitled})"
             )
+        for cid, stances in self.member_votes.items():
+            if len(stances) > self.present:
+                raise ValueError(
+                    f"member_votes of {cid} name {len(stances)} members, more than the "
+                    f"{self.present} present; {cid} 的表态成员 ({len(stances)}) 多于实到成员")
         return self
 
 
@@ -504,6 +543,11 @@ def reference_problems(case: Case) -> list[tuple[Loc, Text]]:
         ]
         if ev.ballot is not None:
             named.append((("ballot", "tallies"), ev.ballot.tallies))
+        if ev.meeting is not None:
+            named.append((("meeting", "member_votes"), ev.meeting.member_votes))
+            if ev.meeting.reconsideration is not None:
+                named.append((("meeting", "reconsideration", "about"),
+                              ev.meeting.reconsideration.about))
         if ev.inspection is not None:
             named.append((("inspection", "shortcomings"), ev.inspection.shortcomings))
         named.append((("first_nominators",), ev.first_nominators))

@@ -51,6 +51,14 @@ def approval_dates(env: Env, approvals: Any, kind: str) -> list[Any]:
     return sorted(a.date for a in approvals if a.kind == kind and a.approved)
 
 
+def latest(env: Env, dates: Any) -> Any:
+    # A mapping (stage -> date) gives its dates; nothing recorded has no latest date.
+    values = list(dates.values()) if isinstance(dates, dict) else list(dates)
+    if not values:
+        raise Missing("latest", Text("没有记录任何日期", "no date is recorded"))
+    return max(values)
+
+
 FUNCTIONS: dict[str, Function] = {
     "working_days": Function(working_days, (2, 2), lambda a: int,
                              Text("两日期之间（含首尾）的法定工作日数",
@@ -63,6 +71,9 @@ FUNCTIONS: dict[str, Function] = {
     "publicity_period": Function(publicity_period, (1, 1), lambda a: str,
                                  Text("公示的起止日期（用于消息）",
                                       "the publicity's first and last day (for a message)")),
+    "latest": Function(latest, (1, 1), lambda a: dt.date,
+                       Text("日期列表（或各项的日期）中最晚的一个",
+                            "the latest of the dates (of a list, or a mapping's values)")),
     "approval_dates": Function(approval_dates, (2, 2), lambda a: ListOf(dt.date),
                                Text("该类批复中表示同意的日期（升序）",
                                     "dates of the approvals of this kind that approve, "

@@ -18,6 +18,11 @@ def missing(env: Env, items: Any, within: Any) -> list[Any]:
     return [x for x in items if x not in pool]
 
 
+def overlaps(env: Env, items: Any, within: Any) -> bool:
+    pool = set(within)
+    return any(x in pool for x in items)
+
+
 def distinct(env: Env, items: Any) -> list[Any]:
     return list(dict.fromkeys(items))
 
@@ -55,6 +60,8 @@ FUNCTIONS: dict[str, Function] = {
     "missing": Function(missing, (2, 2), same_list,
                         Text("第一个列表中不在第二个列表里的项",
                              "items of the first list that are not in the second")),
+    "overlaps": Function(overlaps, (2, 2), lambda a: bool,
+                         Text("两个列表有共同的项", "the two lists share an item")),
     "distinct": Function(distinct, (1, 1), same_list,
                          Text("去重后的列表", "the list without repeats")),
     "keys": Function(keys, (1, 1), key_list, Text("映射的键", "the keys of a mapping")),

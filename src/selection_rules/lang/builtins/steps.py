@@ -52,6 +52,9 @@ def earlier(env: Env, selector: str,
     return [merged[i] for i in sorted(merged)]
 
 
+_TAGGED = "_steps_tagged"
+
+
 def step_functions(tags: Mapping[str, frozenset[str]],
                    labels: Mapping[str, Text]) -> dict[str, Function]:
     selectors_of = selectors_by_event(tags)
@@ -89,7 +92,17 @@ def step_functions(tags: Mapping[str, frozenset[str]],
 
     def steps_tagged(env: Env, tag: str) -> list[casefile.Event]:
         # The whole record, later steps included; an unknown tag is an empty list (see has_tag).
-        return [ev for ev in context_of(env).events if tag in tags.get(ev.type, ())]
+        # The record does not change while it is checked: kept per case (one env per case),
+        # for the rules over the whole record ask for it once per check.
+        events = context_of(env).events
+        memo: dict[str, tuple[list[casefile.Event], list[casefile.Event]]] | None = env.get(
+            _TAGGED)
+        if memo is None:
+            memo = env[_TAGGED] = {}
+        hit = memo.get(tag)
+        if hit is None or hit[0] is not events:
+            hit = memo[tag] = (events, [ev for ev in events if tag in tags.get(ev.type, ())])
+        return hit[1]
 
     def bodies(env: Env, evs: Any) -> list[str]:
         return [ev.meeting.body for ev in evs if ev.meeting is not None]
