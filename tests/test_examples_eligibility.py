@@ -15,6 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import EXAMPLES, assert_located_and_cited
+from selection_rules.i18n import Text
 from selection_rules.lang.builtins.eligibility import EducationLevel, laid_end_to_end
 from selection_rules.lang.spans import add_years, span
 from selection_rules.model.candidate_facts import CandidateFacts
@@ -83,7 +84,7 @@ def test_each_rule_has_a_breaking_and_a_passing_example() -> None:
 
 def test_el1_message_shows_the_years_and_the_bound(validator: Any) -> None:
     [v] = _violations(validator, "el1-one-day-short.yaml")
-    assert v.message.zh == ("C01 截至决定日的工龄 4年365天/4 y 365 d (2019-03-02 → 2024-03-01) "
+    assert v.message.zh == ("C01 截至决定日的工龄 4年365天 (2019-03-02 → 2024-03-01) "
                             "不足 5 年")
     assert v.message.en.endswith("below 5 years")
     assert v.severity == "error"
@@ -96,7 +97,9 @@ def test_warnings_for_the_rules_that_say_as_a_rule(validator: Any) -> None:
     [el2] = _violations(validator, "el2-one-post-below.yaml")
     [el4] = _violations(validator, "el4-secondary-education.yaml")
     assert el2.severity == el4.severity == "warning"
-    assert el4.message.zh == "C01 最高学历 中专及以下/secondary school or below 不足 大学专科"
+    assert el4.message.zh == "C01 最高学历 中专及以下 不足 大学专科"
+    assert el4.message.en == ("C01 highest education secondary school or below below junior "
+                              "college")
     assert el4.loc == ("candidates", 0, "facts", "education")
 
 
@@ -197,7 +200,8 @@ def test_education_levels_are_ordered() -> None:
     assert EducationLevel("college") >= "college"
     assert not EducationLevel("secondary") >= "college"
     assert EducationLevel("doctorate") > EducationLevel("master")
-    assert str(EducationLevel("college")) == "大学专科/junior college"
+    # Shown in each language by the vocabulary's labels, never both in one text.
+    assert EducationLevel("college").text() == Text("大学专科", "junior college")
 
 
 def test_facts_take_the_lrmx_shape() -> None:

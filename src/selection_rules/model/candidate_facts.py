@@ -10,21 +10,24 @@ as missing data, naming the fact, and never passes for want of it.
 # No `from __future__ import annotations`: see model/case.py.
 
 import datetime as dt
-from typing import Literal, Self
+from typing import Annotated, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from selection_rules.model.defaults import new_dict
+from selection_rules.model.vocabulary import EDUCATION, RANK
 
-Rank = Literal["staff", "deputy_section", "section", "deputy_division", "division",
-               "deputy_bureau", "bureau"]
+# Literal (the rules order them by RANKS), written by any name of model/vocabulary.py.
+Rank = Annotated[Literal["staff", "deputy_section", "section", "deputy_division", "division",
+                         "deputy_bureau", "bureau"], BeforeValidator(RANK.normalize)]
 # Lowest first: a promotion's number of levels is the difference of two places here.
 RANKS: tuple[str, ...] = ("staff", "deputy_section", "section", "deputy_division", "division",
                           "deputy_bureau", "bureau")
 RANK_DOC = ("职务层次: 科员 staff, 副科级 deputy_section, 正科级 section, 副处级/副县级 "
             "deputy_division, 正处级/正县级 division, 副厅级 deputy_bureau, 正厅级 bureau")
 
-Education = Literal["secondary", "college", "bachelor", "master", "doctorate"]
+Education = Annotated[Literal["secondary", "college", "bachelor", "master", "doctorate"],
+                      BeforeValidator(EDUCATION.normalize)]
 # Lowest first.
 EDUCATIONS: tuple[str, ...] = ("secondary", "college", "bachelor", "master", "doctorate")
 

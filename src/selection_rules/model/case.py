@@ -36,6 +36,7 @@ from selection_rules.model.vocabulary import (
     PROBLEM_SOURCE,
     REASON,
     SCREENING_CONDITION,
+    STANCE,
     STEP,
     TALK_KIND,
     TRAINING_STAGE,
@@ -177,7 +178,7 @@ class Motion(Record):
     note: str | None = None
 
 
-Stance = Literal["agree", "disagree", "defer"]
+Stance = Annotated[Literal["agree", "disagree", "defer"], BeforeValidator(STANCE.normalize)]
 
 
 class Reconsideration(Record):

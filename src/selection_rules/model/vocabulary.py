@@ -356,6 +356,34 @@ LEADER_GRADE = Vocabulary("leader_grade", Text("干部考核等次", "leader rat
     ("不称职", "不称职", "incompetent", ""),
 ))
 
+# A candidate's facts (model/candidate_facts.py) and the post's rank, as the 干部任免审批表
+# writes them; lowest first (candidate_facts.RANKS and EDUCATIONS keep the order).
+RANK = Vocabulary("rank", Text("职务层次", "rank"), terms(
+    ("staff", "科员", "staff member", "科员级|办事员"),
+    ("deputy_section", "副科级", "deputy section level", "副科|副科级领导职务|乡科级副职"),
+    ("section", "正科级", "section level", "正科|正科级领导职务|乡科级正职"),
+    ("deputy_division", "副处级（副县级）", "deputy division (county) level",
+     "副处级|副县级|副处|副县|县处级副职"),
+    ("division", "正处级（正县级）", "division (county) level",
+     "正处级|正县级|正处|正县|县处级正职"),
+    ("deputy_bureau", "副厅级", "deputy bureau level", "副厅|副局级|厅局级副职"),
+    ("bureau", "正厅级", "bureau level", "正厅|正局级|厅局级正职"),
+))
+
+EDUCATION = Vocabulary("education", Text("最高学历", "highest education"), terms(
+    ("secondary", "中专及以下", "secondary school or below", "中专|高中|初中|中等专科|中技"),
+    ("college", "大学专科", "junior college", "大专|专科"),
+    ("bachelor", "大学本科", "bachelor's degree", "本科|大学|大本"),
+    ("master", "硕士研究生", "master's degree", "硕士|研究生"),
+    ("doctorate", "博士研究生", "doctorate", "博士"),
+))
+
+STANCE = Vocabulary("stance", Text("表决意见", "stance"), terms(
+    ("agree", "同意", "agree", "赞成"),
+    ("disagree", "不同意", "disagree", "反对"),
+    ("defer", "缓议", "defer", "暂缓|缓议表决"),
+))
+
 RECORD_KIND = Vocabulary("record_kind", Text("记录类型", "record kind"), terms(
     ("assessment", "年度考核档案", "annual assessment file", "考核档案|年度考核"),
     ("roster", "干部名册", "cadre roster", "名册"),
@@ -376,8 +404,8 @@ STEP = Vocabulary("step", Text("步骤", "step"), (), open=True)
 VOCABULARIES: dict[str, Vocabulary] = {v.name: v for v in (
     BODY, BALLOT_KIND, REASON, AUDIENCE, BACKGROUND, PROBLEM_SOURCE, OUTCOME, POST_LEVEL,
     DOCUMENT_KIND, OPINION_KIND, TALK_KIND, APPROVAL_KIND, TRAINING_STAGE,
-    SCREENING_CONDITION, MOVE_KIND, SUPERVISED_LEVEL, UNIT_GRADE, LEADER_GRADE, RECORD_KIND,
-    SEVERITY, STEP,
+    SCREENING_CONDITION, MOVE_KIND, SUPERVISED_LEVEL, UNIT_GRADE, LEADER_GRADE, RANK,
+    EDUCATION, STANCE, RECORD_KIND, SEVERITY, STEP,
 )}
 
 

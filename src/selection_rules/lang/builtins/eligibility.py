@@ -28,23 +28,11 @@ from selection_rules.lang.types import Env, Function, ListOf
 from selection_rules.lang.types import Missing as _Missing
 from selection_rules.model import case as casefile
 from selection_rules.model.candidate_facts import EDUCATIONS, RANKS, CandidateFacts, CareerEntry
+from selection_rules.model.vocabulary import EDUCATION, RANK
 
-RANK_NAMES: dict[str, Text] = {
-    "staff": Text("科员", "staff member"),
-    "deputy_section": Text("副科级", "deputy section level"),
-    "section": Text("正科级", "section level"),
-    "deputy_division": Text("副处级（副县级）", "deputy division (county) level"),
-    "division": Text("正处级（正县级）", "division (county) level"),
-    "deputy_bureau": Text("副厅级", "deputy bureau level"),
-    "bureau": Text("正厅级", "bureau level"),
-}
-EDUCATION_NAMES: dict[str, Text] = {
-    "secondary": Text("中专及以下", "secondary school or below"),
-    "college": Text("大学专科", "junior college"),
-    "bachelor": Text("大学本科", "bachelor's degree"),
-    "master": Text("硕士研究生", "master's degree"),
-    "doctorate": Text("博士研究生", "doctorate"),
-}
+# The labels of model/vocabulary.py, where each rank and level is declared once.
+RANK_NAMES: dict[str, Text] = {t.code: t.label() for t in RANK.terms}
+EDUCATION_NAMES: dict[str, Text] = {t.code: t.label() for t in EDUCATION.terms}
 
 
 def _lacks(c: casefile.Candidate, zh: str, en: str) -> _Missing:
@@ -153,8 +141,11 @@ class EducationLevel:
         return hash(self.code)
 
     def __str__(self) -> str:
-        name = EDUCATION_NAMES[self.code]
-        return f"{name.zh}/{name.en}"
+        return self.code
+
+    def text(self) -> Text:
+        """The level as each language names it (a message's words)."""
+        return EDUCATION_NAMES[self.code]
 
 
 def _decision(env: Env, c: casefile.Candidate, decisions: Any) -> casefile.Event | None:
