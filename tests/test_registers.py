@@ -149,11 +149,37 @@ def _problem(path: Path) -> dict:  # type: ignore[type-arg]
     return problem  # type: ignore[no-any-return]
 
 
-def test_a_subject_kind_in_words_is_located(tmp_path: Path) -> None:
+def test_an_unknown_subject_kind_is_located_with_the_nearest(tmp_path: Path) -> None:
     path, lines = _bad(tmp_path, "yanting/clean.yaml", "kind: township_team", "kind: 乡镇")
     problem = _problem(path)
     assert problem["field"] == "subjects[0].kind"
     assert lines[problem["line"] - 1].strip() == "kind: 乡镇"
+    assert "乡镇领导班子（township_team）" in problem["message"]["zh"]
+
+
+@pytest.mark.parametrize(("example", "old", "new"), [
+    ("yanting/clean.yaml", "kind: township_team", "kind: 乡镇领导班子"),
+    ("yanting/clean.yaml", "kind: aid_force", "kind: “五个一”帮扶力量"),
+    ("qingshui-scope/clean.yaml", "category: vertical_unit", "category: 垂直管理单位"),
+    ("qingshui-scope/clean.yaml", "level: section_treatment", "level: 享受科级待遇"),
+    ("qingshui-scope/clean.yaml", "organ: public_institution", "organ: 事业单位"),
+    ("qingshui-sheets/clean.yaml", "method: site_visit", "method: 实地查看"),
+    ("qingshui-sheets/clean.yaml", "kind: joint_meeting", "kind: 联席会议"),
+    ("qingshui-sheets/clean.yaml", "kind: standing_committee", "kind: 县委常委会议"),
+    ("xianyang/clean.yaml", "source: letter", "source: 来信"),
+    ("xianyang/clean.yaml", "finding: partly_substantiated", "finding: 部分属实"),
+    ("yanting/clean.yaml", "record: scoring", "record: 互联网积分管理台账"),
+    ("rectification/clean.yaml", "record: rectification", "record: 整改督查台账"),
+    ("qingshui-scope/clean.yaml", "record: assessment_scope", "record: 考核范围及责任书登记"),
+    ("qingshui-sheets/clean.yaml", "record: score_sheets", "record: 考核评分登记"),
+])
+def test_a_register_value_in_chinese_reads_as_its_code(
+        tmp_path: Path, example: str, old: str, new: str) -> None:
+    path, _ = _bad(tmp_path, example, old, new)
+    result = run("validate", "--format", "json", str(path))
+    assert result.exit_code == 0, result.output
+    [entry] = json.loads(result.stdout)["files"]
+    assert entry["status"] == "clean" and not entry["violations"]
 
 
 def test_a_register_judged_before_it_starts_is_located(tmp_path: Path) -> None:
@@ -191,9 +217,11 @@ def test_a_scorer_in_charge_of_an_unknown_unit_is_located(tmp_path: Path) -> Non
     assert _problem(path)["field"] == "scorers[0].in_charge_of[1]"
 
 
-def test_a_report_source_in_words_is_located(tmp_path: Path) -> None:
-    path, _ = _bad(tmp_path, "xianyang/clean.yaml", "source: letter", "source: 来信")
-    assert _problem(path)["field"] == "talks[0].complaint.source"
+def test_an_unknown_report_source_is_located(tmp_path: Path) -> None:
+    path, _ = _bad(tmp_path, "xianyang/clean.yaml", "source: letter", "source: 来函")
+    problem = _problem(path)
+    assert problem["field"] == "talks[0].complaint.source"
+    assert "来信（letter）" in problem["message"]["zh"]
 
 
 def test_a_register_rule_set_on_another_register_is_refused(tmp_path: Path) -> None:
@@ -219,10 +247,12 @@ def test_every_register_kind_has_its_labels_and_schema() -> None:
         assert schema["properties"]["record"]["const"] == kind
 
 
-def test_schema_enumerations_are_codes_described_in_chinese() -> None:
+def test_schema_enumerations_list_codes_and_chinese_names() -> None:
     schema = json.loads(run("schema", "scoring").stdout)
     kind = schema["$defs"]["ScoredSubject"]["properties"]["kind"]
-    assert kind["enum"] == ["township_team", "aid_force"]
+    [listed] = [part["enum"] for part in kind["anyOf"] if "enum" in part]
+    for spelling in ("township_team", "乡镇领导班子", "aid_force", "“五个一”帮扶力量"):
+        assert spelling in listed
     assert "乡镇领导班子" in kind["description"] and "五个一" in kind["description"]
 
 
@@ -272,3 +302,28 @@ def test_messages_show_labels_not_codes() -> None:
                              "standing_committee", "group_leader", "complaint", "record.",
                              "periods_without", "_"):
                     assert code not in text, (example, text)
+
+
+@pytest.mark.parametrize(("rules", "change", "example"), [
+    ("qingshui-scope.yaml", {"in_category('township')": "in_category('乡镇')",
+                             "in_category('vertical_unit')": "in_category('垂直管理单位')"},
+     "qingshui-scope/qs10-left-out.yaml"),
+    ("qingshui-score-sheets.yaml", {"reviews_by('joint_meeting')": "reviews_by('联席会议')",
+                                    "reviews_by('standing_committee')": "reviews_by('常委会')"},
+     "qingshui-sheets/qs11-unsigned-not-reviewed.yaml"),
+])
+def test_a_rule_may_name_a_register_value_in_chinese(
+        tmp_path: Path, rules: str, change: dict[str, str], example: str) -> None:
+    text = (ROOT / "rules" / rules).read_text(encoding="utf-8")
+    for old, new in change.items():
+        assert old in text
+        text = text.replace(old, new)
+    folder = tmp_path / "rules"
+    folder.mkdir()
+    _write(folder, rules, text)
+    for name in (example, example.split("/")[0] + "/clean.yaml"):
+        shipped = run("validate", "--format", "json", str(RECORDS / name))
+        own = run("validate", "--format", "json", "--rules", str(folder), str(RECORDS / name))
+        assert own.exit_code == shipped.exit_code, own.output
+        assert ([v["message"] for v in json.loads(own.stdout)["files"][0]["violations"]]
+                == [v["message"] for v in json.loads(shipped.stdout)["files"][0]["violations"]])

@@ -78,9 +78,9 @@ def field_paths(model: type[BaseModel], prefix: str = "",
 def _files() -> list[tuple[str, type[BaseModel]]]:
     from selection_rules.model.case import Case
     from selection_rules.model.procedure import ProcedureSpec
-    from selection_rules.model.records import RECORD_MODELS
+    from selection_rules.model.registers import ALL_RECORD_MODELS
 
-    return [("case", Case), *RECORD_MODELS.items(), ("procedure", ProcedureSpec)]
+    return [("case", Case), *ALL_RECORD_MODELS.items(), ("procedure", ProcedureSpec)]
 
 
 def _cell(text: str) -> str:

@@ -30,15 +30,10 @@ RecordKind = Literal["assessment", "roster", "supervision", "scoring", "rectific
 RECORD_KINDS: tuple[RecordKind, ...] = ("assessment", "roster", "supervision", "scoring",
                                         "rectification", "assessment_scope", "score_sheets")
 
+# A record kind's labels are its term's in the vocabulary, where `record:` is read.
 KIND_LABELS: dict[str, Text] = {
     "selection": Text("选任案卷", "selection case file"),
-    "assessment": Text("年度考核档案", "annual assessment file"),
-    "roster": Text("干部名册", "cadre roster"),
-    "supervision": Text("选人用人专项监督检查台账", "special-supervision log"),
-    "scoring": Text("互联网积分管理台账", "online points register"),
-    "rectification": Text("述职评议整改督查台账", "rectification inspection register"),
-    "assessment_scope": Text("考核范围及责任书登记", "assessment scope and letters register"),
-    "score_sheets": Text("考核评分登记", "assessment score sheets"),
+    **{t.code: t.label() for t in RECORD_KIND.terms},
 }
 
 # The lists a violation can stand in, named for the report's section headings.

@@ -21,6 +21,7 @@ from selection_rules.i18n import Text
 from selection_rules.lang.builtins.records import records_with
 from selection_rules.lang.types import Env, Function, ListOf, Missing
 from selection_rules.model import registers
+from selection_rules.model.vocabulary import REVIEW_BODY, SCOPE_CATEGORY
 
 _PERIOD_MONTHS = (1, 2, 3, 4, 6, 12)
 
@@ -124,7 +125,9 @@ def register_functions(kind: str) -> dict[str, Function]:
 
         def in_category(env: Env, category: Any) -> list[registers.ScopeUnit]:
             scope: list[registers.ScopeUnit] = env["record"].scope
-            return [u for u in scope if u.category == category]
+            # A rule may name the category as a file does: `in_category('乡镇')`.
+            wanted = SCOPE_CATEGORY.normalize(category)
+            return [u for u in scope if u.category == wanted]
 
         out["in_category"] = Function(
             in_category, (1, 1), lambda a: ListOf(registers.ScopeUnit),
@@ -141,7 +144,8 @@ def register_functions(kind: str) -> dict[str, Function]:
 
         def reviews_by(env: Env, body: Any) -> list[registers.JointReview]:
             reviews: list[registers.JointReview] = env["record"].reviews
-            return [r for r in reviews if r.kind == body]
+            wanted = REVIEW_BODY.normalize(body)
+            return [r for r in reviews if r.kind == wanted]
 
         out["reviews_by"] = Function(
             reviews_by, (1, 1), lambda a: ListOf(registers.JointReview),

@@ -27,6 +27,8 @@ from selection_rules.model.case import Exact, Record, unique_ids
 from selection_rules.model.defaults import new_dict, new_list
 from selection_rules.model.item_lists import Distinct
 from selection_rules.model.vocabulary import (
+    COMPLAINT_FINDING,
+    COMPLAINT_SOURCE,
     LEADER_GRADE,
     MOVE_KIND,
     RECORD_KIND,
@@ -101,13 +103,11 @@ class Complaint(Record):
 
     number: str | None = Field(None, description="举报件编号")
     received: dt.date | None = Field(None, description="受理日期")
-    source: Literal["letter", "visit", "phone", "online", "other"] | None = Field(
-        None,
-        description="举报方式: letter 来信 / visit 来访 / phone 来电 / online 网络 / other 其他")
+    source: Annotated[str, COMPLAINT_SOURCE] | None = Field(
+        None, description="举报方式: 来信、来访、来电、网络举报或其他")
     verified: dt.date | None = Field(None, description="查核完成日期")
-    finding: Literal["substantiated", "partly_substantiated", "unsubstantiated"] | None = Field(
-        None, description="查核结论: substantiated 属实 / partly_substantiated 部分属实 / "
-                          "unsubstantiated 不属实")
+    finding: Annotated[str, COMPLAINT_FINDING] | None = Field(
+        None, description="查核结论: 属实、部分属实或不属实")
     feedback: dt.date | None = Field(None, description="对举报及查核情况进行反馈的日期")
     feedback_to: str | None = Field(None, description="反馈对象, e.g. 约谈对象 / 实名举报人")
     feedback_by: str | None = Field(None, description="反馈人")

@@ -19,15 +19,16 @@ Four kinds, each the paper register behind one requirement of the seeds:
 As records.py does, this module fixes what each register holds and what is impossible
 whatever the rules (an id defined twice, a sheet about a unit nobody defined, a register
 judged as of a day before it starts); what the register *should* show is the rules'.
-Enumerated values are codes (`township_team`), the Chinese in their descriptions.
+Enumerated values are read through model/vocabulary.py: a file may write the code
+(`township_team`) or its Chinese (乡镇领导班子), and the rules see the code.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import BeforeValidator, Field, model_validator
 
 from selection_rules.i18n import Text
 from selection_rules.model.case import Exact, NonNeg, Record, unique_ids
@@ -39,6 +40,15 @@ from selection_rules.model.records import (
     Loc,
     RecordFile,
     reference_problems,
+)
+from selection_rules.model.vocabulary import (
+    ORGAN_KIND,
+    RECORD_KIND,
+    REVIEW_BODY,
+    SCOPE_CATEGORY,
+    SCORED_KIND,
+    SCORING_METHOD,
+    SECTION_LEVEL,
 )
 
 
@@ -101,8 +111,8 @@ class ScoredSubject(Record):
 
     id: str = Field(description="Subject id, e.g. T01")
     name: str = Field(description="名称, e.g. 富驿镇领导班子")
-    kind: Literal["township_team", "aid_force"] = Field(
-        description="township_team 乡镇领导班子 / aid_force “五个一”帮扶力量")
+    kind: Annotated[str, SCORED_KIND] = Field(
+        description="乡镇领导班子或“五个一”帮扶力量")
     township: str | None = Field(None, description="所在乡镇")
     since: dt.date | None = Field(
         None, description="纳入积分管理日期 (default: the register's start)")
@@ -112,7 +122,7 @@ class ScoredSubject(Record):
 class ScoringRegister(_Dated):
     """互联网积分管理台账: who is scored, and when, from `start` to `as_of`."""
 
-    record: Literal["scoring"]
+    record: Annotated[Literal["scoring"], BeforeValidator(RECORD_KIND.normalize)]
     subjects: list[ScoredSubject] = Field(default_factory=new_list)
 
 
@@ -146,7 +156,7 @@ class Secretary(Record):
 class RectificationRegister(RecordFile):
     """党组织书记抓党建述职评议整改督查台账, as of a date."""
 
-    record: Literal["rectification"]
+    record: Annotated[Literal["rectification"], BeforeValidator(RECORD_KIND.normalize)]
     as_of: dt.date = Field(description="台账截止日期")
     secretaries: list[Secretary] = Field(default_factory=new_list)
 
@@ -162,10 +172,8 @@ class ScopeUnit(Record):
 
     id: str = Field(description="Unit id, e.g. U01")
     name: str = Field(description="单位名称")
-    category: Literal["township", "party_department", "government_department",
-                      "vertical_unit"] = Field(
-        description="township 乡镇党委、政府 / party_department 县直党群部门 / "
-                    "government_department 政府部门 / vertical_unit 省市垂直管理单位")
+    category: Annotated[str, SCOPE_CATEGORY] = Field(
+        description="乡镇党委、政府、县直党群部门、政府部门或省市垂直管理单位")
     letter: dt.date | None = Field(None, description="目标管理责任书签订日期")
     signed_by: Distinct[str] = Field(
         default_factory=new_list, description="责任书签字人 (县委、县政府主要领导和单位负责人)")
@@ -177,11 +185,9 @@ class SectionCadre(Record):
     id: str = Field(description="Cadre id, e.g. K01")
     name: str = Field(description="姓名")
     unit: str | None = Field(None, description="工作单位")
-    level: Literal["section_head", "deputy_section", "section_treatment"] = Field(
-        description="section_head 正科级 / deputy_section 副科级 / "
-                    "section_treatment 享受科级待遇")
-    organ: Literal["administrative", "public_institution"] | None = Field(
-        None, description="administrative 行政单位 / public_institution 事业单位")
+    level: Annotated[str, SECTION_LEVEL] = Field(
+        description="科级正职、科级副职或享受科级待遇")
+    organ: Annotated[str, ORGAN_KIND] | None = Field(None, description="行政机关或事业单位")
     assessed: bool | None = Field(None, description="纳入年度考核")
     rating: LeaderGrade | None = Field(None, description="年度考核等次: 优秀/称职/基本称职/不称职")
 
@@ -189,7 +195,7 @@ class SectionCadre(Record):
 class AssessmentScope(_Yearly):
     """综合目标管理考核范围及责任书登记, with the year's section-level cadres."""
 
-    record: Literal["assessment_scope"]
+    record: Annotated[Literal["assessment_scope"], BeforeValidator(RECORD_KIND.normalize)]
     scope: list[ScopeUnit] = Field(default_factory=new_list, description="考核范围内的单位")
     cadres: list[SectionCadre] = Field(
         default_factory=new_list, description="科级干部和享受科级待遇的干部")
@@ -227,10 +233,8 @@ class ScoreSheet(Record):
     id: str | None = Field(None, description="评分表编号")
     unit: str = Field(description="The unit scored (a unit id)")
     scorer: str = Field(description="评分人 (a scorer id)")
-    method: Literal["report", "democratic_test", "democratic_review", "interview",
-                    "site_visit"] | None = Field(
-        None, description="report 听汇报 / democratic_test 民主测评 / democratic_review 民主评议"
-                          " / interview 个别谈话 / site_visit 实地察看")
+    method: Annotated[str, SCORING_METHOD] | None = Field(
+        None, description="听汇报、民主测评、民主评议、个别谈话或实地察看")
     score: Exact | None = Field(None, description="分值 (exact)")
     date: dt.date | None = Field(None, description="评分日期")
     signed: Signatures = Field(default_factory=Signatures, description="逐级签名")
@@ -239,8 +243,7 @@ class ScoreSheet(Record):
 class JointReview(Record):
     """A meeting that reviewed the assessment's results."""
 
-    kind: Literal["joint_meeting", "standing_committee"] = Field(
-        description="joint_meeting 四大组织联席会议 / standing_committee 县委常委会议")
+    kind: Annotated[str, REVIEW_BODY] = Field(description="四大组织联席会议或县委常委会议")
     date: dt.date = Field(description="会议日期")
     minutes: str | None = Field(None, description="会议纪要编号")
 
@@ -248,7 +251,7 @@ class JointReview(Record):
 class ScoreSheets(_Yearly):
     """考核评分登记: units, scorers, score sheets, and the joint review of the results."""
 
-    record: Literal["score_sheets"]
+    record: Annotated[Literal["score_sheets"], BeforeValidator(RECORD_KIND.normalize)]
     units: list[AssessedUnit] = Field(default_factory=new_list)
     scorers: list[Scorer] = Field(default_factory=new_list)
     sheets: list[ScoreSheet] = Field(default_factory=new_list, description="评分表")

@@ -216,7 +216,8 @@ def terms(*rows: tuple[str, str, str, str]) -> tuple[Term, ...]:
 
 BODY = Vocabulary("body", Text("会议主体", "meeting body"), terms(
     ("plenary", "全委会", "plenary", "全体会议|全委会议|党委全体会议|全会|全委会全体会议"),
-    ("standing_committee", "常委会", "standing committee", "常委会议|常务委员会|常委会会议"),
+    ("standing_committee", "常委会", "standing committee",
+     "常委会议|常务委员会|常委会会议|县委常委会|县委常委会议"),
     ("secretaries_meeting", "书记专题会", "secretaries' meeting",
      "书记办公会|书记碰头会|书记专题会议"),
     ("cadre_meeting", "干部大会", "cadre meeting", "领导干部大会|干部会议"),
@@ -388,7 +389,78 @@ RECORD_KIND = Vocabulary("record_kind", Text("记录类型", "record kind"), ter
     ("assessment", "年度考核档案", "annual assessment file", "考核档案|年度考核"),
     ("roster", "干部名册", "cadre roster", "名册"),
     ("supervision", "选人用人专项监督检查台账", "special-supervision log",
-     "监督台账|专项监督检查台账|台账"),
+     "监督台账|专项监督检查台账"),
+    ("scoring", "互联网积分管理台账", "online points register",
+     "积分管理台账|互联网积分台账|积分台账"),
+    ("rectification", "述职评议整改督查台账", "rectification inspection register",
+     "党组织书记抓党建述职评议整改督查台账|整改督查台账"),
+    ("assessment_scope", "考核范围及责任书登记", "assessment scope and letters register",
+     "综合目标管理考核范围及责任书登记|考核范围登记"),
+    ("score_sheets", "考核评分登记", "assessment score sheets", "评分登记|考核评分表"),
+))
+
+# The registers' values (model/registers.py) and the talks' complaints (model/records.py).
+SCORED_KIND = Vocabulary("scored_kind", Text("积分对象类别", "kind of scored subject"), terms(
+    ("township_team", "乡镇领导班子", "township leadership team",
+     "乡镇班子|镇领导班子|乡领导班子|乡镇党政领导班子"),
+    ("aid_force", "“五个一”帮扶力量", "'five ones' aid force",
+     "帮扶力量|五个一帮扶力量|\"五个一\"帮扶力量|五个一"),
+))
+
+SCOPE_CATEGORY = Vocabulary("scope_category", Text("考核单位类别", "unit category"), terms(
+    ("township", "乡镇", "township party committee and government",
+     "乡镇党委、政府|乡镇党委政府|乡镇党委和政府"),
+    ("party_department", "党群部门", "party or mass-organization department",
+     "县直党群部门|党群"),
+    ("government_department", "政府部门", "government department",
+     "县政府部门|政府工作部门|县直政府部门"),
+    ("vertical_unit", "垂直管理单位", "vertically managed unit",
+     "省市垂直管理单位|垂管单位|垂直单位"),
+))
+
+SECTION_LEVEL = Vocabulary("section_level", Text("科级层次", "section level"), terms(
+    ("section_head", "科级正职", "section head", "正科级|正科|正科级领导职务"),
+    ("deputy_section", "科级副职", "deputy section head", "副科级|副科|副科级领导职务"),
+    ("section_treatment", "享受科级待遇", "section-level treatment",
+     "科级非领导|科级非领导职务|享受科级待遇的干部|科级待遇"),
+))
+
+ORGAN_KIND = Vocabulary("organ_kind", Text("单位性质", "kind of organ"), terms(
+    ("administrative", "行政机关", "administrative organ", "行政单位|行政|机关"),
+    ("public_institution", "事业单位", "public institution", "事业"),
+))
+
+SCORING_METHOD = Vocabulary("scoring_method", Text("评分方式", "scoring method"), terms(
+    ("report", "听汇报", "hearing a report", "述职报告|汇报|听取汇报|工作汇报"),
+    ("democratic_test", "民主测评", "democratic appraisal", "测评"),
+    ("democratic_review", "民主评议", "democratic review", "评议"),
+    ("interview", "个别谈话", "individual talks", "谈话|个别谈话了解"),
+    ("site_visit", "实地察看", "site visit", "实地查看|实地考察|现场查看"),
+))
+
+
+# The county standing committee is the meeting body of the same name: one term, so its
+# labels and aliases cannot drift apart.
+REVIEW_BODY = Vocabulary("review_body", Text("联审会议", "reviewing meeting"), (
+    Term("joint_meeting", "四大组织联席会议", "joint meeting of the four leading bodies",
+         ("联席会议", "四大班子联席会议", "四大组织联席会")),
+    *(t for t in BODY.terms if t.code == "standing_committee"),
+))
+
+COMPLAINT_SOURCE = Vocabulary("complaint_source", Text("举报方式", "how the report came in"),
+                              terms(
+    ("letter", "来信", "letter", "信件|来信举报|信函"),
+    ("visit", "来访", "visit", "来访举报|上访"),
+    ("phone", "来电", "phone call", "电话|电话举报|来电举报"),
+    ("online", "网络举报", "online report", "网络|网上举报|网上"),
+    ("other", "其他", "other", "其它"),
+))
+
+# Not OUTCOME: a finding of a report is three-valued, and 部分属实 is a finding of its own.
+COMPLAINT_FINDING = Vocabulary("complaint_finding", Text("查核结论", "finding"), terms(
+    ("substantiated", "属实", "substantiated", "查实|基本属实"),
+    ("partly_substantiated", "部分属实", "partly substantiated", "部分查实"),
+    ("unsubstantiated", "不属实", "unsubstantiated", "不实|失实|查否"),
 ))
 
 SEVERITY = Vocabulary("severity", Text("严重程度", "severity"), terms(
@@ -405,7 +477,8 @@ VOCABULARIES: dict[str, Vocabulary] = {v.name: v for v in (
     BODY, BALLOT_KIND, REASON, AUDIENCE, BACKGROUND, PROBLEM_SOURCE, OUTCOME, POST_LEVEL,
     DOCUMENT_KIND, OPINION_KIND, TALK_KIND, APPROVAL_KIND, TRAINING_STAGE,
     SCREENING_CONDITION, MOVE_KIND, SUPERVISED_LEVEL, UNIT_GRADE, LEADER_GRADE, RANK,
-    EDUCATION, STANCE, RECORD_KIND, SEVERITY, STEP,
+    EDUCATION, STANCE, RECORD_KIND, SCORED_KIND, SCOPE_CATEGORY, SECTION_LEVEL, ORGAN_KIND,
+    SCORING_METHOD, REVIEW_BODY, COMPLAINT_SOURCE, COMPLAINT_FINDING, SEVERITY, STEP,
 )}
 
 
