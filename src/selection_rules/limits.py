@@ -43,3 +43,13 @@ MAX_POSTS = 1_000
 # A case file's events: a real case records 10 to 100. Replay costs about half a
 # millisecond and 25 KB per event, so 5,000 events take a few seconds.
 MAX_EVENTS = 5_000
+
+# A case workbook (or CSV): a real case fills a few hundred rows in all (a vote's tally is
+# a row per candidate). The reader holds every cell of a sheet as a Python value, about
+# 100 bytes each, so these bound a workbook to a few hundred MB however it was made; an
+# .xlsx is also refused when its parts would unpack to more than MAX_WORKBOOK_UNPACKED
+# bytes (a zip bomb), before any sheet is read.
+MAX_SHEET_ROWS = 20_000
+MAX_SHEET_COLUMNS = 200
+MAX_SHEETS = 50
+MAX_WORKBOOK_UNPACKED = 64 * 1024 * 1024

@@ -104,8 +104,17 @@ def load_record_rules(kind: str, rule_sets: tuple[str, ...], library: Library) -
 _SCRIPT_ACTIONS = frozenset({"start", "add", "status", "set", "undo", "save"})
 
 
-def read(path: str | Path) -> Document:
-    """Bytes → located document; InputError if the file cannot be read or parsed."""
+# A case kept as tables: a workbook (sheet!cell places) or a CSV (workbook/load.py).
+TABLE_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv")
+
+
+def read(path: str | Path, encoding: str | None = None) -> Document:
+    """Bytes → located document; InputError if the file cannot be read or parsed.
+    `encoding` is a CSV's (None: UTF-8 or GB18030, told apart where they can be)."""
+    if os.path.splitext(str(path))[1].lower() in TABLE_SUFFIXES:
+        from selection_rules.workbook.load import load_tables
+
+        return load_tables(path, encoding)
     return loading.load_document(path)
 
 
@@ -194,7 +203,23 @@ def locate(result: CaseResult, doc: Document) -> CaseResult:
     """Each violation at its line of the document."""
     for v in result.violations:
         v.line = doc.line_of(v.loc)
+        v.cell = doc.cell_of(v.loc)
     return result
+
+
+def place_problems(doc: Document, problems: list[Problem]) -> list[Problem]:
+    """A workbook's problems at their cells: each is found at its path (`field`)."""
+    if doc.format != "workbook":
+        return problems
+    from selection_rules.source.paths import PathError, parse_loc
+
+    for p in problems:
+        if p.file == doc.path and p.cell is None and p.line is None:
+            try:
+                p.cell = doc.cell_of(parse_loc(p.field) if p.field else ())
+            except PathError:
+                p.cell = doc.cell_of(())
+    return problems
 
 
 def judge(proc: Procedure, case: Case, calendar: WorkCalendar, doc: Document) -> CaseResult:
@@ -256,10 +281,12 @@ class Tasks:
 
 
 class Pipeline:
-    def __init__(self, library: Library, calendar: WorkCalendar) -> None:
+    def __init__(self, library: Library, calendar: WorkCalendar,
+                 encoding: str | None = None) -> None:
         self.library = library
         self.calendar = calendar
         self.kinds = KindCheck(library)
+        self.encoding = encoding  # of CSV cases
 
     def check(self, doc: Document, *, skip_other_kinds: bool = False) -> Checked | None:
         """identify → to_model → prepare → replay → locate; InputError at any stage."""
@@ -277,7 +304,7 @@ class Pipeline:
         try:
             checked = self.check(doc, skip_other_kinds=skip_other_kinds)
         except InputError as exc:
-            return Outcome(str(Path(doc.path)), problems=exc.problems)
+            return Outcome(str(Path(doc.path)), problems=place_problems(doc, exc.problems))
         if checked is None:
             return None
         return Outcome(str(Path(doc.path)), result=checked.result)
@@ -288,7 +315,7 @@ class Pipeline:
         from selection_rules.engine.validation import Outcome
 
         try:
-            doc = read(path)
+            doc = read(path, self.encoding)
         except InputError as exc:
             return Outcome(str(path), problems=exc.problems)
         return self.outcome(doc, skip_other_kinds=skip_other_kinds)
@@ -321,11 +348,11 @@ class Pipeline:
 _worker: Pipeline | None = None
 
 
-def _start_worker(dirs: list[str], calendar: WorkCalendar) -> None:
+def _start_worker(dirs: list[str], calendar: WorkCalendar, encoding: str | None) -> None:
     global _worker
     library = Library((), shipped=False)
     library.dirs = [Path(d) for d in dirs]
-    _worker = Pipeline(library, calendar)
+    _worker = Pipeline(library, calendar, encoding)
 
 
 def _check_chunk(chunk: list[Task]) -> list[Outcome | None]:
@@ -361,7 +388,7 @@ class Run:
             self.pool = ProcessPoolExecutor(
                 self.jobs, mp_context=context, initializer=_start_worker,
                 initargs=([str(d) for d in self.pipeline.library.dirs],
-                          self.pipeline.calendar))
+                          self.pipeline.calendar, self.pipeline.encoding))
         return self
 
     def __exit__(self, *exc: Any) -> None:
