@@ -83,7 +83,7 @@ TABLES: tuple[Table, ...] = (
         c("出生日期", "birth_date", "date"),
         c("破格提拔", "exceptional_promotion", "bool"),
     ), section=("candidates",)),
-    Table("各环节", "events", Text("各环节（按发生先后）", "the steps, in the order they happened"), (
+    Table("各环节", "events", Text("各环节（按发生先后）", "the steps, in the order held"), (
         SEQ,
         c("环节", "type", "choice"),
         c("日期", "date", "date"),
@@ -183,3 +183,19 @@ ATTRIBUTE_PREFIXES = ("属性:", "属性：", "attributes.")
 ATTRIBUTE_HEADER = "属性:"
 # Sheets a workbook may hold that are not read: the template's guide.
 GUIDE_SHEET = "说明"
+
+
+def event_field_names() -> dict[str, str]:
+    """An event's field (`publicity.audience`) → the header a clerk knows it by (公示范围)."""
+    out: dict[str, str] = {}
+    for table in TABLES:
+        if table.shape == "events":
+            base: tuple[str, ...] = ()
+        elif table.shape in ("section", "item", "keyed", "keyed_list"):
+            base = table.section
+        else:
+            continue
+        for col in table.columns:
+            if col is not EVENT and col is not SEQ:
+                out.setdefault(".".join((*base, *col.path)), col.zh)
+    return out

@@ -208,7 +208,7 @@ class _Reader:
     # ------------------------------------------------------------------- the shapes
 
     def _top(self, table: Table, rows: list[list[Any]]) -> None:
-        names = {}
+        names: dict[str, Column] = {}
         for col in table.columns:
             for name in (col.zh, col.en):
                 names[name.lower()] = col
@@ -224,20 +224,22 @@ class _Reader:
             text = shown(label).strip()
             if i == 0 and text in ("项目", "field"):
                 continue  # the header row
-            col = names.get(text.lower())
-            if col is None:
+            found = names.get(text.lower())
+            if found is None:
                 listed = "、".join(c.zh for c in table.columns)
                 self.problem((table.sheet, i, 0), Text(
                     f"“{table.sheet}”表没有“{text}”这一项", f"the sheet {table.sheet!r} has no "
                     f"field {text!r}"), Text(f"以下项目之一：{listed}", f"one of {listed}"))
                 continue
+            col = found
             if col.key in seen:
                 self.problem((table.sheet, i, 0), Text(
                     f"“{text}”重复（第一次在 {cell_name(seen[col.key])}）",
                     f"{text!r} is given twice (first at {cell_name(seen[col.key])})"))
                 continue
             seen[col.key] = (table.sheet, i, 0)
-            for j, raw in rest[1:]:
+            self.place(col.path, (table.sheet, i, 1))  # where a missing value goes
+            for j, _raw in rest[1:]:
                 self.problem((table.sheet, i, j), Text("每项只在 B 列填写一个值",
                                                        "each field takes one value, in column B"))
             if not rest:
@@ -253,6 +255,7 @@ class _Reader:
 
     def _list(self, table: Table, rows: list[list[Any]]) -> None:
         items: list[dict[str, Any]] = self.out.data.setdefault(table.section[0], [])
+        self.place(table.section, (table.sheet, 1, 0))  # an empty list: its first row
         for i, cells in self._rows(table, rows):
             loc: Loc = (table.section[0], len(items))
             self.place(loc, (table.sheet, i, 0))
@@ -262,6 +265,7 @@ class _Reader:
 
     def _events(self, table: Table, rows: list[list[Any]]) -> None:
         events: list[dict[str, Any]] = self.out.data.setdefault("events", [])
+        self.place(("events",), (table.sheet, 1, 0))
         for i, cells in self._rows(table, rows):
             seq_cell = cells.pop(SEQ.key, None)
             filled = set(cells) - {"type"}
