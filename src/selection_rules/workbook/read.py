@@ -78,6 +78,7 @@ class _Reader:
         self.planned: dict[int, Place] = {}  # 序号 of rows with no date yet
         self.sections: dict[tuple[str, int], Place] = {}  # (sheet, event) -> first row
         self.keys: dict[tuple[str, int, str], Place] = {}
+        self.unread: set[int] = set()
 
     def problem(self, place: Place, message: Text, expected: Text | None = None,
                 loc: Loc | None = None) -> None:
@@ -111,6 +112,7 @@ class _Reader:
                 names[name.lower()] = col
         out: list[Column | None] = []
         seen: dict[str, int] = {}
+        self.unread: set[int] = set()  # columns whose header is already a problem
         for j, raw in enumerate(header):
             if is_blank(raw):
                 out.append(None)
@@ -122,6 +124,7 @@ class _Reader:
             if attribute:
                 found = Column(text, ("attributes", attribute), "auto", text)
             if found is None:
+                self.unread.add(j)
                 listed = "、".join(c.zh for c in (*table.columns, *(
                     (table.key,) if table.key else ())))
                 extra = "，或 属性:名称" if table.sheet == "人选" else ""
@@ -131,6 +134,7 @@ class _Reader:
                     f"no column {text!r}"), Text(f"以下列名之一：{listed}{extra}",
                                                  f"one of the headers {listed}{extra_en}"))
             elif found.key in seen:
+                self.unread.add(j)
                 self.problem((table.sheet, 0, j), Text(
                     f"“{text}”列与第 {column_name(seen[found.key])} 列重复",
                     f"the column {text!r} repeats column {column_name(seen[found.key])}"))
@@ -152,6 +156,8 @@ class _Reader:
                     continue
                 place = (table.sheet, i, j)
                 col = headers[j] if j < len(headers) else None
+                if col is None and j in self.unread:
+                    continue
                 if col is None:
                     self.problem(place, Text("这个单元格所在的列没有列名",
                                              "this cell's column has no header"),

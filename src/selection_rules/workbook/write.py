@@ -218,6 +218,8 @@ def xlsx_bytes(grid: Grid, choices: dict[tuple[str, int], list[str]] | None = No
     out = io.BytesIO()
     book = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_numbers": False,
                                      "strings_to_formulas": False, "strings_to_urls": False})
+    # A fixed date: the same tables give the same bytes (the shipped twins are compared).
+    book.set_properties({"created": dt.datetime(2024, 1, 1)})
     bold = book.add_format({"bold": True, "bg_color": "#DDEBF7"})
     day = book.add_format({"num_format": "yyyy-mm-dd"})
     if guide is not None:
@@ -249,7 +251,11 @@ def _cell(sheet: Any, r: int, c: int, value: Any, head: Any, day: Any) -> None:
         sheet.write_number(r, c, value)
     elif isinstance(value, Fraction) and (number := _exact_float(value)) is not None:
         sheet.write_number(r, c, number)
-    elif isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+    elif isinstance(value, float):
+        sheet.write_number(r, c, value)
+    elif isinstance(value, dt.datetime):
+        sheet.write_datetime(r, c, value, day)
+    elif isinstance(value, dt.date):
         sheet.write_datetime(r, c, dt.datetime.combine(value, dt.time()), day)
     elif isinstance(value, list):
         sheet.write_string(r, c, "、".join(map(str, value)))
