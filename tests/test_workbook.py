@@ -74,7 +74,8 @@ def test_each_workbook_twin_says_what_its_yaml_says(validator, yaml_path: Path,
 def test_the_twins_hold_violations_and_cells_point_at_the_figures(validator) -> None:  # type: ignore[no-untyped-def]
     total = sum(len(_said(validator.validate_file(x))) for _, x in pairs())
     assert total >= 30  # the twins are not all clean: the comparison above means something
-    [v] = validator.validate_file(EXAMPLES / "workbooks/pengshan/ps7-below-80.xlsx").result.violations
+    twin = EXAMPLES / "workbooks" / "pengshan" / "ps7-below-80.xlsx"
+    [v] = validator.validate_file(twin).result.violations
     # events[4].candidates[2]: the inspection's row in 各环节, its 考虑的人选 column.
     assert v.rule_id == "PS-7" and v.cell == "各环节!F6"
 

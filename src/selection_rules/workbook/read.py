@@ -78,7 +78,7 @@ class _Reader:
         self.planned: dict[int, Place] = {}  # 序号 of rows with no date yet
         self.sections: dict[tuple[str, int], Place] = {}  # (sheet, event) -> first row
         self.keys: dict[tuple[str, int, str], Place] = {}
-        self.unread: set[int] = set()
+        self.unread: set[int] = set()  # columns whose header is a problem
 
     def problem(self, place: Place, message: Text, expected: Text | None = None,
                 loc: Loc | None = None) -> None:
@@ -112,7 +112,7 @@ class _Reader:
                 names[name.lower()] = col
         out: list[Column | None] = []
         seen: dict[str, int] = {}
-        self.unread: set[int] = set()  # columns whose header is already a problem
+        self.unread = set()  # columns whose header is already a problem
         for j, raw in enumerate(header):
             if is_blank(raw):
                 out.append(None)
