@@ -352,3 +352,59 @@ def test_cell_names() -> None:
     assert [column_name(n) for n in (0, 25, 26, 27, 701, 702)] == [
         "A", "Z", "AA", "AB", "ZZ", "AAA"]
     assert cell_name(("人选", 4, 2)) == "人选!C5"
+
+
+# ------------------------------------------------------------------------ .xls
+
+
+def _as_xls_cells(grid: Grid) -> dict[str, list[list[object]]]:
+    """The tables as an .xls of text and numbers holds them: dates as Excel's serials."""
+    def cell(value: object) -> object:
+        if isinstance(value, dt.date):
+            return (value - dt.date(1899, 12, 30)).days
+        if isinstance(value, bool):
+            return "是" if value else "否"
+        if isinstance(value, Fraction):
+            return float(value)
+        return value
+
+    return {sheet: [[cell(v) for v in row] for row in rows] for sheet, rows in grid.items()}
+
+
+def test_an_xls_twin_says_what_its_yaml_says(validator, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from xls_file import xls_bytes
+
+    for name in ("pengshan/ps7-below-80", "zigong/zg4-tie-unstated"):
+        yaml_path = EXAMPLES / f"{name}.yaml"
+        case = tmp_path / (yaml_path.stem + ".xls")
+        case.write_bytes(xls_bytes(_as_xls_cells(_grid(yaml_path))))
+        outcome = validator.validate_file(case)
+        assert _said(outcome) == _said(validator.validate_file(yaml_path)) != []
+        assert all(v.cell for v in outcome.result.violations)
+
+
+def test_a_damaged_xls_is_refused_quietly(tmp_path: Path) -> None:
+    """A compound file whose stream the reader cannot follow makes calamine panic: the
+    panic is refused as a damaged file, and Rust's report of it never reaches the user."""
+    import os
+    import subprocess
+    import sys
+
+    from xls_file import xls_bytes
+
+    data = bytearray(xls_bytes({"基本信息": [["项目", "内容"]]}))
+    # The Workbook stream's size, said to be below the mini-stream cutoff: the reader
+    # then looks for a mini stream the file does not have.
+    entry = 1024 + 128  # the directory is sector 1; its second entry
+    data[entry + 120:entry + 124] = (100).to_bytes(4, "little")
+    case = tmp_path / "bad.xls"
+    case.write_bytes(bytes(data))
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1] / "src"),
+           "RUST_BACKTRACE": "1"}
+    done = subprocess.run([sys.executable, "-m", "selection_rules.cli", "validate", "--lang",
+                           "en", str(case)], capture_output=True, text=True, env=env,
+                          timeout=60, check=False)
+    assert done.returncode == 2, done.stderr
+    assert "cannot be read as a workbook" in done.stdout
+    assert "panicked" not in done.stderr + done.stdout
+    assert "Traceback" not in done.stderr + done.stdout

@@ -28,8 +28,11 @@ def new(
     rules: RulesDirs = None,
     force: ForceOpt = False,
 ) -> None:
-    """写出空白案卷 / write a blank case for a procedure: every step in order, every field
-    its rules read, the allowed values in Chinese and English."""
+    """写出空白案卷 / write a blank case for a procedure, to fill in.
+
+    Every step in order, every field its rules read, the allowed values in Chinese and
+    English: commented YAML, or (--xlsx) a workbook with one sheet per table, or (--csv)
+    those sheets as one sectioned CSV."""
     from selection_rules.engine.pipeline import load_procedure
     from selection_rules.report.outputs import Outputs, Spot, is_standard_output
 

@@ -13,10 +13,13 @@ header line and rows. Its places are lines of the file.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
+import os
 import re
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -87,12 +90,15 @@ def workbook_grid(raw: bytes, name: str) -> Grid:
     from python_calamine import CalamineWorkbook, PasswordError
 
     try:
-        book = CalamineWorkbook.from_filelike(io.BytesIO(raw))
-        names = list(book.sheet_names)
+        with _quiet():
+            book = CalamineWorkbook.from_filelike(io.BytesIO(raw))
+            names = list(book.sheet_names)
     except PasswordError:
         _fail(name, Text("工作簿受密码保护，无法读取", "the workbook is protected by a password"),
               Text("未加密的工作簿", "a workbook without a password"))
-    except Exception:  # a damaged file: calamine's errors are many and all mean that
+    except _STOPS:
+        raise
+    except BaseException:  # a damaged file: an error or a panic of the reader, all one
         _not_a_workbook(name)
     if len(names) > limits.MAX_SHEETS:
         _fail(name, Text(f"工作簿有 {len(names)} 个工作表，超过上限 {limits.MAX_SHEETS}",
@@ -101,9 +107,12 @@ def workbook_grid(raw: bytes, name: str) -> Grid:
     grid: Grid = {}
     for sheet in names:
         try:
-            found = book.get_sheet_by_name(sheet)
-            height, width = found.total_height, found.total_width
-        except Exception:
+            with _quiet():
+                found = book.get_sheet_by_name(sheet)
+                height, width = found.total_height, found.total_width
+        except _STOPS:
+            raise
+        except BaseException:
             _not_a_workbook(name)
         if height > limits.MAX_SHEET_ROWS + 1 or width > limits.MAX_SHEET_COLUMNS:
             over_rows = height > limits.MAX_SHEET_ROWS + 1
@@ -116,11 +125,37 @@ def workbook_grid(raw: bytes, name: str) -> Grid:
                 f"({limits.MAX_SHEET_ROWS} rows of data, {limits.MAX_SHEET_COLUMNS} columns)"),
                 cell=cell_name(place))
         try:
-            rows: list[list[Any]] = found.to_python(skip_empty_area=False)
-        except Exception:
+            with _quiet():
+                rows: list[list[Any]] = found.to_python(skip_empty_area=False)
+        except _STOPS:
+            raise
+        except BaseException:
             _not_a_workbook(name)
         grid[sheet] = rows
     return grid
+
+
+# The reader is Rust: on a damaged file it may panic, which reaches Python as a
+# PanicException (a BaseException, not an Exception) after Rust has printed the panic and
+# its backtrace to the standard error. Neither is for a clerk: the panic is caught like any
+# error of the reader, and the standard error is closed to it while it reads.
+_STOPS = (KeyboardInterrupt, SystemExit, GeneratorExit)
+
+
+@contextlib.contextmanager
+def _quiet() -> Iterator[None]:
+    try:
+        saved = os.dup(2)
+    except OSError:  # no standard error to save: nothing to keep quiet
+        yield
+        return
+    try:
+        with open(os.devnull, "wb") as null:
+            os.dup2(null.fileno(), 2)
+            yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
 
 
 def _check_unpacked(raw: bytes, name: str) -> None:
