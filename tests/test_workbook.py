@@ -257,7 +257,7 @@ def test_a_sheet_past_the_row_limit_is_refused_at_the_first_row_too_many(
     with pytest.raises(InputError) as err:
         load_tables(_write(tmp_path / "long.xlsx", grid))
     [p] = err.value.problems
-    assert p.cell == "其他!A52" and "above the limit" in p.message.en
+    assert p.cell == "其他!A52" and "larger than the limit" in p.message.en
     text = csv_text(grid).encode()
     (tmp_path / "long.csv").write_bytes(text)
     with pytest.raises(InputError):
@@ -408,3 +408,33 @@ def test_a_damaged_xls_is_refused_quietly(tmp_path: Path) -> None:
     assert "cannot be read as a workbook" in done.stdout
     assert "panicked" not in done.stderr + done.stdout
     assert "Traceback" not in done.stderr + done.stdout
+
+
+def test_a_sheet_spread_over_the_whole_grid_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    """Two cells, at A1 and XFD1048576: the reader would ask for one block of 17 billion
+    cells. The sheet is measured first and refused at the cell out of bounds, within a
+    memory limit the reader alone would break."""
+    import resource
+    import subprocess
+    import sys
+
+    import xlsxwriter
+
+    case = tmp_path / "sparse.xlsx"
+    book = xlsxwriter.Workbook(str(case))
+    sheet = book.add_worksheet("其他")
+    sheet.write(0, 0, "路径")
+    sheet.write(1048575, 16383, "x")
+    book.close()
+    assert case.stat().st_size < 10_000
+
+    def cap() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+
+    done = subprocess.run([sys.executable, "-m", "selection_rules.cli", "validate", "--lang",
+                           "en", "--jobs", "1", str(case)], capture_output=True, text=True,
+                          timeout=60, check=False, preexec_fn=cap,
+                          env={"PYTHONPATH": str(Path(__file__).parents[1] / "src"),
+                               "PATH": "/usr/bin:/bin"})
+    assert done.returncode == 2, done.stderr
+    assert f"{case}!其他!A1048576: the sheet is larger than the limit" in done.stdout

@@ -115,15 +115,11 @@ def workbook_grid(raw: bytes, name: str) -> Grid:
         except BaseException:
             _not_a_workbook(name)
         if height > limits.MAX_SHEET_ROWS + 1 or width > limits.MAX_SHEET_COLUMNS:
+            # An .xls (whose format caps a sheet at 65,536 rows and 256 columns) is
+            # measured here, once read; an .xlsx was measured before (_check_unpacked).
             over_rows = height > limits.MAX_SHEET_ROWS + 1
-            place = (sheet, limits.MAX_SHEET_ROWS + 1 if over_rows else 0,
+            _too_big(name, sheet, limits.MAX_SHEET_ROWS + 1 if over_rows else 0,
                      0 if over_rows else limits.MAX_SHEET_COLUMNS)
-            _fail(name, Text(
-                f"工作表有 {height} 行、{width} 列，超过上限"
-                f"（{limits.MAX_SHEET_ROWS} 行数据、{limits.MAX_SHEET_COLUMNS} 列）",
-                f"the sheet has {height} rows and {width} columns, above the limit "
-                f"({limits.MAX_SHEET_ROWS} rows of data, {limits.MAX_SHEET_COLUMNS} columns)"),
-                cell=cell_name(place))
         try:
             with _quiet():
                 rows: list[list[Any]] = found.to_python(skip_empty_area=False)
@@ -169,6 +165,31 @@ def _check_unpacked(raw: bytes, name: str) -> None:
                          f"{limits.MAX_WORKBOOK_UNPACKED} 字节",
                          f"the workbook unpacks to {unpacked} bytes, above the limit of "
                          f"{limits.MAX_WORKBOOK_UNPACKED} bytes"))
+    from selection_rules.workbook.extent import extent, sheet_parts
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            parts = sheet_parts(archive)
+            worksheets = [i.filename for i in archive.infolist()
+                          if i.filename.startswith("xl/worksheets/")
+                          and i.filename.endswith(".xml")]
+            for part in worksheets:
+                past = extent(archive, part, limits.MAX_SHEET_ROWS + 1,
+                              limits.MAX_SHEET_COLUMNS)
+                if past is not None:
+                    _too_big(name, parts.get(part, part), past[0] - 1, max(past[1], 1) - 1)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError):
+        _not_a_workbook(name)
+
+
+def _too_big(name: str, sheet: str, row: int, col: int) -> NoReturn:
+    """Refuse a sheet with a cell at (row, col), counted from 0, past the limits."""
+    _fail(name, Text(
+        f"工作表超过上限（{limits.MAX_SHEET_ROWS} 行数据、{limits.MAX_SHEET_COLUMNS} 列），"
+        "本单元格已在范围之外",
+        f"the sheet is larger than the limit ({limits.MAX_SHEET_ROWS} rows of data, "
+        f"{limits.MAX_SHEET_COLUMNS} columns): this cell lies beyond it"),
+        cell=cell_name((sheet, row, col)))
 
 
 def _not_a_workbook(name: str) -> NoReturn:
