@@ -216,3 +216,13 @@ def test_allowed_values_come_from_the_models() -> None:
     assert [a.zh for a in kinds.values] == ["无记名", "署名", "公开"]
     assert not found["events.meeting.body"].closed
     assert ("plenary", "全委会") in [(a.value, a.zh) for a in found["events.meeting.body"].values]
+
+
+def test_a_csv_template_reads_as_the_workbook_does(tmp_path: Path) -> None:
+    target = tmp_path / "case.csv"
+    assert run("new", "pengshan-five-votes", "-o", str(target)).exit_code == 0
+    text = target.read_text(encoding="utf-8")
+    assert text.startswith("[基本信息]\n项目,内容\n") and "\n[各环节]\n" in text
+    result = run("validate", "--lang", "en", str(target))
+    # A CSV's places are its lines: the blank case id is on line 3.
+    assert result.exit_code == 2 and f"{target}:3:2: required field `case`" in result.output

@@ -8,6 +8,7 @@ of BIFF8 records (BOF, BOUNDSHEET, EOF; per sheet BOF, LABEL/NUMBER cells, EOF).
 from __future__ import annotations
 
 import struct
+from collections.abc import Iterable
 
 _END, _FREE, _FATSECT, _NOSTREAM = 0xFFFFFFFE, 0xFFFFFFFF, 0xFFFFFFFD, 0xFFFFFFFF
 _SECTOR = 512
@@ -27,18 +28,21 @@ def _text(value: str, width: str) -> bytes:
 
 
 def _sheet(rows: list[list[object]]) -> bytes:
+    return _cells((r, c, value) for r, row in enumerate(rows) for c, value in enumerate(row))
+
+
+def _cells(cells: Iterable[tuple[int, int, object]]) -> bytes:
     out = _bof(0x0010)
-    for r, row in enumerate(rows):
-        for c, value in enumerate(row):
-            if value is None:
-                continue
-            head = struct.pack("<HHH", r, c, 15)
-            if isinstance(value, bool):
-                raise TypeError("no booleans in this writer")
-            if isinstance(value, int | float):
-                out += _record(0x0203, head + struct.pack("<d", float(value)))
-            else:
-                out += _record(0x0204, head + _text(str(value), "<H"))
+    for r, c, value in cells:
+        if value is None:
+            continue
+        head = struct.pack("<HHH", r, c, 15)
+        if isinstance(value, bool):
+            raise TypeError("no booleans in this writer")
+        if isinstance(value, int | float):
+            out += _record(0x0203, head + struct.pack("<d", float(value)))
+        else:
+            out += _record(0x0204, head + _text(str(value), "<H"))
     return out + _record(0x000A, b"")
 
 
@@ -49,9 +53,10 @@ def _globals(names: list[str], offsets: list[int]) -> bytes:
     return out + _record(0x000A, b"")
 
 
-def workbook_stream(sheets: dict[str, list[list[object]]]) -> bytes:
-    names = list(sheets)
-    bodies = [_sheet(sheets[n]) for n in names]
+def workbook_stream(sheets: dict[str, list[list[object]]],
+                    cells: dict[str, list[tuple[int, int, object]]] | None = None) -> bytes:
+    names = [*sheets, *(cells or {})]
+    bodies = [_sheet(sheets[n]) for n in sheets] + [_cells(c) for c in (cells or {}).values()]
     head = len(_globals(names, [0] * len(names)))
     offsets, at = [], head
     for body in bodies:
@@ -60,8 +65,10 @@ def workbook_stream(sheets: dict[str, list[list[object]]]) -> bytes:
     return _globals(names, offsets) + b"".join(bodies)
 
 
-def xls_bytes(sheets: dict[str, list[list[object]]]) -> bytes:
-    stream = workbook_stream(sheets)
+def xls_bytes(sheets: dict[str, list[list[object]]],
+              cells: dict[str, list[tuple[int, int, object]]] | None = None) -> bytes:
+    """The sheets given as rows from A1, and (`cells`) as (row, column, value) places."""
+    stream = workbook_stream(sheets, cells)
     size = len(stream)
     padded = stream + bytes(max(4096, -(-size // _SECTOR) * _SECTOR) - size)
     count = len(padded) // _SECTOR

@@ -14,6 +14,7 @@ from __future__ import annotations
 import html
 import re
 import zipfile
+from collections.abc import Iterator
 
 _TAG = re.compile(rb"<(?:[\w.-]+:)?(row|c)(?=[\s/>])([^>]*)>")
 _REF = re.compile(rb"""\sr\s*=\s*["']([A-Za-z]{0,3})([0-9]{0,7})["']""")
@@ -61,30 +62,66 @@ def extent(archive: zipfile.ZipFile, part: str, max_rows: int, max_columns: int
            ) -> tuple[int, int] | None:
     """The first (row, column), counted from 1, past `max_rows` or `max_columns` in the
     worksheet `part`, or None if the sheet keeps within them."""
-    row = col = 0  # the place of the last row and cell seen
+    rows: set[bytes] = set()
+    columns: set[bytes] = set()
+    for text in _chunks(archive, part):
+        # Every writer names each row and cell first thing in its tag (`<c r="C5"`): the
+        # largest of them is the extent, found without a step of Python per cell. A tag
+        # written otherwise (a prefix, `r` later, a place left implied) is walked instead.
+        cells = _CELL.findall(text)
+        named = _ROW.findall(text)
+        if (b":c" in text or b":row" in text
+                or len(cells) != sum(map(text.count, (b"<c ", b"<c>", b"<c/")))
+                or len(named) != sum(map(text.count, (b"<row ", b"<row>", b"<row/")))):
+            return _walk(archive, part, max_rows, max_columns)
+        for letters, digits in set(cells):
+            columns.add(letters)
+            rows.add(digits)
+        rows.update(named)
+    row = max(map(int, rows), default=0)
+    col = max(map(column_number, columns), default=0)
+    if row > max_rows or col > max_columns:
+        return _walk(archive, part, max_rows, max_columns)  # the first such cell
+    return None
+
+
+_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"')
+_ROW = re.compile(rb'<row r="([0-9]{1,7})"')
+
+
+def _chunks(archive: zipfile.ZipFile, part: str) -> Iterator[bytes]:
+    """The part's text in pieces of about a megabyte, never cutting a tag."""
     tail = b""
     with archive.open(part) as fh:
         while True:
             chunk = fh.read(_CHUNK)
-            if not chunk and not tail:
-                return None
+            if not chunk:
+                if tail:
+                    yield tail
+                return
             text = tail + chunk
-            # A tag cut by the chunk's end is read with the next chunk.
-            cut = text.rfind(b"<") if chunk else -1
+            cut = text.rfind(b"<")
             if cut >= 0 and text.find(b">", cut) < 0:
                 text, tail = text[:cut], text[cut:]
             else:
                 tail = b""
-            for m in _TAG.finditer(text):
-                ref = _REF.search(m.group(2))
-                if m.group(1) == b"row":
-                    row = int(ref.group(2)) if ref and ref.group(2) else row + 1
-                    col = 0
-                else:
-                    if ref and ref.group(2):
-                        row = int(ref.group(2))
-                    col = column_number(ref.group(1)) if ref and ref.group(1) else col + 1
-                if row > max_rows or col > max_columns:
-                    return row, col
-            if not chunk:
-                return None
+            yield text
+
+
+def _walk(archive: zipfile.ZipFile, part: str, max_rows: int, max_columns: int
+          ) -> tuple[int, int] | None:
+    """The first row or cell out of bounds, tag by tag (places that are implied too)."""
+    row = col = 0  # the place of the last row and cell seen
+    for text in _chunks(archive, part):
+        for m in _TAG.finditer(text):
+            ref = _REF.search(m.group(2))
+            if m.group(1) == b"row":
+                row = int(ref.group(2)) if ref and ref.group(2) else row + 1
+                col = 0
+            else:
+                if ref and ref.group(2):
+                    row = int(ref.group(2))
+                col = column_number(ref.group(1)) if ref and ref.group(1) else col + 1
+            if row > max_rows or col > max_columns:
+                return row, col
+    return None

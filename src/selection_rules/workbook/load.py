@@ -18,6 +18,7 @@ import csv
 import io
 import os
 import re
+import struct
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -87,6 +88,15 @@ def workbook_grid(raw: bytes, name: str) -> Grid:
         _check_unpacked(raw, name)
     elif not raw.startswith(_OLE):
         _not_a_workbook(name)
+    else:
+        from selection_rules.workbook.xls_extent import Damaged, xls_extent
+
+        try:
+            past = xls_extent(raw, limits.MAX_SHEET_ROWS + 1, limits.MAX_SHEET_COLUMNS)
+        except (Damaged, struct.error):
+            _not_a_workbook(name)
+        if past is not None:
+            _too_big(name, past[0] or "?", past[1], past[2])
     from python_calamine import CalamineWorkbook, PasswordError
 
     try:
@@ -115,8 +125,8 @@ def workbook_grid(raw: bytes, name: str) -> Grid:
         except BaseException:
             _not_a_workbook(name)
         if height > limits.MAX_SHEET_ROWS + 1 or width > limits.MAX_SHEET_COLUMNS:
-            # An .xls (whose format caps a sheet at 65,536 rows and 256 columns) is
-            # measured here, once read; an .xlsx was measured before (_check_unpacked).
+            # Measured before it was read (extent.py, xls_extent.py); the reader has the
+            # last word on what a sheet holds.
             over_rows = height > limits.MAX_SHEET_ROWS + 1
             _too_big(name, sheet, limits.MAX_SHEET_ROWS + 1 if over_rows else 0,
                      0 if over_rows else limits.MAX_SHEET_COLUMNS)

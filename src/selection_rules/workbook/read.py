@@ -33,6 +33,7 @@ from selection_rules.workbook.layout import (
 Loc = tuple[str | int, ...]
 Place = tuple[str, int, int]  # sheet, row, column (counted from 0)
 Grid = dict[str, list[list[Any]]]  # sheet -> rows of cells, from A1
+MAX_PROBLEMS = 100
 
 
 @dataclass
@@ -79,11 +80,17 @@ class _Reader:
         self.sections: dict[tuple[str, int], Place] = {}  # (sheet, event) -> first row
         self.keys: dict[tuple[str, int, str], Place] = {}
         self.unread: set[int] = set()  # columns whose header is a problem
+        self.more = 0  # problems past MAX_PROBLEMS, counted only
 
     def problem(self, place: Place, message: Text, expected: Text | None = None,
                 loc: Loc | None = None) -> None:
-        self.out.problems.append(TableProblem(place, message, expected,
-                                              format_loc(loc) if loc else None))
+        # A sheet gone wrong as a whole would give a problem per cell: the first ones
+        # say what is wrong, and the count says how much.
+        if len(self.out.problems) < MAX_PROBLEMS:
+            self.out.problems.append(TableProblem(place, message, expected,
+                                                  format_loc(loc) if loc else None))
+        else:
+            self.more += 1
 
     def place(self, loc: Loc, place: Place) -> None:
         self.out.places.setdefault(loc, place)
@@ -100,6 +107,10 @@ class _Reader:
             rows = self.grid.get(table.sheet)
             if rows is not None:
                 getattr(self, "_" + table.shape)(table, rows)
+        if self.more:
+            last = self.out.problems[-1].place
+            self.out.problems.append(TableProblem(last, Text(
+                f"另有 {self.more} 处问题未列出", f"and {self.more} more problems not listed")))
         return self.out
 
     # ------------------------------------------------------------------ headers, rows
@@ -159,10 +170,11 @@ class _Reader:
                 if col is None and j in self.unread:
                     continue
                 if col is None:
-                    self.problem(place, Text("这个单元格所在的列没有列名",
-                                             "this cell's column has no header"),
-                                 Text("在第 1 行写上列名，或清空该单元格",
-                                      "a header in row 1, or an empty cell"))
+                    self.unread.add(j)  # said once, at the column's first cell
+                    self.problem(place, Text("这一列没有列名，却有内容",
+                                             "this column has cells but no header"),
+                                 Text("在第 1 行写上列名，或清空该列",
+                                      "a header in row 1, or an empty column"))
                     continue
                 try:
                     cells[col.key] = (value_of(raw, col.kind), place)
