@@ -320,16 +320,29 @@ _CELLS = st.one_of(
     st.floats(allow_nan=True, allow_infinity=True), st.dates(), st.datetimes(),
     st.sampled_from(["secret", "C01", "C01、C99", "是", "否", "2024-02-30", "1/3", "-5",
                      "events[0].x", "events[99].note", "[", "96.5", "属性:x"]))
-_BASE = to_grid(load_document(PS7).data)
+
+
+def _template() -> Grid:
+    from selection_rules.engine.library import Library
+    from selection_rules.engine.pipeline import load_procedure
+    from selection_rules.workbook.template import template
+
+    return template(load_procedure("pengshan-five-votes", Library()))[0]
+
+
+# A filled case and the blank template, each changed at a few random cells.
+_BASES = (to_grid(load_document(PS7).data), _template())
+_SHEETS = sorted(set(_BASES[0]) | set(_BASES[1]))
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(changes=st.lists(st.tuples(st.sampled_from(sorted(_BASE)), st.integers(0, 12),
+@given(base=st.sampled_from(_BASES),
+       changes=st.lists(st.tuples(st.sampled_from(_SHEETS), st.integers(0, 12),
                                   st.integers(0, 10), _CELLS), min_size=1, max_size=4))
-def test_random_cells_give_a_result_or_located_problems(validator, changes) -> None:  # type: ignore[no-untyped-def]
-    grid = {sheet: [list(row) for row in rows] for sheet, rows in _BASE.items()}
+def test_random_cells_give_a_result_or_located_problems(validator, base, changes) -> None:  # type: ignore[no-untyped-def]
+    grid = {sheet: [list(row) for row in rows] for sheet, rows in base.items()}
     for sheet, row, col, value in changes:
-        rows = grid[sheet]
+        rows = grid.setdefault(sheet, [])
         while len(rows) <= row:
             rows.append([])
         while len(rows[row]) <= col:
