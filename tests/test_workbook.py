@@ -487,3 +487,30 @@ def test_a_panic_of_the_reader_is_a_damaged_file_and_says_nothing(tmp_path: Path
         load_tables(case)
     assert "damaged" in err.value.problems[0].message.en
     assert "panicked" not in capfd.readouterr().err
+
+
+_FILES = (("ps7.xlsx", xlsx_bytes(to_grid(load_document(PS7).data))),)
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(which=st.sampled_from(["xlsx", "xls"]),
+       flips=st.lists(st.tuples(st.floats(0, 1, exclude_max=True), st.integers(0, 255)),
+                      max_size=6),
+       cut=st.one_of(st.none(), st.floats(0, 1)))
+def test_damaged_workbooks_are_refused_never_crash(validator, tmp_path_factory, which, flips,
+                                                   cut) -> None:  # type: ignore[no-untyped-def]
+    """Bytes flipped or cut anywhere (the zip, its deflate streams, the sheets' XML, an
+    .xls container or its records): a result, or problems saying where; nothing else."""
+    from xls_file import xls_bytes
+
+    data = bytearray(_FILES[0][1] if which == "xlsx" else xls_bytes(_as_xls_cells(_grid())))
+    for at, value in flips:
+        data[int(at * len(data))] = value
+    if cut is not None:
+        del data[int(cut * len(data)):]
+    case = tmp_path_factory.mktemp("damaged") / f"case.{which}"
+    case.write_bytes(bytes(data))
+    outcome = validator.validate_file(case)
+    assert outcome is not None
+    if outcome.result is None:
+        assert outcome.problems and all(p.message.zh and p.message.en for p in outcome.problems)

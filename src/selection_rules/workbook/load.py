@@ -93,7 +93,7 @@ def workbook_grid(raw: bytes, name: str) -> Grid:
 
         try:
             past = xls_extent(raw, limits.MAX_SHEET_ROWS + 1, limits.MAX_SHEET_COLUMNS)
-        except (Damaged, struct.error):
+        except (Damaged, struct.error, IndexError, ValueError):
             _not_a_workbook(name)
         if past is not None:
             _too_big(name, past[0] or "?", past[1], past[2])
@@ -165,31 +165,32 @@ def _quiet() -> Iterator[None]:
 
 
 def _check_unpacked(raw: bytes, name: str) -> None:
+    from selection_rules.workbook.extent import extent, sheet_parts
+
+    # The zip and its parts come from the file: whatever the standard library raises
+    # while unpacking them (a bad header, a broken deflate stream, an unknown method)
+    # means a damaged file.
     try:
         with zipfile.ZipFile(io.BytesIO(raw)) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+            if unpacked > limits.MAX_WORKBOOK_UNPACKED:
+                past: tuple[str, int, int] | None = None
+            else:
+                parts = sheet_parts(archive)
+                past = next(((parts.get(part, part), *found) for part in (
+                    i.filename for i in archive.infolist()
+                    if i.filename.startswith("xl/worksheets/") and i.filename.endswith(".xml"))
+                    if (found := extent(archive, part, limits.MAX_SHEET_ROWS + 1,
+                                        limits.MAX_SHEET_COLUMNS)) is not None), None)
+    except Exception:
         _not_a_workbook(name)
     if unpacked > limits.MAX_WORKBOOK_UNPACKED:
         _fail(name, Text(f"工作簿解压后有 {unpacked} 字节，超过上限 "
                          f"{limits.MAX_WORKBOOK_UNPACKED} 字节",
                          f"the workbook unpacks to {unpacked} bytes, above the limit of "
                          f"{limits.MAX_WORKBOOK_UNPACKED} bytes"))
-    from selection_rules.workbook.extent import extent, sheet_parts
-
-    try:
-        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
-            parts = sheet_parts(archive)
-            worksheets = [i.filename for i in archive.infolist()
-                          if i.filename.startswith("xl/worksheets/")
-                          and i.filename.endswith(".xml")]
-            for part in worksheets:
-                past = extent(archive, part, limits.MAX_SHEET_ROWS + 1,
-                              limits.MAX_SHEET_COLUMNS)
-                if past is not None:
-                    _too_big(name, parts.get(part, part), past[0] - 1, max(past[1], 1) - 1)
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError):
-        _not_a_workbook(name)
+    if past is not None:
+        _too_big(name, past[0], past[1] - 1, max(past[2], 1) - 1)
 
 
 def _too_big(name: str, sheet: str, row: int, col: int) -> NoReturn:
