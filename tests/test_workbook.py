@@ -177,6 +177,15 @@ def test_table_problems_are_all_located(tmp_path: Path) -> None:
     assert all(p.expected is not None for p in err.value.problems if p.cell != "各环节!A3")
 
 
+def test_a_score_row_without_its_score_is_a_problem(tmp_path: Path) -> None:
+    grid = _grid(EXAMPLES / "zigong" / "clean.yaml")
+    grid["评分"][1][2] = None
+    with pytest.raises(InputError) as err:
+        load_tables(_write(tmp_path / "z.xlsx", grid))
+    [p] = err.value.problems
+    assert p.cell == "评分!B2" and "has no score" in p.message.en
+
+
 def test_model_problems_of_a_workbook_name_the_cell(tmp_path: Path) -> None:
     grid = _grid()
     row, col = _find(grid, "投票", 3, "投票方式")  # the signed recommendation

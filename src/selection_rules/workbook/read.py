@@ -388,6 +388,9 @@ class _Reader:
                 if col.key in cells:
                     mapping[key], at = cells[col.key]
                     self.places[here] = at
+                else:
+                    self.problem(place, Text(f"这一行没有填写{col.zh}",
+                                             f"this row has no {col.en}"))
             else:
                 entry: dict[str, Any] = {}
                 self._fill(entry, here, cells, value_columns)
