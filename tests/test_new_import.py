@@ -83,7 +83,9 @@ def test_new_refuses_what_it_cannot_write(tmp_path: Path) -> None:
     again = run("new", "pengshan-five-votes", "-o", str(target))
     assert again.exit_code == 2 and target.read_text(encoding="utf-8") == "keep me"
     assert run("new", "pengshan-five-votes", "-o", str(target), "--force").exit_code == 0
-    assert target.read_text(encoding="utf-8").startswith("# 空白案卷")
+    first, second = target.read_text(encoding="utf-8").splitlines()[:2]
+    assert first.startswith("# yaml-language-server: $schema=") and first.endswith(
+        "case.schema.json") and second.startswith("# 空白案卷")
 
 
 # ---------------------------------------------------------------------- new --xlsx

@@ -64,7 +64,13 @@ def new(
         else:
             from selection_rules.authoring.blank_case import blank_case
 
-            data = blank_case(proc).encode("utf-8")
+            text = blank_case(proc)
+            if to_file and output is not None:
+                from selection_rules.simulate.session import schema_ref
+
+                # Editors then check and complete the file as it is filled in.
+                text = f"# yaml-language-server: $schema={schema_ref(output)}\n{text}"
+            data = text.encode("utf-8")
         if to_file and output is not None:
             Outputs(force=force).write(output, data, Spot("--output"))
         else:
