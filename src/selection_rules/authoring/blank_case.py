@@ -95,7 +95,8 @@ def blank_case(proc: Procedure) -> str:
     return "\n".join(out) + "\n"
 
 
-def _label(f: Field) -> str:
+def field_label(f: Field) -> str:
+    """A field as the blank case and the template name it: `公示范围 / audience`."""
     from selection_rules.simulate.fields import LABELS
     from selection_rules.workbook.layout import event_field_names
 
@@ -118,7 +119,7 @@ def _fields(fields: list[Field], allowed: dict[str, Choices]) -> list[str]:
         elif len(f.path) == 1:
             section = None
         indent = "#    " + "  " * (len(f.path) - 1)
-        note = _label(f)
+        note = field_label(f)
         choices = allowed.get("events." + f.dotted)
         if choices is not None:
             note += "; " + _choices(choices)

@@ -18,7 +18,8 @@ from selection_rules.i18n import Text
 Reader = Callable[[Path, str | None], tuple[dict[str, Any] | None, list[Problem]]]
 
 
-def read_tables(path: Path, encoding: str | None) -> tuple[dict[str, Any] | None, list[Problem]]:
+def read_workbook(path: Path, encoding: str | None
+                  ) -> tuple[dict[str, Any] | None, list[Problem]]:
     """A workbook or CSV case: its data once the tables and the case model accept it."""
     from selection_rules.engine.pipeline import place_problems, to_model
     from selection_rules.workbook.load import load_tables
@@ -35,10 +36,10 @@ def read_tables(path: Path, encoding: str | None) -> tuple[dict[str, Any] | None
 
 
 READERS: dict[str, Reader] = {
-    ".xlsx": read_tables,
-    ".xlsm": read_tables,
-    ".xls": read_tables,
-    ".csv": read_tables,
+    ".xlsx": read_workbook,
+    ".xlsm": read_workbook,
+    ".xls": read_workbook,
+    ".csv": read_workbook,
 }
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from selection_rules.errors import InputError, Problem
+from selection_rules.i18n import Text
 from selection_rules.source.document import Document
 from selection_rules.source.paths import Loc
 from selection_rules.workbook.cells import shown
@@ -58,7 +59,7 @@ class TableDocument(Document):
         raw: Any = rows[row][col] if row < len(rows) and col < len(rows[row]) else None
         return None if raw is None else shown(raw)
 
-    def place_problem(self, place: Place, message: Any, expected: Any = None,
+    def place_problem(self, place: Place, message: Text, expected: Text | None = None,
                       field: str | None = None) -> Problem:
         sheet, row, col = place
         if self.lines is None:

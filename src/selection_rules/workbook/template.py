@@ -66,7 +66,7 @@ def template(proc: Procedure) -> tuple[Grid, dict[tuple[str, int], list[str]], l
 
 def guide(proc: Procedure, attributes: list[str]) -> list[list[str]]:
     """The sheet 说明: one line per row, a heading marked by a second cell."""
-    from selection_rules.authoring.blank_case import _label
+    from selection_rules.authoring.blank_case import field_label
     from selection_rules.simulate.fields import fields_for
 
     allowed = allowed_values(proc)
@@ -103,7 +103,7 @@ def guide(proc: Procedure, attributes: list[str]) -> list[list[str]]:
         lines.append([f"{n}. {text.zh} / {text.en}（环节 {step.event}）", "h"])
         for f in fields_for(proc, step.event):
             sheet = where.get(f.dotted) or where.get(f.path[0], "其他")
-            lines.append([f"    {sheet}：{_label(f)}"])
+            lines.append([f"    {sheet}：{field_label(f)}"])
     lines += [["", ""], ["可填的值 / Allowed values", "h"]]
     for path, found in allowed.items():
         head = "可填" if found.closed else "常用"
