@@ -228,3 +228,23 @@ def test_a_csv_template_reads_as_the_workbook_does(tmp_path: Path) -> None:
     result = run("validate", "--lang", "en", str(target))
     # A CSV's places are its lines: the blank case id is on line 3.
     assert result.exit_code == 2 and f"{target}:3:2: required field `case`" in result.output
+
+
+def test_a_blank_case_with_rule_sets_lists_what_they_read(tmp_path: Path) -> None:
+    plain = run("new", "cn-standard").output
+    result = run("new", "cn-standard", "--rule-set", "qingshui-gates")
+    assert result.exit_code == 0, result.output
+    assert "rule_sets: [qingshui-gates]" in result.output
+    # qingshui-gates reads the kinds of people interviewed (QS-4); cn-standard alone does not.
+    assert "interviewee_kinds" in result.output and "interviewee_kinds" not in plain
+    blank = tmp_path / "case.yaml"
+    blank.write_text(result.output, encoding="utf-8")
+    [entry] = json.loads(run("validate", "--format", "json", str(blank)).output)["files"]
+    assert entry["status"] == "violations" and entry["rule_sets"] == ["qingshui-gates"]
+    book = tmp_path / "case.xlsx"
+    assert run("new", "cn-standard", "--rule-set", "qingshui-gates", "-o", str(book)
+               ).exit_code == 0
+    from python_calamine import CalamineWorkbook
+
+    sheet = CalamineWorkbook.from_path(str(book)).get_sheet_by_name("基本信息").to_python()
+    assert ["附加规则集", "qingshui-gates"] in sheet

@@ -67,6 +67,7 @@ def blank_case(proc: Procedure) -> str:
         "# the fields you do not need. `selection-rules validate THIS-FILE` lists what is missing.",
         _line('case: ""', "案卷编号 / case id, e.g. 2024-001"),
         f"procedure: {proc.id}",
+        *([f"rule_sets: [{', '.join(proc.rule_sets)}]"] if proc.rule_sets else []),
         _line('unit: ""', "选任单位（党委/党组）/ the unit that selects"),
         "posts:",
         _line("  - id: P1", "职位编号，各环节用它指称职位 / post id, as events name it"),

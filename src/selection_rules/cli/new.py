@@ -21,6 +21,9 @@ def new(
     xlsx: Annotated[bool, typer.Option(
         "--xlsx", help="写成 Excel 工作簿（需 -o）/ write an Excel workbook (needs -o); also "
         "chosen by an -o ending in .xlsx")] = False,
+    rule_sets: Annotated[list[str] | None, typer.Option(
+        "--rule-set", help="另加的规则集（可重复），其规则读取的字段一并列出 / an additional rule "
+        "set (repeatable): the fields its rules read are listed too", show_default=False)] = None,
     csv: Annotated[bool, typer.Option(
         "--csv", help="写成分节的 CSV / write the workbook's sheets as one sectioned CSV; also "
         "chosen by an -o ending in .csv")] = False,
@@ -49,7 +52,7 @@ def new(
                                            "written to standard output"),
                             expected=Text("-o 文件名.xlsx", "-o NAME.xlsx")), language)
     try:
-        proc = load_procedure(procedure, _library(rules))
+        proc = load_procedure(procedure, _library(rules), tuple(rule_sets or ()))
         if proc.record_kind != "selection":
             raise InputError.at(procedure, Text(
                 "这是记录的规则集，不是选任程序", "this is a rule set for records, not a "

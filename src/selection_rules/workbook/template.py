@@ -46,7 +46,8 @@ def template(proc: Procedure) -> tuple[Grid, dict[tuple[str, int], list[str]], l
     grid: Grid = {}
     for table in TABLES:
         grid[table.sheet] = [_header(table)]
-    grid["基本信息"] = [["项目", "内容"], *([c.zh, proc.id if c.key == "procedure" else None]
+    filled = {"procedure": proc.id, "rule_sets": "、".join(proc.rule_sets) or None}
+    grid["基本信息"] = [["项目", "内容"], *([c.zh, filled.get(c.key)]
                                         for c in BY_SHEET["基本信息"].columns)]
     attributes = candidate_attributes(proc)
     grid["人选"][0] += [ATTRIBUTE_HEADER + a for a in attributes]
