@@ -14,7 +14,7 @@ import re
 from typing import TYPE_CHECKING
 
 from selection_rules.authoring.allowed_values import Choices, allowed_values
-from selection_rules.simulate.fields import Field, fields_for, label
+from selection_rules.simulate.fields import Field, fields_for
 
 if TYPE_CHECKING:
     from selection_rules.engine.compiled import Procedure
@@ -106,7 +106,10 @@ def field_label(f: Field) -> str:
         return f"{known.zh} / {known.en}"
     zh = event_field_names().get(f.dotted)
     english = re.sub(r"[\u3400-\u9fff（）()、，：:]+.*$", "", f.description).strip(" ,;")
-    return f"{zh or f.description} / {english or f.path[-1]}" if zh else label(f).en
+    words = english or f.path[-1].replace("_", " ")
+    if zh:
+        return f"{zh} / {words}"
+    return f"{f.description} / {words}" if f.description and f.description != words else words
 
 
 def _fields(fields: list[Field], allowed: dict[str, Choices]) -> list[str]:
