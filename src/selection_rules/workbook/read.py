@@ -99,10 +99,11 @@ class _Reader:
         for sheet in self.grid:
             if sheet not in BY_SHEET and sheet != GUIDE_SHEET:
                 known = "、".join(t.sheet for t in TABLES)
+                known_en = ", ".join(f"{t.sheet} ({t.title.en})" for t in TABLES)
                 self.problem((sheet, 0, 0), Text(
                     f"工作表“{sheet}”不是本工具读取的表", f"the sheet {sheet!r} is not one "
                     "this tool reads"), Text(f"以下工作表之一：{known}（或删去该表）",
-                                             f"one of the sheets {known} (or remove it)"))
+                                             f"one of the sheets {known_en} (or remove it)"))
         for table in TABLES:
             rows = self.grid.get(table.sheet)
             if rows is not None:
@@ -136,14 +137,17 @@ class _Reader:
                 found = Column(text, ("attributes", attribute), "auto", text)
             if found is None:
                 self.unread.add(j)
-                listed = "、".join(c.zh for c in (*table.columns, *(
-                    (table.key,) if table.key else ())))
+                columns = (*table.columns, *((table.key,) if table.key else ()))
+                listed = "、".join(c.zh for c in columns)
+                # The headers are Chinese as typed; the English says what each holds.
+                listed_en = ", ".join(f"{c.zh} ({c.en})" for c in columns)
                 extra = "，或 属性:名称" if table.sheet == "人选" else ""
-                extra_en = ", or 属性:name" if table.sheet == "人选" else ""
+                extra_en = ", or 属性:name (a fact about the candidate)" \
+                    if table.sheet == "人选" else ""
                 self.problem((table.sheet, 0, j), Text(
                     f"“{table.sheet}”表没有“{text}”这一列", f"the sheet {table.sheet!r} has "
                     f"no column {text!r}"), Text(f"以下列名之一：{listed}{extra}",
-                                                 f"one of the headers {listed}{extra_en}"))
+                                                 f"one of the headers {listed_en}{extra_en}"))
             elif found.key in seen:
                 self.unread.add(j)
                 self.problem((table.sheet, 0, j), Text(
@@ -245,9 +249,10 @@ class _Reader:
             found = names.get(text.lower())
             if found is None:
                 listed = "、".join(c.zh for c in table.columns)
+                listed_en = ", ".join(f"{c.zh} ({c.en})" for c in table.columns)
                 self.problem((table.sheet, i, 0), Text(
                     f"“{table.sheet}”表没有“{text}”这一项", f"the sheet {table.sheet!r} has no "
-                    f"field {text!r}"), Text(f"以下项目之一：{listed}", f"one of {listed}"))
+                    f"field {text!r}"), Text(f"以下项目之一：{listed}", f"one of {listed_en}"))
                 continue
             col = found
             if col.key in seen:
