@@ -150,9 +150,9 @@ def test_reports_are_written_as_each_file_finishes(monkeypatch) -> None:  # type
         seen = []
         real = pipeline.read
 
-        def read(path, real=real, out=out, seen=seen):  # type: ignore[no-untyped-def]
+        def read(path, *rest, real=real, out=out, seen=seen):  # type: ignore[no-untyped-def]
             seen.append(out.getvalue().count(str(PENGSHAN)))
-            return real(path)
+            return real(path, *rest)
 
         monkeypatch.setattr(pipeline, "read", read)
         p = pipeline.Pipeline(pipeline.Library(), WorkCalendar())

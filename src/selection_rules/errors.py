@@ -26,10 +26,14 @@ class Problem:
     # What kind of problem it is, for `lint` (a finding ID such as "L101"), set where the
     # problem is found; None where no finding ID applies. Not part of the output.
     code: str | None = dataclasses.field(default=None, compare=False)
+    # For a workbook, the cell in place of a line: `人选!C5` (printed `case.xlsx!人选!C5`).
+    cell: str | None = None
 
     def location(self) -> str:
         loc = self.file
-        if self.line is not None:
+        if self.cell is not None:
+            loc += f"!{self.cell}"
+        elif self.line is not None:
             loc += f":{self.line}"
             if self.column is not None:
                 loc += f":{self.column}"
@@ -44,7 +48,7 @@ class Problem:
         return ("；" if lang == "zh" else "; ").join(parts)
 
     def as_dict(self) -> dict[str, object]:
-        return {
+        out: dict[str, object] = {
             "file": self.file,
             "line": self.line,
             "column": self.column,
@@ -52,6 +56,9 @@ class Problem:
             "message": self.message.as_dict(),
             "expected": self.expected.as_dict() if self.expected else None,
         }
+        if self.cell is not None:
+            out["cell"] = self.cell
+        return out
 
 
 @dataclass

@@ -54,3 +54,15 @@ MAX_LRMX_ELEMENTS = 10_000              # elements in one form: the template has
 MAX_ZIP_BYTES = 64 * 1024 * 1024        # one zip file as stored
 MAX_ZIP_MEMBERS = 1_000                 # entries in one zip, folders and photos included
 MAX_ZIP_TOTAL_BYTES = 128 * 1024 * 1024  # the forms of one zip, inflated, together
+
+# A case workbook (or CSV): a real case fills a few hundred rows in all (a vote's tally is
+# a row per candidate) and at most a few dozen columns. An .xlsx is refused when its
+# parts would unpack to more than MAX_WORKBOOK_UNPACKED bytes (a zip bomb; a real case
+# unpacks to well under 1 MB), and each sheet is measured before it is read (the reader
+# holds a sheet as one block from its first cell to its last, so two far-apart cells
+# would cost as much as the whole block). At these sizes the worst accepted workbook
+# (600,000 cells) is read in about 2 CPU-seconds and 300 MB.
+MAX_SHEET_ROWS = 20_000
+MAX_SHEET_COLUMNS = 64
+MAX_SHEETS = 50
+MAX_WORKBOOK_UNPACKED = 16 * 1024 * 1024

@@ -14,7 +14,7 @@ from selection_rules.cli.app import app
 from selection_rules.errors import EXIT_BAD_INPUT
 
 # Each module registers its own commands; `--help` lists them in this order.
-for _commands in ("validate", "authoring", "simulate", "diagram", "rules", "importing"):
+for _commands in ("validate", "new", "importing", "authoring", "simulate", "diagram", "rules"):
     importlib.import_module(f"selection_rules.cli.{_commands}")
 
 __all__ = ["app", "main"]

@@ -78,6 +78,15 @@ LangArg = Annotated[LangOpt | None, typer.Option(
 RulesDirs = Annotated[list[Path] | None, typer.Option(
     "--rules", help="额外的规则目录（优先于内置规则）/ extra folder of procedures, searched first",
     file_okay=False, exists=True)]  # a mistyped folder must not silently drop local rules
+class CsvEncoding(StrEnum):
+    utf8 = "utf-8"
+    gb18030 = "gb18030"
+
+
+EncodingOpt = Annotated[CsvEncoding | None, typer.Option(
+    "--encoding", help="CSV 案卷的编码（默认：能确定时自动识别 UTF-8 或 GB18030）/ encoding of "
+    "CSV cases (default: UTF-8 or GB18030, told apart where they can be)",
+    show_default=False)]
 ForceOpt = Annotated[bool, typer.Option(
     "--force", help="替换已存在的输出文件（输入文件从不改写）/ replace an existing output file "
     "(a file the run reads is never written)")]

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from selection_rules.cli.app import (
+    EncodingOpt,
     FailOn,
     LangArg,
     RulesDirs,
@@ -43,6 +44,7 @@ def validate(
         "--jobs", "-j", min=1, help="并行检查的进程数（默认：CPU 数）/ files checked in parallel "
         "by this many processes (default: the number of CPUs); the output is the same",
         show_default=False)] = None,
+    encoding: EncodingOpt = None,
 ) -> None:
     """校验案卷 / validate case files against their procedures.
 
@@ -59,7 +61,8 @@ def validate(
     # against the inputs before they are read.
     forget(remember=False)
     language = _lang(lang)
-    pipeline = Pipeline(_library(rules), _calendar(holidays, language), settled=True)
+    pipeline = Pipeline(_library(rules), _calendar(holidays, language),
+                        encoding.value if encoding else None, settled=True)
     tasks, problems = pipeline.plan(paths)
     # The workers start before the bar's thread does, and the report is written inside
     # the bar, which keeps its line below what is printed on the same terminal.

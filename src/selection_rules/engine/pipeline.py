@@ -105,8 +105,17 @@ def load_record_rules(kind: str, rule_sets: tuple[str, ...], library: Library) -
 _SCRIPT_ACTIONS = frozenset({"start", "add", "status", "set", "undo", "save"})
 
 
-def read(path: str | Path) -> Document:
-    """Bytes → located document; InputError if the file cannot be read or parsed."""
+# A case kept as tables: a workbook (sheet!cell places) or a CSV (workbook/load.py).
+TABLE_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv")
+
+
+def read(path: str | Path, encoding: str | None = None) -> Document:
+    """Bytes → located document; InputError if the file cannot be read or parsed.
+    `encoding` is a CSV's (None: UTF-8 or GB18030, told apart where they can be)."""
+    if os.path.splitext(str(path))[1].lower() in TABLE_SUFFIXES:
+        from selection_rules.workbook.load import load_tables
+
+        return load_tables(path, encoding)
     return loading.load_document(path)
 
 
@@ -244,7 +253,23 @@ def locate(result: CaseResult, doc: Document) -> CaseResult:
     """Each violation at its line of the document."""
     for v in result.violations:
         v.line = doc.line_of(v.loc)
+        v.cell = doc.cell_of(v.loc)
     return result
+
+
+def place_problems(doc: Document, problems: list[Problem]) -> list[Problem]:
+    """A workbook's problems at their cells: each is found at its path (`field`)."""
+    if doc.format != "workbook":
+        return problems
+    from selection_rules.source.paths import PathError, parse_loc
+
+    for p in problems:
+        if p.file == doc.path and p.cell is None and p.line is None:
+            try:
+                p.cell = doc.cell_of(parse_loc(p.field) if p.field else ())
+            except PathError:
+                p.cell = doc.cell_of(())
+    return problems
 
 
 def judge(proc: Procedure, case: Case, calendar: WorkCalendar, doc: Document) -> CaseResult:
@@ -314,11 +339,12 @@ class Pipeline:
     tests, `simulate`, the pytest plugin) notice a rule file edited between two files.
     """
 
-    def __init__(self, library: Library, calendar: WorkCalendar, *,
-                 settled: bool = False) -> None:
+    def __init__(self, library: Library, calendar: WorkCalendar,
+                 encoding: str | None = None, *, settled: bool = False) -> None:
         self.library = library
         self.calendar = calendar
         self.kinds = KindCheck(library)
+        self.encoding = encoding  # of CSV cases
         self.settled: Prepared | None = {} if settled else None
         self.settled_terms: DeclaredTerms | None = {} if settled else None
 
@@ -338,7 +364,7 @@ class Pipeline:
         try:
             checked = self.check(doc, skip_other_kinds=skip_other_kinds)
         except InputError as exc:
-            return Outcome(str(Path(doc.path)), problems=exc.problems)
+            return Outcome(str(Path(doc.path)), problems=place_problems(doc, exc.problems))
         if checked is None:
             return None
         return Outcome(str(Path(doc.path)), result=checked.result)
@@ -349,7 +375,7 @@ class Pipeline:
         from selection_rules.engine.validation import Outcome
 
         try:
-            doc = read(path)
+            doc = read(path, self.encoding)
         except InputError as exc:
             return Outcome(str(path), problems=exc.problems)
         return self.outcome(doc, skip_other_kinds=skip_other_kinds)
@@ -382,11 +408,11 @@ class Pipeline:
 _worker: Pipeline | None = None
 
 
-def _start_worker(dirs: list[str], calendar: WorkCalendar) -> None:
+def _start_worker(dirs: list[str], calendar: WorkCalendar, encoding: str | None) -> None:
     global _worker
     library = Library((), shipped=False)
     library.dirs = [Path(d) for d in dirs]
-    _worker = Pipeline(library, calendar, settled=True)
+    _worker = Pipeline(library, calendar, encoding, settled=True)
 
 
 def _check_chunk(chunk: list[Task]) -> list[Outcome | None]:
@@ -422,7 +448,7 @@ class Run:
             self.pool = ProcessPoolExecutor(
                 self.jobs, mp_context=context, initializer=_start_worker,
                 initargs=([str(d) for d in self.pipeline.library.dirs],
-                          self.pipeline.calendar))
+                          self.pipeline.calendar, self.pipeline.encoding))
         return self
 
     def __exit__(self, *exc: Any) -> None:

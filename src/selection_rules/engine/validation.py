@@ -88,9 +88,22 @@ def walk(folder: str) -> Iterator[str]:
             continue
         if stat.S_ISDIR(mode):  # a link to a folder is not followed, as rglob does not
             yield from walk(path)
-        elif os.path.splitext(name)[1] in SUFFIXES and (
+        elif _counts(name) and (
                 stat.S_ISREG(mode) or (stat.S_ISLNK(mode) and os.path.isfile(path))):
             yield path
+
+
+# Workbooks in a folder `validate` walks are case files too (the CSV form is not: a folder
+# of exports holds many CSVs that are no case, so a CSV case is named on the command
+# line). `~$x.xlsx` is the lock file Excel and WPS keep beside a workbook that is open.
+# `expand` (lint, rule tests) keeps to YAML and JSON.
+FOLDER_WORKBOOKS = (".xlsx", ".xls")
+
+
+def _counts(name: str) -> bool:
+    suffix = os.path.splitext(name)[1]
+    return suffix in SUFFIXES or (suffix.lower() in FOLDER_WORKBOOKS
+                                  and not name.startswith("~$"))
 
 
 def _data_file(path: Path, root: Path) -> bool:

@@ -39,6 +39,7 @@ class Violation:
     post: str | None = None
     figures: dict[str, object] = field(default_factory=dict)
     line: int | None = None  # filled in by the reporter, which knows the document
+    cell: str | None = None  # a workbook's cell in place of the line: `人选!C5`
 
     @property
     def structural(self) -> bool:

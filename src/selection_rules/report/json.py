@@ -35,7 +35,8 @@ def violation_dict(v: Violation, file: str) -> dict[str, Any]:
         "event": {"index": v.event_index, "type": v.event_type}
         if v.event_index is not None else None,
         "post": v.post,
-        "location": {"file": file, "line": v.line, "path": format_loc(v.loc)},
+        "location": {"file": file, "line": v.line, "path": format_loc(v.loc),
+                     **({"cell": v.cell} if v.cell else {})},
         "message": v.message.as_dict(),
         "figures": v.figures,
         "citation": citation_dict(v.citation),

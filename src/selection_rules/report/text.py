@@ -154,7 +154,8 @@ def outcome_lines(o: Outcome, lang: Lang, *, original_quotes: bool = False
                       else t("全文件", "whole record")))
         yield [("  ", ""), (f"【{label}】", "bold")]
         for v in items:
-            where = f"{o.path}:{v.line}" if v.line else o.path
+            where = (f"{o.path}!{v.cell}" if v.cell else f"{o.path}:{v.line}" if v.line
+                     else o.path)
             sev = v.severity
             yield [("    ", ""), (f"{v.rule_id} {SEVERITY_TEXT[sev].get(lang)}",
                                   SEVERITY_STYLE[sev]), (f"  {where}", "")]

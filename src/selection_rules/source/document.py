@@ -16,7 +16,8 @@ from selection_rules.source.json_locate import locate
 from selection_rules.source.paths import Loc
 from selection_rules.source.yaml_compose import _MERGE
 
-Format = Literal["yaml", "json"]
+# "workbook" and "csv": a case read from tables (workbook/document.py).
+Format = Literal["yaml", "json", "workbook", "csv"]
 
 
 # --------------------------------------------------------------------------- document
@@ -63,6 +64,10 @@ class Document:
         """
         node = self._locate(loc)[0]
         return None if node is None else node.start_mark.line + 1
+
+    def cell_of(self, loc: Loc) -> str | None:
+        """The workbook cell of the value at `loc` (`人选!C5`); None for a text file."""
+        return None
 
     def column_of(self, loc: Loc) -> int | None:
         """1-based column matching `line_of`."""

@@ -31,6 +31,9 @@ class EditedDocument(Document):
     def _json_text(self) -> str | None:
         return self.read._json_text()  # lines point into the file as it was read
 
+    def cell_of(self, loc: Loc) -> str | None:
+        return self.read.cell_of(loc)  # a workbook's cells, as its lines
+
     def source_text(self, loc: Loc) -> str | None:
         """The value as the file wrote it, unless it has been changed since."""
         now, then = _at(self.data, loc), _at(self.read.data, loc)

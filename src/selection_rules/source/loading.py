@@ -31,6 +31,13 @@ def load_document(
     path: str | Path, *, max_bytes: int = MAX_BYTES, max_nodes: int = MAX_NODES
 ) -> Document:
     """Read a YAML or JSON file (read-only) into a located `Document`; raise `InputError`."""
+    raw = read_bytes(path, max_bytes)
+    return loads_document(raw, str(path), None, max_bytes=max_bytes, max_nodes=max_nodes)
+
+
+def read_bytes(path: str | Path, max_bytes: int = MAX_BYTES) -> bytes:
+    """The bytes of an input file (a regular file, at most `max_bytes`); InputError, at
+    the file, if it cannot be read."""
     name = str(path)
     try:
         with open_input(path) as fh:  # a regular file, or a located InputError
@@ -53,7 +60,7 @@ def load_document(
         _fail(name, Text(f"无法读取文件：{reason}", f"cannot read the file: {reason}"))
     if len(raw) > max_bytes:
         _too_large(name, len(raw), max_bytes)
-    return loads_document(raw, name, None, max_bytes=max_bytes, max_nodes=max_nodes)
+    return raw
 
 
 def loads_document(
