@@ -11,6 +11,8 @@ import yaml
 from typer.testing import CliRunner
 
 from conftest import EXAMPLES, shipped_procedures
+from selection_rules.engine.library import Library
+from selection_rules.engine.pipeline import load_procedure
 from selection_rules.workbook.layout import TABLES
 
 runner = CliRunner()
@@ -109,9 +111,10 @@ def test_the_workbook_template_read_back_cell_by_cell(tmp_path: Path) -> None:
     assert sheets["基本信息"][1:] == [
         ["案卷编号", ""], ["程序", "zigong-open-selection"], ["附加规则集", ""],
         ["选任单位", ""], ["决定日期", ""], ["纪实截止日期", ""]]
-    steps = _steps("zigong-open-selection")
+    # The steps by their Chinese names, which the reader takes as the steps' codes.
+    proc = load_procedure("zigong-open-selection", Library())
     assert [row[:2] for row in sheets["各环节"][1:]] == [
-        [float(n), step] for n, step in enumerate(steps, 1)]
+        [float(n), step.label.text().zh] for n, step in enumerate(proc.spec.steps, 1)]
     assert "属性:township_experience" in sheets["人选"][0]
     guide = [row[0] for row in sheets["说明"]]
     assert any("secret 无记名" in line for line in guide)
@@ -209,14 +212,20 @@ def test_import_dispatches_on_the_suffix() -> None:
 
 def test_allowed_values_come_from_the_models() -> None:
     from selection_rules.authoring.allowed_values import allowed_values
-    from selection_rules.model.case import Ballot
+    from selection_rules.model.vocabulary import BALLOT_KIND
 
     found = allowed_values()
     kinds = found["events.ballot.kind"]
-    assert kinds.closed and [a.value for a in kinds.values] == list(
-        Ballot.model_fields["kind"].annotation.__args__)  # type: ignore[union-attr]
-    assert [a.zh for a in kinds.values] == ["无记名", "署名", "公开"]
-    assert not found["events.meeting.body"].closed
+    # From the vocabulary the field is read through: its codes and their names.
+    assert kinds.closed and [(a.value, a.zh) for a in kinds.values] == [
+        (t.code, t.zh) for t in BALLOT_KIND.terms]
+    assert [a.zh for a in kinds.values] == ["无记名", "署名", "公开表决"]
+    ranks = found["candidates.facts.career.rank"]
+    assert ranks.closed and ("deputy_section", "副科级") in [(a.value, a.zh)
+                                                            for a in ranks.values]
+    # Closed: a procedure declares a body of its own under `terms:`.
+    assert found["events.meeting.body"].closed
+    assert not found["events.documents.kind"].closed  # free text with some known values
     assert ("plenary", "全委会") in [(a.value, a.zh) for a in found["events.meeting.body"].values]
 
 

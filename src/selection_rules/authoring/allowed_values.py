@@ -2,10 +2,11 @@
 names: what `new` lists in the blank case's comments and the workbook template offers in
 its drop-down lists.
 
-Read from what the case models declare: a `Literal` field's values, named by its
-description (`无记名 secret / 署名 signed / 公开 open`), and a free-text field's usual
-values where its description lists them (`e.g. standing_committee 常委会, plenary 全委会`);
-for `events.type`, the steps of the procedure. This is the one place either reads them.
+Read from what the case models declare: a field typed with a vocabulary of
+model/vocabulary.py lists its terms (code, Chinese and English names); a `Literal`
+field without one, its values named by its description; a free-text field, its usual
+values where its description lists them (`e.g. standing_committee 常委会`); for
+`events.type`, the steps of the procedure. This is the one place either reads them.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from pydantic import BaseModel
 
 if TYPE_CHECKING:
     from selection_rules.engine.compiled import Procedure
+    from selection_rules.model.vocabulary import Vocabulary
 
 _CJK = re.compile(r"[\u3400-\u9fff\uff08\uff09（）“”]+")
 _SEGMENT = re.compile(r"\s*(?:/|,|，|;|\bor\b)\s*")
@@ -79,12 +81,18 @@ def _walk(model: type[BaseModel], path: tuple[str, ...], out: dict[str, Choices]
         return
     seen = seen | {model}
     for name, info in model.model_fields.items():
+        here = ".".join((*path, name))
+        vocabulary = _vocabulary(info.annotation, info.metadata)
+        if vocabulary is not None:
+            if vocabulary.name != "step":  # the procedure's own steps, below
+                out[here] = Choices(tuple(Allowed(t.code, t.zh, t.en) for t in vocabulary.terms),
+                                    not vocabulary.open)
+            continue
         ann = _unwrap(info.annotation)
         origin = typing.get_origin(ann)
         if origin in (list, dict):
             ann = _unwrap(typing.get_args(ann)[-1])
             origin = typing.get_origin(ann)
-        here = ".".join((*path, name))
         description = info.description or ""
         if isinstance(ann, type) and issubclass(ann, BaseModel):
             _walk(ann, (*path, name), out, seen)
@@ -96,6 +104,34 @@ def _walk(model: type[BaseModel], path: tuple[str, ...], out: dict[str, Choices]
             usual = _usual(description.split("e.g.", 1)[1])
             if usual:
                 out[here] = Choices(usual, False)
+
+
+def _vocabulary(annotation: Any, metadata: list[Any]) -> Vocabulary | None:
+    """The vocabulary a field's values are read through: `Annotated[str, BODY]`, or a
+    Literal normalized by `BeforeValidator(VOCAB.normalize)`, at any depth of lists,
+    dicts and optionals."""
+    from pydantic.functional_validators import BeforeValidator
+
+    from selection_rules.model.vocabulary import Vocabulary
+
+    for extra in metadata:
+        if isinstance(extra, Vocabulary):
+            return extra
+        if isinstance(extra, BeforeValidator):
+            owner = getattr(extra.func, "__self__", None)
+            if isinstance(owner, Vocabulary):
+                return owner
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        args = typing.get_args(annotation)
+        return _vocabulary(args[0], list(args[1:]))
+    if origin in (list, dict, Union, types.UnionType):
+        for arg in typing.get_args(annotation)[-1:] if origin is dict else \
+                typing.get_args(annotation):
+            found = _vocabulary(arg, [])
+            if found is not None:
+                return found
+    return None
 
 
 def _named(value: str, description: str) -> str | None:

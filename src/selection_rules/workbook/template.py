@@ -51,8 +51,10 @@ def template(proc: Procedure) -> tuple[Grid, dict[tuple[str, int], list[str]], l
                                         for c in BY_SHEET["基本信息"].columns)]
     attributes = candidate_attributes(proc)
     grid["人选"][0] += [ATTRIBUTE_HEADER + a for a in attributes]
+    # Steps and values by their Chinese names, as a clerk writes them: the vocabulary
+    # reads them back as the codes (model/vocabulary.py).
     for n, step in enumerate(proc.spec.steps, 1):
-        grid["各环节"].append([n, step.event])
+        grid["各环节"].append([n, step.label.text().zh])
     allowed = allowed_values(proc)
     choices: dict[tuple[str, int], list[str]] = {}
     for table in TABLES:
@@ -61,7 +63,7 @@ def template(proc: Procedure) -> tuple[Grid, dict[tuple[str, int], list[str]], l
             found = allowed.get(path) if path else None
             if found is not None and col.kind in ("choice", "text"):
                 offset = 1 if table.key is not None and j >= 1 else 0
-                choices[(table.sheet, j + offset)] = [a.value for a in found.values]
+                choices[(table.sheet, j + offset)] = [a.zh or a.value for a in found.values]
     return grid, choices, guide(proc, attributes)
 
 
