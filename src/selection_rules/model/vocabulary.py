@@ -482,12 +482,27 @@ VOCABULARIES: dict[str, Vocabulary] = {v.name: v for v in (
 )}
 
 
+_LABELS: dict[str, set[tuple[str, str]]] = {}
+
+
+def _builtin_labels() -> dict[str, set[tuple[str, str]]]:
+    if not _LABELS:
+        for vocabulary in VOCABULARIES.values():
+            for term in vocabulary.terms:
+                _LABELS.setdefault(term.code, set()).add((term.zh, term.en))
+    return _LABELS
+
+
 def label_of(value: str) -> Text | None:
     """The label of a bare code (a procedure parameter's value, a built-in's result)
     where exactly one term of any vocabulary, built-in or declared, has that code."""
     if isinstance(value, Code):
         return value.term.label()
-    found = {(t.zh, t.en) for v in VOCABULARIES.values() for t in v.all_terms() if t.code == value}
+    # The built-in terms by code, indexed once (a message asks for each value it shows);
+    # declared terms are few, and change with the case being read.
+    found = set(_builtin_labels().get(value, ()))
+    for declared_terms in _DECLARED.get().values():
+        found.update((t.zh, t.en) for t in declared_terms if t.code == value)
     if len(found) == 1:
         zh, en = found.pop()
         return Text(zh, en)
