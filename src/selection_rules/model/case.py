@@ -11,24 +11,22 @@ the valid ballots, a name that is not a candidate).
 # annotation from its text when the class is made, which is start-up time of the CLI.
 
 import datetime as dt
-from collections.abc import Sequence
-from fractions import Fraction
-from typing import Annotated, Any, Literal, Self
+from typing import Annotated, Self
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
 from selection_rules import limits
 from selection_rules.i18n import Text
+from selection_rules.model.base import Exact, NonNeg, Record
 from selection_rules.model.candidate_facts import RANK_DOC, CandidateFacts, Rank
 from selection_rules.model.defaults import new_dict, new_list
 from selection_rules.model.item_lists import Distinct, Repeats
-from selection_rules.model.values import parse_number
+from selection_rules.model.meetings import Ballot, Meeting, Motion, Reconsideration, Stance, Tally
+from selection_rules.model.references import Loc, reference_problems, unique_ids
 from selection_rules.model.vocabulary import (
     APPROVAL_KIND,
     AUDIENCE,
     BACKGROUND,
-    BALLOT_KIND,
-    BODY,
     DOCUMENT_KIND,
     OPINION_KIND,
     OUTCOME,
@@ -36,30 +34,17 @@ from selection_rules.model.vocabulary import (
     PROBLEM_SOURCE,
     REASON,
     SCREENING_CONDITION,
-    STANCE,
     STEP,
     TALK_KIND,
     TRAINING_STAGE,
     Code,
 )
 
+# Defined beside the case in model/base.py, meetings.py and references.py; read from here
+# as parts of the case, as they always were (`casefile.Ballot`).
+__all__ = ["Ballot", "Exact", "Loc", "Meeting", "Motion", "NonNeg", "Reconsideration", "Record",
+           "Stance", "Tally", "reference_problems", "unique_ids"]
 
-def _exact(raw: object) -> Fraction:
-    try:
-        return Fraction(parse_number(raw))
-    except ValueError as exc:  # pydantic turns ValueError into a located error
-        raise ValueError(str(exc)) from None
-
-
-Exact = Annotated[Fraction, BeforeValidator(_exact)]
-NonNeg = Annotated[int, Field(ge=0)]
-
-
-class Record(BaseModel):
-    # defer_build: a model is compiled on first use, so a run pays only for the record
-    # kinds it reads (start-up time of the CLI is a target).
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True,
-                              defer_build=True)
 
 
 class Post(Record):
@@ -165,146 +150,6 @@ class Candidate(Record):
         None, description="干部任免审批表的事实 (start of work, education, posts held, "
         "training), as the LRMX import writes them: the eligibility rules read them",
     )
-
-
-class Motion(Record):
-    """动议: who moved the selection, when, for which post and why."""
-
-    by: str = Field(description="动议提出者 (person or body)")
-    reason: Annotated[str, REASON] = Field(
-        description="出缺 vacancy / 调整 adjustment / 新设 new"
-    )
-    ad_hoc: bool = Field(False, description="临时动议: raised outside the agenda")
-    note: str | None = None
-
-
-Stance = Annotated[Literal["agree", "disagree", "defer"], BeforeValidator(STANCE.normalize)]
-
-
-class Reconsideration(Record):
-    """复议: a decision taken up again, and how many of the body's members agreed to it."""
-
-    decided_on: dt.date = Field(description="原决定的日期 (the decision reconsidered)")
-    about: Distinct[str] = Field(
-        default_factory=new_list, description="复议涉及的人选 (candidate ids)")
-    members: NonNeg = Field(description="党委（党组）成员数 (members of the body)")
-    agreed: NonNeg = Field(description="同意复议的成员数 (members who agreed to reconsider)")
-    reason: str | None = Field(None, description="复议事由")
-
-    @model_validator(mode="after")
-    def _agreed_within_members(self) -> Self:
-        if self.agreed > self.members:
-            raise ValueError(f"agreed ({self.agreed}) exceeds members ({self.members}); "
-                             f"同意复议的成员多于成员数")
-        return self
-
-
-class Meeting(Record):
-    """A meeting: body, members entitled (应到) and present (实到), speaking order."""
-
-    body: Annotated[str, BODY] = Field(
-        description="e.g. standing_committee 常委会, plenary 全委会, cadre_meeting")
-    entitled: NonNeg = Field(description="应到会成员数 (members who should attend)")
-    present: NonNeg = Field(description="实到会成员数 (members present)")
-    main_leader: str | None = Field(None, description="主要负责人 (the top leader)")
-    speaking_order: Annotated[list[str], Repeats(
-        "an order: a member who speaks twice is listed twice")] = Field(
-        default_factory=new_list, description="Members in the order they stated their opinions"
-    )
-    agenda_item: bool = Field(True, description="False for an ad hoc motion (临时动议)")
-    member_votes: dict[str, dict[str, Stance]] = Field(
-        default_factory=new_dict,
-        description="逐一表决的记录: candidate id -> member -> 同意 agree / 不同意 disagree / "
-        "缓议 defer (each member's stance on each appointment, in an open vote)",
-    )
-    reconsideration: Reconsideration | None = Field(
-        None, description="复议: this meeting takes up an earlier decision again")
-
-    @model_validator(mode="after")
-    def _present_within_entitled(self) -> Self:
-        if self.present > self.entitled:
-            raise ValueError(
-                f"present ({self.present}) exceeds entitled ({self.entitled}); "
-                f"实到 ({self.present}) 多于应到 ({self.entitled})"
-            )
-        for cid, stances in self.member_votes.items():
-            if len(stances) > self.present:
-                raise ValueError(
-                    f"member_votes of {cid} name {len(stances)} members, more than the "
-                    f"{self.present} present; {cid} 的表态成员 ({len(stances)}) 多于实到成员")
-        return self
-
-
-class Tally(Record):
-    """Votes for one candidate: 同意 / 不同意 / 弃权."""
-
-    agree: NonNeg = Field(description="同意 / votes for")
-    disagree: NonNeg = Field(0, description="不同意 / votes against")
-    abstain: NonNeg = Field(0, description="弃权 / abstentions")
-
-
-# The ballot's figures as a clerk names them, for a message that compares two of them.
-_BALLOT_FIGURES = {
-    "entitled": Text("应参加人数", "the people entitled to vote"),
-    "participants": Text("实参加人数", "the people who took part"),
-    "issued": Text("发出票数", "the ballots issued"),
-    "returned": Text("收回票数", "the ballots returned"),
-    "valid": Text("有效票数", "the valid ballots"),
-}
-
-
-class Ballot(Record):
-    """A recommendation or a vote: who could vote, ballots issued, valid, and tallies."""
-
-    kind: Annotated[str, BALLOT_KIND] = Field(
-        description="无记名 secret / 署名 signed / 公开 open (show of hands, roll call)"
-    )
-    entitled: NonNeg | None = Field(None, description="应参加人数 (people entitled to vote)")
-    participants: NonNeg | None = Field(None, description="实参加人数 (people who took part)")
-    issued: NonNeg | None = Field(None, description="发出票数")
-    returned: NonNeg | None = Field(None, description="收回票数 (ballots cast)")
-    valid: NonNeg | None = Field(None, description="有效票数")
-    invalid: NonNeg | None = Field(None, description="无效票数")
-    abstaining: NonNeg | None = Field(None, description="弃权票数 (whole ballots abstaining)")
-    signed_by: Distinct[str] = Field(
-        default_factory=new_list, description="For a signed ballot: the voters named on it"
-    )
-    tallies: dict[str, Tally] = Field(
-        default_factory=new_dict, description="Candidate id -> votes for that candidate"
-    )
-
-    @model_validator(mode="after")
-    def _arithmetic(self) -> Self:
-        def over(a: int | None, b: int | None) -> bool:
-            return a is not None and b is not None and a > b
-
-        pairs = [
-            ("participants", "entitled"),
-            ("returned", "issued"),
-            ("valid", "returned"),
-            ("valid", "issued"),
-            ("valid", "participants"),
-        ]
-        for small, big in pairs:
-            if over(getattr(self, small), getattr(self, big)):
-                a, b = _BALLOT_FIGURES[small], _BALLOT_FIGURES[big]
-                n, m = getattr(self, small), getattr(self, big)
-                raise ValueError(Text(f"{a.zh} {n} 不能多于{b.zh} {m}",
-                                      f"{a.en} ({n}) exceed {b.en} ({m})"))
-        if (self.returned is not None and self.valid is not None and self.invalid is not None
-                and self.valid + self.invalid != self.returned):
-            raise ValueError(
-                f"valid ({self.valid}) + invalid ({self.invalid}) != returned "
-                f"({self.returned}); 有效票与无效票之和不等于收回票"
-            )
-        if self.valid is not None:
-            for cid, t in self.tallies.items():
-                if t.agree + t.disagree + t.abstain > self.valid:
-                    raise ValueError(
-                        f"votes for {cid} ({t.agree}+{t.disagree}+{t.abstain}) exceed the "
-                        f"{self.valid} valid ballots; {cid} 的票数之和多于有效票"
-                    )
-        return self
 
 
 class Shortcoming(Record):
@@ -517,84 +362,3 @@ class Case(Record):
 
     def candidate(self, cand_id: str) -> Candidate:
         return next(c for c in self.candidates if c.id == cand_id)
-
-
-Loc = tuple[str | int, ...]
-
-
-def reference_problems(case: Case) -> list[tuple[Loc, Text]]:
-    """Names that are defined twice or not at all, each with the path where it stands.
-
-    These are input errors, not violations: nothing can be checked about a candidate the
-    case file does not describe.
-    """
-    problems: list[tuple[Loc, Text]] = []
-    post_ids = unique_ids([p.id for p in case.posts], "posts", problems)
-    cand_ids = unique_ids([c.id for c in case.candidates], "candidates", problems)
-    for i, ev in enumerate(case.events):
-        for j, pid in enumerate(ev.posts):
-            if pid not in post_ids:
-                problems.append((("events", i, "posts", j), _unknown("post", pid, post_ids)))
-        named: list[tuple[Loc, list[str] | dict[str, Any]]] = [
-            (("candidates",), ev.candidates),
-            (("result",), ev.result),
-            (("speeches",), ev.speeches),
-            (("introductions",), ev.introductions),
-            (("scores",), ev.scores),
-        ]
-        if ev.ballot is not None:
-            named.append((("ballot", "tallies"), ev.ballot.tallies))
-        if ev.meeting is not None:
-            named.append((("meeting", "member_votes"), ev.meeting.member_votes))
-            if ev.meeting.reconsideration is not None:
-                named.append((("meeting", "reconsideration", "about"),
-                              ev.meeting.reconsideration.about))
-        if ev.inspection is not None:
-            named.append((("inspection", "shortcomings"), ev.inspection.shortcomings))
-        named.append((("first_nominators",), ev.first_nominators))
-        named.append((("screening",), ev.screening))
-        for j, doc in enumerate(ev.documents):
-            named.append((("documents", j, "about"), doc.about))
-        for where, ids in named:
-            if cand_ids.issuperset(ids):  # the common case, without a loop in Python
-                continue
-            for j, cid in enumerate(ids):
-                if cid not in cand_ids:
-                    key: str | int = cid if isinstance(ids, dict) else j
-                    loc: Loc = ("events", i, *where, key)
-                    problems.append((loc, _unknown("candidate", cid, cand_ids)))
-        for j, talk in enumerate(ev.talks):
-            if talk.about not in cand_ids:
-                problems.append((("events", i, "talks", j, "about"),
-                                 _unknown("candidate", talk.about, cand_ids)))
-        if ev.publicity is not None:
-            for j, rep in enumerate(ev.publicity.reports):
-                if rep.about not in cand_ids:
-                    loc = ("events", i, "publicity", "reports", j, "about")
-                    problems.append((loc, _unknown("candidate", rep.about, cand_ids)))
-    return problems
-
-
-def unique_ids(ids: Sequence[str | None], where: str,
-               problems: list[tuple[Loc, Text]]) -> set[str]:
-    """The ids of a list (posts, candidates, teams …); each repeat is a located problem
-    naming the entry it repeats. An entry without an id (None) is none of them."""
-    first: dict[str, int] = {}
-    for i, name in enumerate(ids):
-        if name is None:
-            continue
-        j = first.setdefault(name, i)
-        if j != i:
-            problems.append(((where, i, "id"), Text(
-                f"编号 {name!r} 重复（第一次出现在 {where}[{j}].id）",
-                f"duplicate id {name!r} (first at {where}[{j}].id)")))
-    return set(first)
-
-
-def _unknown(kind: str, name: str, known: set[str]) -> Text:
-    listed = ", ".join(sorted(known)) or "—"
-    zh = {"post": "职位", "candidate": "人选"}[kind]
-    return Text(
-        f"{zh} {name!r} 未在案卷中定义（已定义：{listed}）",
-        f"unknown {kind} {name!r} (defined: {listed})",
-    )
