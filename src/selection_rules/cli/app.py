@@ -48,6 +48,10 @@ class ValidateFormat(StrEnum):
     text = "text"
     json = "json"
     jsonl = "jsonl"
+    html = "html"
+    xlsx = "xlsx"
+    sarif = "sarif"
+    junit = "junit"
 
 
 class LangOpt(StrEnum):

@@ -87,6 +87,7 @@ def replay(proc: Procedure, case: Case, calendar: WorkCalendar, file: str = "") 
         stages_reached=reached,
         final=final,
         violations=violations,
+        unit=case.unit,
     )
 
 

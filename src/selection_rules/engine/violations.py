@@ -58,6 +58,8 @@ class CaseResult:
     # "selection" for a case replayed through a procedure; otherwise the kind of record
     # (records.py) checked by rule sets, which has no procedure, stages or posts.
     record_kind: str = "selection"
+    # The unit that selects (a case) or keeps the record: reports group files by it.
+    unit: str | None = None
 
     @property
     def fit(self) -> bool:
