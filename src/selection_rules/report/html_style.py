@@ -26,7 +26,10 @@ th, td { border: 1px solid var(--line); padding: .25rem .4rem; text-align: left;
          vertical-align: top; }
 thead th { background: #f2f2f2; }
 td.n { text-align: right; font-variant-numeric: tabular-nums; }
+thead th, td.rule, table.summary tbody th { white-space: nowrap; }
+.case { overflow-x: auto; }
 td.cite { color: #444; font-size: .82rem; }
+td.msg { min-width: 16em; }
 td.loc code { white-space: nowrap; }
 tr.sev-error td.sev { color: var(--err); font-weight: bold; }
 tr.sev-warning td.sev { color: var(--warn); font-weight: bold; }
