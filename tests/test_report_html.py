@@ -99,6 +99,36 @@ def test_diagrams_are_inline_svg(report: Path, doc: dict[str, Any]) -> None:
     assert html.count("<svg") == len(with_violations) and "<?xml" not in html
 
 
+@pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz is not installed")
+def test_a_case_s_diagram_is_the_one_diagram_case_draws() -> None:
+    from conftest import EXAMPLES
+    from selection_rules.diagram.command import draw
+    from selection_rules.engine.library import Library
+    from selection_rules.engine.pipeline import Pipeline
+    from selection_rules.lang.workdays import WorkCalendar
+    from selection_rules.report.html_diagrams import case_diagrams, inline_svg
+
+    path = str(EXAMPLES / "pengshan" / "ps7-below-80.yaml")
+    entry = {"file": path, "kind": "selection", "status": "violations"}
+    for lang in ("zh", "en"):
+        pictures = case_diagrams({"files": [entry]}, Pipeline(Library(), WorkCalendar()),
+                                 lang, 5)
+        svg, _ = draw(None, "svg", Path(path), Library(), lang)
+        assert pictures.svg[path] == inline_svg(svg.decode("utf-8"))
+
+
+def test_without_graphviz_each_case_says_so(root: Path, monkeypatch: pytest.MonkeyPatch,
+                                            ) -> None:
+    import selection_rules.report.html_diagrams as diagrams
+
+    monkeypatch.setattr(diagrams.shutil, "which", lambda name: None)
+    out = root.parent / "no-graphviz.html"
+    validate(str(root), "--format", "html", "-o", str(out), "--lang", "en")
+    html = out.read_text(encoding="utf-8")
+    assert "<svg" not in html
+    assert html.count("Graphviz (the dot command) is not installed here") == 4  # cases
+
+
 def test_the_diagram_limit_names_the_command(root: Path) -> None:
     out = root.parent / "one-diagram.html"
     validate(str(root), "--format", "html", "-o", str(out), "--diagrams", "1")

@@ -53,7 +53,8 @@ def test_sarif_has_the_required_fields(sarif: dict[str, Any]) -> None:
 
 def test_sarif_rules_carry_their_source_as_help(sarif: dict[str, Any]) -> None:
     rules = {r["id"]: r for r in sarif["runs"][0]["tool"]["driver"]["rules"]}
-    assert rules["PS-7"]["help"]["text"] == "000_1d6b22ca1a2a0151.txt “民主推薦票不足80%的不作為考察對象”"
+    assert rules["PS-7"]["help"]["text"] == (
+        "000_1d6b22ca1a2a0151.txt “民主推薦票不足80%的不作為考察對象”")
     assert "《党政领导干部选拔任用工作条例》" in rules["CN-1"]["help"]["text"]
 
 
@@ -75,9 +76,13 @@ def test_sarif_has_every_violation_at_the_json_s_line(root: Path, sarif: dict[st
     # The unreadable file is a notification, and the run did not succeed.
     [inv] = run["invocations"]
     assert not inv["executionSuccessful"]
-    [note] = inv["toolExecutionNotifications"]
-    assert "4-broken.yaml" in note["locations"][0]["physicalLocation"]["artifactLocation"][
-        "uri"]
+    bad, dup = inv["toolExecutionNotifications"]
+    assert bad["level"] == "error" and "4-broken.yaml" in bad["locations"][0][
+        "physicalLocation"]["artifactLocation"]["uri"]
+    # The case id found in two files is a warning naming both.
+    assert dup["level"] == "warning" and "A-2" in dup["message"]["text"]
+    assert [unquote(x["physicalLocation"]["artifactLocation"]["uri"]).rsplit("/", 1)[1]
+            for x in dup["locations"]] == ["2-clean.yaml", "2-copy.yaml"]
 
 
 def test_junit_has_a_testcase_per_file_and_a_failure_per_violation(

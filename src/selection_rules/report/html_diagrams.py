@@ -81,12 +81,17 @@ def case_diagrams(doc: dict[str, Any], pipeline: Pipeline, lang: Lang, limit: in
 def _dots(paths: list[str], pipeline: Pipeline, lang: Lang) -> dict[str, str]:
     """The DOT text of each case's diagram (cases that cannot be read again are left out:
     a file changed since it was checked)."""
+    from dataclasses import replace
+
     from selection_rules.diagram.draw import to_dot
-    from selection_rules.diagram.model import build
+    from selection_rules.diagram.model import Diagram, build, overlay
     from selection_rules.engine.pipeline import read
     from selection_rules.model.case import Case
 
     out: dict[str, str] = {}
+    # The procedure's own diagram is made once per procedure (the pipeline's cache gives
+    # each case the same object); each case only adds its overlay, as `build` would.
+    plain: dict[int, Diagram] = {}
     for path in paths:
         try:
             checked = pipeline.check(read(Path(path)))
@@ -94,7 +99,11 @@ def _dots(paths: list[str], pipeline: Pipeline, lang: Lang) -> dict[str, str]:
             continue
         if checked is None or not isinstance(checked.model, Case):
             continue
-        out[path] = to_dot(build(checked.proc, checked.model, checked.result), lang)
+        proc = checked.proc
+        if id(proc) not in plain:
+            plain[id(proc)] = build(proc)
+        drawn = replace(plain[id(proc)], overlay=overlay(proc, checked.model, checked.result))
+        out[path] = to_dot(drawn, lang)
     return out
 
 

@@ -49,7 +49,8 @@ def document(rules: list[dict[str, Any]], results: list[dict[str, Any]],
                             "rules": rules}},
         "columnKind": "unicodeCodePoints",
         "results": results,
-        "invocations": [{"executionSuccessful": not notifications,
+        "invocations": [{"executionSuccessful": not any(
+                             n["level"] == "error" for n in notifications),
                          "toolExecutionNotifications": notifications}],
     }
     return (dumps({"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}, indent=2)
@@ -89,6 +90,12 @@ def validate_sarif(doc: dict[str, Any], lang: Lang = "zh") -> bytes:
             if v["rule"] in index:
                 result["ruleIndex"] = index[v["rule"]]
             results.append(result)
+    for d in doc["summary"]["duplicate_ids"]:
+        # Almost always a copy-paste error in an archive: said once, at every file.
+        text = w.t(lang, f"案卷编号 {d['id']} 出现在 {len(d['files'])} 个文件中",
+                   f"case id {d['id']} is in {len(d['files'])} files")
+        notifications.append({"level": "warning", "message": {"text": text},
+                              "locations": [location(f, None) for f in d["files"]]})
     return document(rules, results, notifications)
 
 
