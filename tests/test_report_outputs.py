@@ -89,3 +89,21 @@ def test_json_of_one_file_keeps_every_field_it_had(tmp_path: Path) -> None:
     assert list(entry) == ["file", "status", "kind", "case", "unit", "procedure", "rule_sets",
                            "decision_date", "summary", "violations"]
     assert entry["unit"] == "中共彭山县委员会"
+
+
+@pytest.mark.parametrize("fmt", ["html", "xlsx", "sarif", "junit"])
+def test_a_file_name_that_is_not_utf8_is_shown_not_a_crash(tmp_path: Path, fmt: str) -> None:
+    import os
+
+    folder = os.fsencode(tmp_path)
+    name = folder + b"/case-\xff.yaml"
+    with open(name, "wb") as fh:
+        fh.write((PENGSHAN / "ps7-below-80.yaml").read_bytes())
+    out = tmp_path / f"r.{fmt}"
+    result = validate(str(tmp_path), "--format", fmt, "-o", str(out), "--diagrams", "0")
+    assert result.exit_code == 1, result.output
+    data = out.read_bytes()
+    if fmt != "xlsx":
+        from urllib.parse import unquote
+
+        assert "case-\ufffd.yaml" in unquote(data.decode("utf-8"))

@@ -159,3 +159,27 @@ def test_the_counters_add_up_whatever_the_files(data: list[Any]) -> None:
     ids = Counter(f"id{i % 5}" for i, (u, _) in enumerate(data) if u is not None)
     assert {d["id"]: len(d["files"]) for d in out["duplicate_ids"]} == {
         k: n for k, n in ids.items() if n > 1}
+
+
+@given(st.lists(st.tuples(st.text(max_size=6), st.text(min_size=1, max_size=6)),
+                max_size=3000))
+def test_first_seen_is_a_dict_of_first_files(pairs: list[tuple[str, str]]) -> None:
+    from selection_rules.report.summary import FirstSeen
+
+    table, plain = FirstSeen(), {}
+    for key, path in pairs:
+        assert table.first(key, path) == plain.get(key)
+        plain.setdefault(key, path)
+
+
+def test_first_seen_grows_and_tells_ids_apart() -> None:
+    from selection_rules.report.summary import FirstSeen
+
+    table = FirstSeen()
+    for i in range(5000):  # past several doublings of the table
+        assert table.first(f"PS-{i}", f"f{i}.yaml") is None
+    assert table.first("PS-4999", "again.yaml") == "f4999.yaml"
+    assert table.first("PS-0", "again.yaml") == "f0.yaml"
+    assert table.first("PS-5000", "new.yaml") is None
+    # A file name that is not UTF-8 comes back as it went in.
+    assert table.first("x", "a\udcff.yaml") is None and table.first("x", "b") == "a\udcff.yaml"

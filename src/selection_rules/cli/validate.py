@@ -135,7 +135,7 @@ def _render(format: ValidateFormat, writer: "Collected", lang: "Lang", pipeline:
         from selection_rules.report.html_diagrams import case_diagrams
 
         pictures = case_diagrams(doc, pipeline, lang, diagrams)
-        return render_html(doc, lang, pictures).encode("utf-8", "surrogateescape")
+        return render_html(doc, lang, pictures).encode("utf-8", "replace")
     if format is ValidateFormat.xlsx:
         from selection_rules.report.xlsx import render_xlsx
 

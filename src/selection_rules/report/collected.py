@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from selection_rules.engine.validation import Outcome
-from selection_rules.report.json import FORMAT_VERSION, outcome_dict, totals
+from selection_rules.report.json import _SURROGATE, FORMAT_VERSION, outcome_dict, totals
 from selection_rules.report.summary import Summary
 from selection_rules.report.text import Tally
 
@@ -30,7 +30,11 @@ class Collected:
         self.summary.add(o)
         if self.only_failed and o.result is not None and o.result.clean:
             return
-        self.files.append(outcome_dict(o))
+        entry = outcome_dict(o)
+        # A file name that is not UTF-8 holds its odd bytes as lone surrogates, which no
+        # workbook, XML or HTML can hold: they are shown as U+FFFD (file names only: a
+        # case file's text never has one, the readers refuse it).
+        self.files.append(_readable(entry) if _SURROGATE.search(o.path) else entry)
 
     def close(self) -> None:
         """Nothing to flush: the caller renders `document()`."""
@@ -40,3 +44,13 @@ class Collected:
         return {"format": "selection-rules/validate", "version": FORMAT_VERSION,
                 "files": self.files, "totals": totals(self.tally),
                 "summary": self.summary.as_dict()}
+
+
+def _readable(value: Any) -> Any:
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {k: _readable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_readable(v) for v in value]
+    return value
