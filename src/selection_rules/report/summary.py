@@ -12,8 +12,8 @@ from __future__ import annotations
 import struct
 import unicodedata
 from array import array
-from hashlib import blake2b
 from dataclasses import dataclass, field
+from hashlib import blake2b
 from typing import Any
 
 from selection_rules.engine.validation import Outcome
