@@ -161,7 +161,7 @@ def test_the_counters_add_up_whatever_the_files(data: list[Any]) -> None:
         k: n for k, n in ids.items() if n > 1}
 
 
-@given(st.lists(st.tuples(st.text(max_size=6), st.text(min_size=1, max_size=6)),
+@given(st.lists(st.tuples(st.text(max_size=6), st.text("ab/\\é.", min_size=1, max_size=8)),
                 max_size=3000))
 def test_first_seen_is_a_dict_of_first_files(pairs: list[tuple[str, str]]) -> None:
     from selection_rules.report.summary import FirstSeen

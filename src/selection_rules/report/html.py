@@ -20,7 +20,7 @@ from selection_rules.model.procedure import SEVERITIES
 from selection_rules.report import words as w
 from selection_rules.report.html_diagrams import Pictures, beyond_limit
 from selection_rules.report.html_style import CSS, SCRIPT
-from selection_rules.report.summary import COMMON_MIN_UNITS, UNKNOWN_UNIT
+from selection_rules.report.summary import COMMON_MIN_UNITS, SEVERITY_WORDS, UNKNOWN_UNIT
 
 
 def e(value: object) -> str:
@@ -75,7 +75,7 @@ def _figures(doc: dict[str, Any], lang: Lang) -> str:
         ("with_violations", tot["with_violations"], Text("个有违规", "with violations")),
         ("errors", tot["errors"], Text("个无法读取", "unreadable")),
         *((sev, tot["violations"].get(sev, 0),
-           Text(f"条{w.SEVERITY[sev].zh}", f"{w.SEVERITY[sev].en}(s)")) for sev in SEVERITIES),
+           Text(f"条{w.SEVERITY[sev].zh}", SEVERITY_WORDS[sev].en)) for sev in SEVERITIES),
         ("units", sum(1 for u in doc["summary"]["by_unit"] if u["unit"] is not None),
          Text("个单位", "units")),
     ]

@@ -139,15 +139,18 @@ class Summary:
 
 class FirstSeen:
     """Ids with the file each was first seen in: an open-addressing table of 64-bit
-    hashes (array), pointing into one bytearray of (id, file) pairs; the id itself is
-    compared on a matching hash, so two ids never pass for one."""
+    hashes (array), pointing into one bytearray of (id, folder, file name) entries, each
+    folder named once; the id itself is compared on a matching hash, so two ids never
+    pass for one."""
 
-    _PAIR = struct.Struct("<II")  # lengths of the id and the file name that follow
+    _HEAD = struct.Struct("<III")  # the folder's number, lengths of the id and the name
 
     def __init__(self) -> None:
         self._hashes = array("Q", bytes(8 * 1024))  # 0: an empty slot
-        self._where = array("I", bytes(4 * 1024))  # the pair's offset in _data
+        self._where = array("I", bytes(4 * 1024))  # the entry's offset in _data
         self._data = bytearray()
+        self._folders: dict[str, int] = {}
+        self._folder_names: list[str] = []
         self._count = 0
 
     def first(self, key: str, path: str) -> str | None:
@@ -159,16 +162,22 @@ class FirstSeen:
         while (found := self._hashes[i]) != 0:
             if found == h:
                 at = self._where[i]
-                n_key, n_path = self._PAIR.unpack_from(self._data, at)
-                start = at + self._PAIR.size
+                folder, n_key, n_name = self._HEAD.unpack_from(self._data, at)
+                start = at + self._HEAD.size
                 if self._data[start:start + n_key] == raw:
-                    return self._data[start + n_key:start + n_key + n_path].decode(
+                    name = self._data[start + n_key:start + n_key + n_name].decode(
                         "utf-8", "surrogateescape")
+                    return self._folder_names[folder] + name
             i = (i + 1) & mask
-        name = path.encode("utf-8", "surrogateescape")
+        cut = path.rfind("/") + 1 or path.rfind("\\") + 1  # the folder, with its separator
+        folder = self._folders.get(path[:cut])
+        if folder is None:
+            folder = self._folders[path[:cut]] = len(self._folder_names)
+            self._folder_names.append(path[:cut])
+        name = path[cut:].encode("utf-8", "surrogateescape")
         self._hashes[i] = h
         self._where[i] = len(self._data)
-        self._data += self._PAIR.pack(len(raw), len(name)) + raw + name
+        self._data += self._HEAD.pack(folder, len(raw), len(name)) + raw + name
         self._count += 1
         if self._count * 2 > len(self._hashes):
             self._grow()
