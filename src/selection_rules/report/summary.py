@@ -165,19 +165,19 @@ class FirstSeen:
                 folder, n_key, n_name = self._HEAD.unpack_from(self._data, at)
                 start = at + self._HEAD.size
                 if self._data[start:start + n_key] == raw:
-                    name = self._data[start + n_key:start + n_key + n_name].decode(
-                        "utf-8", "surrogateescape")
-                    return self._folder_names[folder] + name
+                    stored = bytes(self._data[start + n_key:start + n_key + n_name])
+                    folder_name: str = self._folder_names[folder]
+                    return folder_name + stored.decode("utf-8", "surrogateescape")
             i = (i + 1) & mask
         cut = path.rfind("/") + 1 or path.rfind("\\") + 1  # the folder, with its separator
         folder = self._folders.get(path[:cut])
         if folder is None:
             folder = self._folders[path[:cut]] = len(self._folder_names)
             self._folder_names.append(path[:cut])
-        name = path[cut:].encode("utf-8", "surrogateescape")
+        encoded = path[cut:].encode("utf-8", "surrogateescape")
         self._hashes[i] = h
         self._where[i] = len(self._data)
-        self._data += self._HEAD.pack(folder, len(raw), len(name)) + raw + name
+        self._data += self._HEAD.pack(folder, len(raw), len(encoded)) + raw + encoded
         self._count += 1
         if self._count * 2 > len(self._hashes):
             self._grow()
