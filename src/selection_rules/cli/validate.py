@@ -51,7 +51,8 @@ def validate(
         "the summary; other formats: as --only-failed")] = False,
     diagrams: Annotated[int, typer.Option(
         "--diagrams", min=0, help="HTML 报告中附程序图的有违规案卷数上限 / in the HTML report, "
-        "draw the procedure diagram for at most this many cases with violations")] = 20,
+        "draw the procedure diagram for at most this many cases with violations (each costs "
+        "about 15 ms of Graphviz)")] = 10,
     lang: LangArg = None,
     holidays: Annotated[list[Path] | None, typer.Option(
         "--holidays", help="补充的节假日安排（官方日历未覆盖的年份）/ holiday list for years the "
