@@ -127,9 +127,18 @@ def render_xlsx(doc: dict[str, Any], lang: Lang) -> bytes:
         ws = book.add_worksheet(SHEETS[key].get(lang))
         for c, text in enumerate(head):
             ws.write_string(0, c, text, bold)
+        number, text = ws.write_number, ws.write_string
         for r, row in enumerate(rows, start=1):
             for c, value in enumerate(row):
-                cell(ws, r, c, value, wrap)
+                # One cell as what it is (as `cell` says), inlined: a workbook of
+                # thousands of rows spends its time here.
+                if type(value) is int and -_EXACT_LIMIT < value < _EXACT_LIMIT:
+                    number(r, c, value)
+                elif type(value) is str:
+                    if value:
+                        text(r, c, value, wrap if len(value) > 24 or "\n" in value else None)
+                else:
+                    cell(ws, r, c, value, wrap)
         ws.freeze_panes(1, 0)
         ws.autofilter(0, 0, max(len(rows), 1), len(head) - 1)
         for c, width in enumerate(widths or [14] * len(head)):
