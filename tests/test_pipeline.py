@@ -132,7 +132,7 @@ def test_jsonl_is_one_object_per_file_then_the_totals() -> None:
     *files, last = map(json.loads, lines)
     assert files == document["files"]
     assert last == {"format": document["format"], "version": document["version"],
-                    "totals": document["totals"]}
+                    "totals": document["totals"], "summary": document["summary"]}
 
 
 def test_reports_are_written_as_each_file_finishes(monkeypatch) -> None:  # type: ignore[no-untyped-def]

@@ -51,6 +51,10 @@ class ValidateFormat(StrEnum):
     text = "text"
     json = "json"
     jsonl = "jsonl"
+    html = "html"
+    xlsx = "xlsx"
+    sarif = "sarif"
+    junit = "junit"
 
 
 class LangOpt(StrEnum):

@@ -1,5 +1,6 @@
 """`schema`, `lint` and `test`: a rule author's commands."""
 
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -7,8 +8,6 @@ import typer
 
 from selection_rules.cli.app import (
     ForceOpt,
-    Format,
-    FormatOpt,
     LangArg,
     RulesDirs,
     _console,
@@ -64,12 +63,20 @@ def schema(
         typer.echo(str(out / file_name(n)))
 
 
+class LintFormat(StrEnum):
+    text = "text"
+    json = "json"
+    sarif = "sarif"
+
+
 @app.command()
 def lint(
     paths: Annotated[list[str] | None, typer.Argument(
         help="程序或规则集文件、目录（默认：内置 rules/）/ procedure and rule-set files or "
         "folders (default: the shipped rules/)", show_default=False)] = None,
-    format: FormatOpt = Format.text,
+    format: Annotated[LintFormat, typer.Option(
+        "--format", "-f", help="输出格式 / output: text | json | sarif (SARIF 2.1.0, for "
+        "code-scanning services)")] = LintFormat.text,
     lang: LangArg = None,
     rules: RulesDirs = None,
     strict: Annotated[bool, typer.Option(
@@ -84,8 +91,10 @@ def lint(
     if shipped.is_relative_to(Path.cwd()):
         shipped = shipped.relative_to(Path.cwd())  # shorter locations in the findings
     report = linting.lint_paths(paths or [str(shipped)], rules or [])
-    if format is Format.json:
+    if format is LintFormat.json:
         typer.echo(linting.render_json(report))
+    elif format is LintFormat.sarif:
+        typer.echo(linting.render_sarif(report, language), nl=False)
     else:
         linting.render_text(_console(), report, language)
     raise typer.Exit(linting.exit_code(report, strict))

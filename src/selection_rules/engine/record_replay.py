@@ -63,4 +63,5 @@ def replay_record(rules: Procedure, record: RecordFile, file: str = "") -> CaseR
         final={},
         violations=violations,
         record_kind=rules.record_kind,
+        unit=record.unit,
     )

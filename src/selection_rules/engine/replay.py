@@ -90,6 +90,7 @@ def replay(proc: Procedure, case: Case, calendar: WorkCalendar, file: str = "") 
         violations=violations,
         stage_labels={s: label for s in proc.stages
                       if (label := proc.stage_label(s)) is not None},
+        unit=case.unit,
     )
 
 

@@ -61,6 +61,8 @@ class CaseResult:
     record_kind: str = "selection"
     # The stages' labels, for a report that names them in words (stage id -> label).
     stage_labels: dict[str, Text] = field(default_factory=dict)
+    # The unit that selects (a case) or keeps the record: reports group files by it.
+    unit: str | None = None
 
     @property
     def fit(self) -> bool:

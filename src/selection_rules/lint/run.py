@@ -223,6 +223,13 @@ def render_json(report: LintReport) -> str:
     return dumps(report.as_dict(), indent=2)
 
 
+def render_sarif(report: LintReport, lang: Lang) -> str:
+    """SARIF 2.1.0: one result per finding, each kind of finding a rule (report/sarif.py)."""
+    from selection_rules.report.sarif import lint_sarif
+
+    return lint_sarif(report, lang).decode("utf-8")
+
+
 def exit_code(report: LintReport, strict: bool) -> int:
     from selection_rules.errors import EXIT_BAD_INPUT, EXIT_OK, EXIT_VIOLATIONS
 
@@ -232,4 +239,5 @@ def exit_code(report: LintReport, strict: bool) -> int:
     return EXIT_VIOLATIONS if any(f.severity in failing for f in report.findings) else EXIT_OK
 
 
-__all__ = ["KINDS", "LintReport", "exit_code", "lint_paths", "render_json", "render_text"]
+__all__ = ["KINDS", "LintReport", "exit_code", "lint_paths", "render_json", "render_sarif",
+           "render_text"]

@@ -9,6 +9,7 @@ from selection_rules.engine.violations import Violation
 from selection_rules.i18n import Text
 from selection_rules.model.procedure import Citation
 from selection_rules.report.json_text import dumps
+from selection_rules.report.summary import Summary
 from selection_rules.report.text import Tally
 from selection_rules.source.paths import format_loc
 
@@ -48,6 +49,7 @@ def outcome_dict(o: Outcome) -> dict[str, Any]:
         return {
             "file": o.path,
             "status": "error",
+            "unit": None,  # the file could not be read far enough to say
             "problems": [p.as_dict() for p in o.problems],
         }
     r = o.result
@@ -57,6 +59,7 @@ def outcome_dict(o: Outcome) -> dict[str, Any]:
             "status": "clean" if r.clean else "violations",
             "kind": r.record_kind,
             "record": r.case_id,
+            "unit": r.unit,
             "rule_sets": list(r.rule_sets),
             "as_of": r.decision_date,
             "summary": {"counts": r.counts()},
@@ -67,6 +70,7 @@ def outcome_dict(o: Outcome) -> dict[str, Any]:
         "status": "clean" if r.clean else "violations",
         "kind": "selection",
         "case": r.case_id,
+        "unit": r.unit,
         "procedure": r.procedure,
         "rule_sets": list(r.rule_sets),
         "decision_date": r.decision_date,
@@ -91,20 +95,28 @@ class JsonWriter:
     object as it comes, then the totals; byte for byte what one json.dumps of the whole
     document writes, while only the totals are kept."""
 
-    def __init__(self, stream: TextIO) -> None:
+    def __init__(self, stream: TextIO, *, only_failed: bool = False) -> None:
         self.out = stream
         self.tally = Tally()
+        self.summary = Summary()
+        self.only_failed = only_failed
+        self.listed = 0
         self.out.write('{\n  "format": "selection-rules/validate",\n'
                        f'  "version": {FORMAT_VERSION},\n  "files": [')
 
     def add(self, o: Outcome) -> None:
-        self.out.write(("\n    " if not self.tally.files else ",\n    ")
-                       + _dumps(outcome_dict(o), 2))
         self.tally.add(o)
+        self.summary.add(o)
+        if self.only_failed and o.result is not None and o.result.clean:
+            return
+        self.out.write(("\n    " if not self.listed else ",\n    ")
+                       + _dumps(outcome_dict(o), 2))
+        self.listed += 1
 
     def close(self) -> None:
-        self.out.write(("\n  ]" if self.tally.files else "]") + ',\n  "totals": '
-                       + _dumps(totals(self.tally), 1) + "\n}\n")
+        self.out.write(("\n  ]" if self.listed else "]") + ',\n  "totals": '
+                       + _dumps(totals(self.tally), 1) + ',\n  "summary": '
+                       + _dumps(self.summary.as_dict(), 1) + "\n}\n")
         self.out.flush()
 
 
@@ -112,17 +124,23 @@ class JsonLinesWriter:
     """`--format jsonl`: one line per file as it finishes (the object `--format json`
     lists under `files`), then one line with the document's format and totals."""
 
-    def __init__(self, stream: TextIO) -> None:
+    def __init__(self, stream: TextIO, *, only_failed: bool = False) -> None:
         self.out = stream
         self.tally = Tally()
+        self.summary = Summary()
+        self.only_failed = only_failed
 
     def add(self, o: Outcome) -> None:
-        self.out.write(dumps(outcome_dict(o)) + "\n")
         self.tally.add(o)
+        self.summary.add(o)
+        if self.only_failed and o.result is not None and o.result.clean:
+            return
+        self.out.write(dumps(outcome_dict(o)) + "\n")
 
     def close(self) -> None:
         self.out.write(dumps({"format": "selection-rules/validate", "version": FORMAT_VERSION,
-                              "totals": totals(self.tally)}) + "\n")
+                              "totals": totals(self.tally),
+                              "summary": self.summary.as_dict()}) + "\n")
         self.out.flush()
 
 

@@ -12,9 +12,11 @@ from __future__ import annotations
 import os
 import secrets
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePath
+from typing import BinaryIO
 
 from selection_rules.errors import InputError
 from selection_rules.i18n import Text
@@ -102,6 +104,14 @@ class Outputs:
 
     def write(self, path: str | Path, data: bytes, spot: Spot) -> Path:
         """Write `data` to `path` whole or not at all; return the real path written."""
+        with self.placing(path, spot) as fh:
+            fh.write(data)
+        return Path(os.path.realpath(path))
+
+    @contextmanager
+    def placing(self, path: str | Path, spot: Spot) -> Iterator[BinaryIO]:
+        """A file to write `path`'s bytes into as they come (a report written as the files
+        finish), moved into place when the block ends, or dropped if it fails."""
         real = self.check(path, spot)
         replacing = real.exists()
         temp = real.with_name(f".{real.name}.{secrets.token_hex(4)}.tmp")
@@ -110,7 +120,7 @@ class Outputs:
             # as any new file (an existing one keeps its mode below).
             fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
             with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
+                yield fh
             if replacing:
                 os.chmod(temp, stat.S_IMODE(os.stat(real).st_mode))
                 os.replace(temp, real)
@@ -122,7 +132,6 @@ class Outputs:
             if temp.exists():
                 temp.unlink()
         self._allowed.add(real)
-        return real
 
 
 def _place_new(temp: Path, real: Path, spot: Spot, shown: str) -> None:

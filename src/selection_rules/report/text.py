@@ -16,6 +16,7 @@ from selection_rules.engine.violations import Violation
 from selection_rules.i18n import Lang, Text
 from selection_rules.model.procedure import SEVERITIES
 from selection_rules.report.quotes import shown_quote
+from selection_rules.report.summary import Summary, summary_lines
 
 # One span of a line: its text and a rich style ("" for none).
 Span = tuple[str, str]
@@ -53,14 +54,21 @@ def render(outcomes: list[Outcome], lang: Lang, stream: TextIO | None = None) ->
 
 class TextWriter:
     """The report written as the files finish: each file's block as it comes, the count
-    of files at the close; only the counts are kept."""
+    of files at the close; only the counts are kept.
+
+    With more than one file (or `quiet`) the summary by rule and by unit comes before
+    the count; `only_failed` leaves out clean files' blocks, `quiet` every file's block."""
 
     def __init__(self, lang: Lang, stream: TextIO | None = None, *,
-                 original_quotes: bool = False) -> None:
+                 original_quotes: bool = False, only_failed: bool = False,
+                 quiet: bool = False) -> None:
         self.lang = lang
         self.original_quotes = original_quotes
         self.out = stream if stream is not None else sys.stdout
         self.tally = Tally()
+        self.summary = Summary()
+        self.only_failed = only_failed
+        self.quiet = quiet
         self._print: Callable[[list[Span]], None] = self._plain
         if self.out.isatty():
             from rich.console import Console
@@ -75,10 +83,18 @@ class TextWriter:
 
     def add(self, o: Outcome) -> None:
         self.tally.add(o)
+        self.summary.add(o)
+        if self.quiet or (self.only_failed and o.result is not None and o.result.clean):
+            return
         for spans in outcome_lines(o, self.lang, original_quotes=self.original_quotes):
             self._print(spans)
 
     def close(self) -> None:
+        # One file's block is its own summary: the tables start with the second file.
+        if self.tally.files > 1 or self.quiet:
+            for line in summary_lines(self.summary, self.lang):
+                self._print([(line, "bold" if not line.startswith(" ") else "")])
+            self._print([])
         self._print(summary_line(self.tally, self.lang))
         self.out.flush()
 
