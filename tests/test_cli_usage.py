@@ -79,8 +79,8 @@ def test_usage_message_is_built_from_the_error_not_clicks_wording() -> None:
 
 
 def test_usage_line_and_help_pointer_follow_the_message() -> None:
-    lines = run("validate", "--forse", CLEAN).output.splitlines()
-    assert "是否要用" not in lines[0]  # nothing of validate's is close to --forse
+    lines = run("validate", "--zebra", CLEAN).output.splitlines()
+    assert "是否要用" not in lines[0]  # nothing of validate's is close to --zebra
     assert lines[2].startswith("用法 / usage: ") and "validate" in lines[2]
     assert lines[3].startswith("帮助 / help: ") and lines[3].endswith("validate --help")
 

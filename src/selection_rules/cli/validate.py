@@ -39,7 +39,10 @@ def validate(
     format: Annotated[ValidateFormat, typer.Option(
         "--format", "-f", help="输出格式 / output: text | json | jsonl (one line per file, "
         "then the totals) | html (a report for a browser) | xlsx (a workbook with the "
-        "rectification ledger) | sarif | junit (for CI)")] = ValidateFormat.text,
+        "rectification ledger) | sarif | junit (for CI)",
+        # The choices are in the help text: listed as the value's name too, they would
+        # wrap the narrow first column into the help at 80 columns.
+        metavar="<格式/format>")] = ValidateFormat.text,
     output: Annotated[str | None, typer.Option(
         "--output", "-o", help="写入此文件（默认或 - 为标准输出）/ write the report to this "
         "file (default, or -: standard output)", show_default=False)] = None,
