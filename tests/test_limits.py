@@ -307,10 +307,12 @@ def _case(events: int) -> str:
 
 def test_a_case_over_the_event_limit_is_refused_where_it_is(tmp_path: Path) -> None:
     path = tmp_path / "case.yaml"
-    path.write_text(_case(limits.MAX_EVENTS + 1), encoding="utf-8")
+    text = _case(limits.MAX_EVENTS + 1)
+    path.write_text(text, encoding="utf-8")
     result = CliRunner().invoke(app, ["validate", str(path), "--lang", "en"])
     assert result.exit_code == 2
-    assert f"{path}:22:" in result.output and "events" in result.output
+    line = text.splitlines().index("events:") + 1  # where the list starts
+    assert f"{path}:{line}:" in result.output and "events" in result.output
     assert f"at most {limits.MAX_EVENTS}" in result.output
 
 

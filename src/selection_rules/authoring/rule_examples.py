@@ -8,6 +8,7 @@ folder beside it; `rules list --format json` lists them under each rule.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -43,8 +44,9 @@ def examples_of(folder: Path) -> dict[str, dict[str, list[str]]]:
             which = {"expect": "breaking", "passes": "passing"}.get(key.strip())
             if which is None:
                 continue
-            for rule in dict.fromkeys(rest.split()):
-                if rule != "(none)":
+            # Ids apart by spaces or commas (`# expect: PS-8, PS-9, PS-9`).
+            for rule in dict.fromkeys(re.split(r"[\s,，、]+", rest.strip())):
+                if rule and rule != "(none)":
                     lists = found.setdefault(rule, {"breaking": [], "passing": []})
                     lists[which].append(shown)
     return found
