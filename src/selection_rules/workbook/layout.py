@@ -102,7 +102,7 @@ TABLES: tuple[Table, ...] = (
         c("最高学历", "facts.education", "choice", "education", "education"),
         c("拟任职务", "facts.proposed_post", "text", "proposed_post"),
     ), section=("candidates",)),
-    Table("简历", "person_item", Text("简历（每段任职经历一行）", "career: one row per post held"), (
+    Table("简历", "person_item", Text("简历（每段任职经历一行）", "posts held, one a row"), (
         CANDIDATE,
         c("起始日期", "from", "date"),
         c("截止日期", "to", "date"),

@@ -17,13 +17,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from selection_rules.i18n import Text
+from selection_rules.model.vocabulary import VOCABULARIES
 from selection_rules.source.paths import PathError, format_loc, parse_loc
 from selection_rules.workbook.cells import CellError, is_blank, shown, value_of
-from selection_rules.model.vocabulary import VOCABULARIES
 from selection_rules.workbook.layout import (
     ATTRIBUTE_PREFIXES,
     BY_SHEET,
-    CANDIDATE,
     EVENT,
     GUIDE_SHEET,
     SEQ,
@@ -69,10 +68,10 @@ def cell_name(place: Place) -> str:
 
 
 def read_tables(grid: Grid) -> Read:
-    return _Reader(grid).run()
+    return Reader(grid).run()
 
 
-class _Reader:
+class Reader:
     def __init__(self, grid: Grid) -> None:
         self.grid = grid
         first = next(iter(grid), "基本信息")
@@ -431,74 +430,18 @@ class _Reader:
             # A point with no separate example is a text that states both, as in YAML.
             items.append(entry["point"] if set(entry) == {"point"} else entry)
 
-    # ------------------------------------------------ a candidate's facts (简历 and others)
-
-    def _person_rows(self, table: Table, rows: list[list[Any]]
-                     ) -> Iterator[tuple[int, dict[str, tuple[Any, Place]], Loc, dict[str, Any]]]:
-        """Each row with the candidate it names by 人选编号 (the 编号 of a row of 人选)."""
-        known: dict[str, int] = {}
-        for n, item in enumerate(self.out.data.get("candidates") or []):
-            if isinstance(item.get("id"), str):
-                known.setdefault(item["id"], n)  # a repeated 编号: the model says so
-        for i, cells in self._rows(table, rows):
-            if CANDIDATE.key not in cells:
-                self.problem((table.sheet, i, 0), Text("这一行没有填写人选编号",
-                                                       "this row names no candidate (人选编号)"),
-                             Text("“人选”表中某一行的编号", "the 编号 of a row of the sheet 人选"))
-                continue
-            value, place = cells.pop(CANDIDATE.key)
-            index = known.get(str(value))
-            if index is None:
-                listed = "、".join(known) or "—"
-                self.problem(place, Text(f"“人选”表中没有编号为 {shown(value)} 的人选",
-                                         f"no candidate numbered {shown(value)} in the sheet 人选"),
-                             Text(f"以下编号之一：{listed}", f"one of the numbers {listed}"))
-                continue
-            yield i, cells, ("candidates", index), self.out.data["candidates"][index]
-
-    def _below(self, obj: dict[str, Any], path: tuple[str, ...], loc: Loc, place: Place,
-               last: list[Any] | dict[str, Any]) -> Any:
-        """The list or mapping at `path` below `obj`, made (as `last`) where missing."""
-        node: Any = obj
-        for n, part in enumerate(path):
-            node = node.setdefault(part, last if n == len(path) - 1 else {})
-            self.place((*loc, *path[:n + 1]), place)
-        return node
-
+    # A candidate's facts (简历, 培训, 年度考核): read_facts.py.
     def _person_item(self, table: Table, rows: list[list[Any]]) -> None:
-        for i, cells, loc, candidate in self._person_rows(table, rows):
-            place = (table.sheet, i, 0)
-            items = self._below(candidate, table.section, loc, place, [])
-            here = (*loc, *table.section, len(items))
-            self.place(here, place)
-            item: dict[str, Any] = {}
-            self._fill(item, here, cells, table.columns)
-            items.append(item)
+        # Imported here: it imports this module.
+        from selection_rules.workbook.read_facts import person_item
+
+        person_item(self, table, rows)
 
     def _person_keyed(self, table: Table, rows: list[list[Any]]) -> None:
-        assert table.key is not None
-        [value_column] = [c for c in table.columns if c is not CANDIDATE]
-        for i, cells, loc, candidate in self._person_rows(table, rows):
-            if table.key.key not in cells:
-                self.problem((table.sheet, i, 1), Text(f"这一行没有填写{table.key.zh}",
-                                                       f"this row names no {table.key.en}"))
-                continue
-            key, place = cells.pop(table.key.key)
-            first = self.keys.setdefault((table.sheet, loc[1], shown(key)),  # type: ignore[arg-type]
-                                         place)
-            if first != place:
-                self.problem(place, Text(f"{shown(key)} 在同一人选中重复（第一次在 "
-                                         f"{cell_name(first)}）",
-                                         f"{shown(key)} repeats for one candidate (first at "
-                                         f"{cell_name(first)})"))
-                continue
-            if value_column.key not in cells:
-                self.problem(place, Text(f"这一行没有填写{value_column.zh}",
-                                         f"this row has no {value_column.en}"))
-                continue
-            mapping = self._below(candidate, table.section, loc, place, {})
-            mapping[key], at = cells[value_column.key]
-            self.place((*loc, *table.section, key), at)
+        # Imported here: it imports this module.
+        from selection_rules.workbook.read_facts import person_keyed
+
+        person_keyed(self, table, rows)
 
     def _other(self, table: Table, rows: list[list[Any]]) -> None:
         for i, cells in self._rows(table, rows):
