@@ -126,7 +126,8 @@ def blank_case(proc: Procedure) -> str:
               "list them as below"),
     ]
     attributes = candidate_attributes(proc)
-    out += [_line("#   - id: C01", "人选编号，各环节用它指称人选 / candidate id, as events name it"),
+    out += [_line("#   - id: C01", "人选编号，各环节用它指称人选 / candidate id, as events "
+                  "name it"),
             _line("#     name: 姓名", "姓名 / name"),
             _line("#     unit: 工作单位及职务", "工作单位及职务 / present unit and post")]
     if attributes:
