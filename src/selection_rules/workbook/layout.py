@@ -120,7 +120,7 @@ TABLES: tuple[Table, ...] = (
     Table("年度考核", "person_keyed", Text("年度考核结果", "annual appraisals"), (
         CANDIDATE,
         c("等次", "", "choice", "grade"),
-    ), section=("facts", "appraisals"), key=c("年度", "", "int", "year")),
+    ), section=("facts", "appraisals"), key=c("年度", "", "text", "year")),  # keys are text, as YAML's are
     Table("各环节", "events", Text("各环节（按发生先后）", "the steps, in the order held"), (
         SEQ,
         c("环节", "type", "choice"),

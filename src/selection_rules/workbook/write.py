@@ -211,7 +211,10 @@ def _facts(w: _Writer, items: list[dict[str, Any]], ids: list[Any]) -> None:
             [grade] = [c for c in table.columns if c is not CANDIDATE]
             for year in list(grades):
                 if fits(year, table.key.kind) and fits(grades[year], grade.kind):
-                    w.grid[table.sheet].append([ident, year, grades.pop(year)])
+                    # A year as the number a clerk types; it reads back as the same text.
+                    cell = int(year) if year.isascii() and year.isdigit() \
+                        and str(int(year)) == year else year
+                    w.grid[table.sheet].append([ident, cell, grades.pop(year)])
 
 
 def _plain_point(item: Any) -> bool:
