@@ -117,10 +117,11 @@ TABLES: tuple[Table, ...] = (
         c("结业日期", "completed", "date"),
         c("培训班名称", "title", "text"),
     ), section=("facts", "training")),
+    # A year is a key, and keys are text, as in YAML.
     Table("年度考核", "person_keyed", Text("年度考核结果", "annual appraisals"), (
         CANDIDATE,
         c("等次", "", "choice", "grade"),
-    ), section=("facts", "appraisals"), key=c("年度", "", "text", "year")),  # keys are text, as YAML's are
+    ), section=("facts", "appraisals"), key=c("年度", "", "text", "year")),
     Table("各环节", "events", Text("各环节（按发生先后）", "the steps, in the order held"), (
         SEQ,
         c("环节", "type", "choice"),
