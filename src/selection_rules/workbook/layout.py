@@ -6,7 +6,9 @@ other in one file). A column names the place in the case it fills (a path below 
 object) and how its cell is read (`Kind`).
 
 Every row of an event's table names its event by 序号, the number in the 各环节 sheet's
-first column, so a clerk can add a vote's figures without counting rows.
+first column, so a clerk can add a vote's figures without counting rows; likewise every
+row of a candidate's facts (简历, 培训, 年度考核, as the 干部任免审批表 keeps them) names its
+candidate by 人选编号, the 编号 of the candidate's row in 人选.
 """
 
 from __future__ import annotations

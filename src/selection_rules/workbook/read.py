@@ -6,8 +6,9 @@ bool, `date`), so the case model, the rules and the reports need not know a work
 from a YAML file. Each value's path (`events[3].ballot.tallies.C03.agree`) is kept with
 its cell; a path with no cell of its own (a field left out) is placed at its nearest
 ancestor that has one: the row, then the sheet. Problems of the tables themselves (an
-unknown sheet or header, a row naming an event that is not there, a cell that is not a
-date) are all collected, each at its cell, before anything is validated.
+unknown sheet or header, a row naming an event or a candidate that is not there, a cell
+that is not a date, a rank that is none) are all collected, each at its cell, before
+anything is validated.
 """
 
 from __future__ import annotations
