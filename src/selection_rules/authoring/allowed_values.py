@@ -136,7 +136,10 @@ def _vocabulary(annotation: Any, metadata: list[Any]) -> Vocabulary | None:
 
 def _named(value: str, description: str) -> str | None:
     """The Chinese words beside `value` in a description such as `无记名 secret / 署名 signed`:
-    the nearest before it, else the first after it."""
+    the nearest before it, else the first after it. A Chinese value (年度考核's 优秀) is its
+    own name: the words beside it are some other text's."""
+    if not value.isascii():
+        return None
     for segment in _SEGMENT.split(description):
         m = re.search(rf"(?<![a-z_]){re.escape(value)}(?![a-z_])", segment)
         if m:

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from selection_rules.engine.compiled import Procedure
 
 _ATTRIBUTE = re.compile(r"\.attributes\.([A-Za-z_][A-Za-z0-9_]*)")
+_FACTS = re.compile(r"\.facts\b")
 _NOTE_COLUMN = 34
 
 
@@ -36,9 +37,8 @@ def _choices(choices: Choices | None) -> str:
     return head + choices.listed()
 
 
-def candidate_attributes(proc: Procedure) -> list[str]:
-    """The candidate attributes (`candidate(item).attributes.district`) that the
-    expressions of the procedure and its rule sets name."""
+def _texts(proc: Procedure) -> list[str]:
+    """Every text of the procedure's and its rule sets' files, in order."""
     found: list[str] = []
     stack: list[object] = [doc.data for _, doc in proc.layers]
     while stack:
@@ -48,8 +48,52 @@ def candidate_attributes(proc: Procedure) -> list[str]:
         elif isinstance(value, list):
             stack[:0] = value
         elif isinstance(value, str):
-            found += [n for n in _ATTRIBUTE.findall(value) if n not in found]
+            found.append(value)
     return found
+
+
+def candidate_attributes(proc: Procedure) -> list[str]:
+    """The candidate attributes (`candidate(item).attributes.district`) that the
+    expressions of the procedure and its rule sets name."""
+    found: list[str] = []
+    for text in _texts(proc):
+        found += [n for n in _ATTRIBUTE.findall(text) if n not in found]
+    return found
+
+
+def reads_facts(proc: Procedure) -> bool:
+    """Whether a rule of the procedure or its rule sets reads the candidates' facts (the
+    eligibility rules EL-1 … EL-6 do: `candidates[{candidate}].facts.work_start`)."""
+    return any(_FACTS.search(text) for text in _texts(proc))
+
+
+def _facts_block(allowed: dict[str, Choices]) -> list[str]:
+    """The candidate's facts, commented, below the example candidate."""
+    return [
+        _line("#     facts:", "干部任免审批表的情况，资格条件（EL-1…EL-6）读取；未知的删去 / "
+              "facts from the appointment form, read by the eligibility rules; delete what "
+              "is not known"),
+        _line("#       work_start:", "参加工作时间 / started work, YYYY-MM-DD"),
+        _line("#       party_join:", "入党时间 / joined the Party, YYYY-MM-DD"),
+        _line("#       education:", "最高学历 / highest education; "
+              + _choices(allowed.get("candidates.facts.education"))),
+        _line("#       proposed_post:", "拟任职务 / post proposed"),
+        _line("#       career:", "简历，每段任职一项 / posts held, one item each"),
+        _line("#         - from:", "任职起始日期 / from, YYYY-MM-DD"),
+        _line("#           to:", "任职截止日期；现任的删去 / to; delete it for the post held now"),
+        _line("#           title:", "单位及职务 / unit and post"),
+        _line("#           rank:", "职务层次 / rank; "
+              + _choices(allowed.get("candidates.facts.career.rank"))),
+        _line("#           grassroots:", "是否基层工作经历 / a grass-roots post: true or false"),
+        _line("#           exceptional: false", "破格提拔任此职 / promoted to it exceptionally"),
+        _line("#           probation_until:", "试用期截止日期 / end of its probation"),
+        _line("#       training:", "培训，每个结业的培训班一项 / courses completed, one item each"),
+        _line("#         - completed:", "结业日期 / completed, YYYY-MM-DD"),
+        _line("#           title:", "培训班名称 / course"),
+        _line("#       appraisals: {}", "年度考核，年度: 等次，如 2023: 称职 / annual appraisals, "
+              "year: grade, e.g. 2023: 称职; "
+              + _choices(allowed.get("candidates.facts.appraisals"))),
+    ]
 
 
 def blank_case(proc: Procedure) -> str:
@@ -76,15 +120,22 @@ def blank_case(proc: Procedure) -> str:
         + _choices(allowed.get("posts.level")),
         "#   reason:" + " " * (_NOTE_COLUMN - 12) + " # 职位空缺原因 / why the post is open; "
         + _choices(allowed.get("posts.reason")),
+        "#   rank:" + " " * (_NOTE_COLUMN - 10) + " # 职务层次（资格条件读取）/ rank, as the "
+        "eligibility rules read it; " + _choices(allowed.get("posts.rank")),
         _line("candidates: []", "人选：删去 [] 并按下例逐人填写 / candidates: delete [] and "
               "list them as below"),
     ]
     attributes = candidate_attributes(proc)
-    extra = ", attributes: {" + ", ".join(f"{a}: " for a in attributes) + "}" if attributes \
-        else ""
-    out.append(f"#   - {{id: C01, name: 姓名, unit: 工作单位及职务{extra}}}" + (
-        "  # attributes: 本程序的规则读取的人选情况 / facts about the candidate this "
-        "procedure's rules read" if attributes else ""))
+    out += [_line("#   - id: C01", "人选编号，各环节用它指称人选 / candidate id, as events "
+                  "name it"),
+            _line("#     name: 姓名", "姓名 / name"),
+            _line("#     unit: 工作单位及职务", "工作单位及职务 / present unit and post")]
+    if attributes:
+        out.append("#     attributes: {" + ", ".join(f"{a}: " for a in attributes) + "}"
+                   "  # 本程序的规则读取的人选情况 / facts about the candidate this "
+                   "procedure's rules read")
+    if reads_facts(proc):
+        out += _facts_block(allowed)
     out.append(_line("events: []", "各环节，按发生先后 / the steps, in the order they happen"))
     for n, step in enumerate(proc.spec.steps, 1):
         text = step.label.text()

@@ -6,7 +6,9 @@ other in one file). A column names the place in the case it fills (a path below 
 object) and how its cell is read (`Kind`).
 
 Every row of an event's table names its event by 序号, the number in the 各环节 sheet's
-first column, so a clerk can add a vote's figures without counting rows.
+first column, so a clerk can add a vote's figures without counting rows; likewise every
+row of a candidate's facts (简历, 培训, 年度考核, as the 干部任免审批表 keeps them) names its
+candidate by 人选编号, the 编号 of the candidate's row in 人选.
 """
 
 from __future__ import annotations
@@ -26,8 +28,13 @@ Kind = Literal["text", "int", "number", "date", "bool", "choice", "ids", "texts"
 #   item    — each row one item appended to the list `section` of its event
 #   keyed   — each row the entry of the mapping `section` for the key in column `key`
 #   keyed_list — each row one item of the list the mapping `section` holds for its key
+#   person_item  — each row one item appended to the list `section` of the candidate it
+#                  names by 人选编号 (a line of the 简历, a training course)
+#   person_keyed — each row the entry, for the key in column `key`, of the mapping
+#                  `section` of the candidate it names (a year's appraisal)
 #   other   — rows of `path | value`: whatever the other tables do not hold
-Shape = Literal["top", "list", "events", "section", "item", "keyed", "keyed_list", "other"]
+Shape = Literal["top", "list", "events", "section", "item", "keyed", "keyed_list",
+                "person_item", "person_keyed", "other"]
 
 
 @dataclass(frozen=True)
@@ -36,6 +43,10 @@ class Column:
     path: tuple[str, ...]  # below the row's object; () for a keyed table's value column
     kind: Kind
     en: str  # the English name, also accepted as the header
+    # A choice whose model type lists codes (a Literal, as ranks and education are): the
+    # vocabulary of model/vocabulary.py the reader checks the cell against, so a wrong
+    # value is refused at its cell with the nearest values, as a vocabulary field's is.
+    terms: str | None = None
 
     @property
     def key(self) -> str:
@@ -54,11 +65,14 @@ class Table:
 
 SEQ = Column("序号", ("seq",), "int", "no")
 EVENT = Column("环节序号", ("event",), "int", "event no")
+# The candidate a row of 简历, 培训 or 年度考核 belongs to: the 编号 of a row of 人选.
+CANDIDATE = Column("人选编号", ("candidate",), "text", "candidate")
 
 
-def c(zh: str, path: str, kind: Kind, en: str | None = None) -> Column:
+def c(zh: str, path: str, kind: Kind, en: str | None = None, terms: str | None = None
+      ) -> Column:
     parts = tuple(path.split(".")) if path else ()
-    return Column(zh, parts, kind, en or path)
+    return Column(zh, parts, kind, en or path, terms)
 
 
 TABLES: tuple[Table, ...] = (
@@ -75,6 +89,7 @@ TABLES: tuple[Table, ...] = (
         c("职位名称", "title", "text"),
         c("职级", "level", "text"),
         c("出缺原因", "reason", "choice"),
+        c("职务层次", "rank", "choice", terms="rank"),
     ), section=("posts",)),
     Table("人选", "list", Text("人选名单", "the candidates"), (
         c("编号", "id", "text"),
@@ -82,7 +97,33 @@ TABLES: tuple[Table, ...] = (
         c("工作单位及职务", "unit", "text"),
         c("出生日期", "birth_date", "date"),
         c("破格提拔", "exceptional_promotion", "bool"),
+        # The candidate's facts as the 干部任免审批表 gives them (model/candidate_facts.py):
+        # the eligibility rules read them; the lists are the three sheets below.
+        c("参加工作时间", "facts.work_start", "date", "work_start"),
+        c("入党时间", "facts.party_join", "date", "party_join"),
+        c("最高学历", "facts.education", "choice", "education", "education"),
+        c("拟任职务", "facts.proposed_post", "text", "proposed_post"),
     ), section=("candidates",)),
+    Table("简历", "person_item", Text("简历（每段任职经历一行）", "posts held, one a row"), (
+        CANDIDATE,
+        c("起始日期", "from", "date"),
+        c("截止日期", "to", "date"),
+        c("单位及职务", "title", "text"),
+        c("职务层次", "rank", "choice", terms="rank"),
+        c("基层", "grassroots", "bool"),
+        c("破格", "exceptional", "bool"),
+        c("试用期截止日期", "probation_until", "date"),
+    ), section=("facts", "career")),
+    Table("培训", "person_item", Text("培训经历", "training completed"), (
+        CANDIDATE,
+        c("结业日期", "completed", "date"),
+        c("培训班名称", "title", "text"),
+    ), section=("facts", "training")),
+    # A year is a key, and keys are text, as in YAML.
+    Table("年度考核", "person_keyed", Text("年度考核结果", "annual appraisals"), (
+        CANDIDATE,
+        c("等次", "", "choice", "grade"),
+    ), section=("facts", "appraisals"), key=c("年度", "", "text", "year")),
     Table("各环节", "events", Text("各环节（按发生先后）", "the steps, in the order held"), (
         SEQ,
         c("环节", "type", "choice"),

@@ -6,8 +6,9 @@ bool, `date`), so the case model, the rules and the reports need not know a work
 from a YAML file. Each value's path (`events[3].ballot.tallies.C03.agree`) is kept with
 its cell; a path with no cell of its own (a field left out) is placed at its nearest
 ancestor that has one: the row, then the sheet. Problems of the tables themselves (an
-unknown sheet or header, a row naming an event that is not there, a cell that is not a
-date) are all collected, each at its cell, before anything is validated.
+unknown sheet or header, a row naming an event or a candidate that is not there, a cell
+that is not a date, a rank that is none) are all collected, each at its cell, before
+anything is validated.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from selection_rules.i18n import Text
+from selection_rules.model.vocabulary import VOCABULARIES
 from selection_rules.source.paths import PathError, format_loc, parse_loc
 from selection_rules.workbook.cells import CellError, is_blank, shown, value_of
 from selection_rules.workbook.layout import (
@@ -67,10 +69,10 @@ def cell_name(place: Place) -> str:
 
 
 def read_tables(grid: Grid) -> Read:
-    return _Reader(grid).run()
+    return Reader(grid).run()
 
 
-class _Reader:
+class Reader:
     def __init__(self, grid: Grid) -> None:
         self.grid = grid
         first = next(iter(grid), "基本信息")
@@ -181,9 +183,16 @@ class _Reader:
                                       "a header in row 1, or an empty column"))
                     continue
                 try:
-                    cells[col.key] = (value_of(raw, col.kind), place)
+                    value = value_of(raw, col.kind)
                 except CellError as exc:
                     self.problem(place, exc.message, exc.expected)
+                    continue
+                vocabulary = VOCABULARIES[col.terms] if col.terms else None
+                if vocabulary is not None and isinstance(value, str) \
+                        and vocabulary.find(value) is None and not vocabulary.open:
+                    self.problem(place, vocabulary.unknown(value), vocabulary.expected())
+                    continue
+                cells[col.key] = (value, place)
             if cells:
                 yield i, cells
 
@@ -421,6 +430,19 @@ class _Reader:
             self._fill(entry, here, cells, table.columns)
             # A point with no separate example is a text that states both, as in YAML.
             items.append(entry["point"] if set(entry) == {"point"} else entry)
+
+    # A candidate's facts (简历, 培训, 年度考核): read_facts.py.
+    def _person_item(self, table: Table, rows: list[list[Any]]) -> None:
+        # Imported here: it imports this module.
+        from selection_rules.workbook.read_facts import person_item
+
+        person_item(self, table, rows)
+
+    def _person_keyed(self, table: Table, rows: list[list[Any]]) -> None:
+        # Imported here: it imports this module.
+        from selection_rules.workbook.read_facts import person_keyed
+
+        person_keyed(self, table, rows)
 
     def _other(self, table: Table, rows: list[list[Any]]) -> None:
         for i, cells in self._rows(table, rows):

@@ -13,7 +13,14 @@ from typing import TYPE_CHECKING, Any
 
 from selection_rules.authoring.allowed_values import allowed_values
 from selection_rules.authoring.blank_case import candidate_attributes
-from selection_rules.workbook.layout import ATTRIBUTE_HEADER, BY_SHEET, EVENT, TABLES, Table
+from selection_rules.workbook.layout import (
+    ATTRIBUTE_HEADER,
+    BY_SHEET,
+    CANDIDATE,
+    EVENT,
+    TABLES,
+    Table,
+)
 from selection_rules.workbook.read import Grid, column_name
 
 if TYPE_CHECKING:
@@ -30,6 +37,8 @@ def _header(table: Table) -> list[Any]:
 def _field_path(table: Table, index: int) -> str | None:
     """The case path (`events.ballot.kind`) a table's column fills, for its choices."""
     col = table.columns[index]
+    if table.shape in ("person_item", "person_keyed") and col is not CANDIDATE:
+        return ".".join(("candidates", *table.section, *col.path))
     if col is EVENT or not col.path:
         return None
     if table.shape == "list":
@@ -95,6 +104,7 @@ def guide(proc: Procedure, attributes: list[str]) -> list[list[str]]:
     ]
     for table in TABLES:
         lines.append([f"{table.sheet}：{table.title.zh} / {table.title.en}"])
+    lines += _facts_lines()
     if attributes:
         lines.append([f"人选表的“{ATTRIBUTE_HEADER}名称”列记录规则读取的人选情况："
                       f"{'、'.join(attributes)} / the 人选 columns {ATTRIBUTE_HEADER}name hold "
@@ -113,6 +123,24 @@ def guide(proc: Procedure, attributes: list[str]) -> list[list[str]]:
         lines.append([f"{path}（{head} / {'one of' if found.closed else 'usually'}）："
                       f"{found.listed()}"])
     return lines
+
+
+def _facts_lines() -> list[list[str]]:
+    """What the guide says of the candidates' facts: where each goes, what reads them."""
+    sheets = [t for t in TABLES if t.shape in ("person_item", "person_keyed")]
+    columns = [c.zh for c in BY_SHEET["人选"].columns if c.path[0] == "facts"]
+    return [
+        [f"人选的任职资格情况（干部任免审批表）：人选表的{'、'.join(columns)}各一列；"
+         "简历表每段任职经历一行（截止日期空着表示现任）；培训表每个结业的培训班一行；"
+         f"年度考核表每人每年一行。{'、'.join(t.sheet for t in sheets)}用“人选编号”"
+         "（人选表的编号）指明是哪位人选。资格条件（EL-1…EL-6）读取这些内容，未填写的报告为缺少数据。"],
+        ["The candidates' qualifications, as on the appointment form: columns of 人选 for the "
+         "start of work, joining the Party, highest education and the post proposed; the "
+         "sheet 简历 one row per post held (its end left blank while it is held); 培训 one row "
+         "per course completed; 年度考核 one row per candidate and year. These name the "
+         "candidate by 人选编号 (the 编号 of the row of 人选). The eligibility rules "
+         "(EL-1 … EL-6) read them; what is not filled in is reported as missing data."],
+    ]
 
 
 def _where() -> dict[str, str]:

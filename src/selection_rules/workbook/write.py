@@ -20,6 +20,7 @@ from selection_rules.source.paths import format_loc
 from selection_rules.workbook.layout import (
     ATTRIBUTE_HEADER,
     BY_SHEET,
+    CANDIDATE,
     EVENT,
     SEQ,
     TABLES,
@@ -100,7 +101,7 @@ class _Writer:
 
     def row(self, table: Table, obj: dict[str, Any], first: list[Any],
             columns: tuple[Column, ...] | None = None) -> None:
-        cols = [c for c in (columns or table.columns) if c is not EVENT and c is not SEQ]
+        cols = [c for c in (columns or table.columns) if c not in (EVENT, SEQ, CANDIDATE)]
         self.grid[table.sheet].append([*first, *(_take(obj, c.path, c.kind) for c in cols)])
 
 
@@ -132,8 +133,11 @@ def to_grid(data: dict[str, Any]) -> Grid:
             w.grid[sheet][0] += [ATTRIBUTE_HEADER + n for n in names]
         columns = (*table.columns, *(Column(ATTRIBUTE_HEADER + n, ("attributes", n), "auto", n)
                                      for n in names))
+        ids = [item.get("id") for item in items]  # before the rows take them
         for item in items:
             w.row(table, item, [], columns)
+        if sheet == "人选":
+            _facts(w, items, ids)
     events = data.get("events")
     if isinstance(events, list) and all(isinstance(e, dict) for e in events):
         for i, event in enumerate(events):
@@ -184,6 +188,33 @@ def _event(w: _Writer, i: int, event: dict[str, Any]) -> None:
                     point, example = ((item, None) if isinstance(item, str)
                                       else (item["point"], item["example"]))
                     w.grid["考察不足"].append([seq, key, point, example])
+
+
+def _facts(w: _Writer, items: list[dict[str, Any]], ids: list[Any]) -> None:
+    """The lists of each candidate's facts, in rows naming the candidate by 编号. A
+    candidate whose 编号 is not a cell of 人选 (or repeats one) keeps them in 其他."""
+    seen: set[str] = set()
+    for item, ident in zip(items, ids, strict=True):
+        if not fits(ident, "text") or ident in seen or not isinstance(item.get("facts"), dict):
+            continue
+        seen.add(ident)
+        for sheet in ("简历", "培训"):
+            table = BY_SHEET[sheet]
+            entries = _at(item, table.section)
+            if isinstance(entries, list) and all(isinstance(x, dict) for x in entries):
+                for entry in entries:  # every entry a row, so 其他's indices still hold
+                    w.row(table, entry, [ident])
+        table = BY_SHEET["年度考核"]
+        grades = _at(item, table.section)
+        if isinstance(grades, dict):
+            assert table.key is not None
+            [grade] = [c for c in table.columns if c is not CANDIDATE]
+            for year in list(grades):
+                if fits(year, table.key.kind) and fits(grades[year], grade.kind):
+                    # A year as the number a clerk types; it reads back as the same text.
+                    cell = int(year) if year.isascii() and year.isdigit() \
+                        and str(int(year)) == year else year
+                    w.grid[table.sheet].append([ident, cell, grades.pop(year)])
 
 
 def _plain_point(item: Any) -> bool:
