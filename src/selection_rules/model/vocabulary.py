@@ -81,15 +81,42 @@ class Code(str):
         return str.__str__(self)
 
 
+_APART = re.compile(r"[\s_\-·・]+")
+
+
 def _key(text: str) -> str:
     # `Standing Committee`, `standing-committee` and `standing_committee` are one spelling.
-    return re.sub(r"[\s_\-·・]+", "", text).casefold()
+    return _APART.sub("", text).casefold()
 
 
 # Terms a procedure or rule set declares, by vocabulary name, in force while the files
 # that name it are read (a ContextVar: each worker process and thread has its own).
 _NONE: Mapping[str, Sequence[Term]] = types.MappingProxyType({})
 _DECLARED: ContextVar[Mapping[str, Sequence[Term]]] = ContextVar("declared_terms", default=_NONE)
+
+
+# The declared terms of a vocabulary indexed by spelling, as written and as `_key` reads
+# it (first declared first), made once per list of terms: the steps of a procedure are
+# declared terms, and every event of every case names one.
+_INDEXES: dict[int, tuple[Sequence[Term], dict[str, Term], dict[str, Term]]] = {}
+
+
+def _declared_index(terms: Sequence[Term]) -> tuple[dict[str, Term], dict[str, Term]]:
+    found = _INDEXES.get(id(terms))
+    if found is None or found[0] is not terms:
+        if len(_INDEXES) > 256:  # lists of terms come from compiled procedures: few
+            _INDEXES.clear()
+        exact: dict[str, Term] = {}
+        keyed: dict[str, Term] = {}
+        for term in terms:
+            for spelling in term.spellings():
+                keyed.setdefault(_key(spelling), term)
+        for term in terms:
+            for spelling in term.spellings():
+                if keyed.get(_key(spelling)) is term:
+                    exact.setdefault(spelling, term)
+        found = _INDEXES[id(terms)] = (terms, exact, keyed)
+    return found[1], found[2]
 
 
 @contextmanager
@@ -112,25 +139,35 @@ class Vocabulary:
     open: bool = False
     note: str = ""
     _index: dict[str, Term] = field(default_factory=dict, repr=False)
+    # Each spelling exactly as written: most values are, and are found without `_key`'s
+    # regular expression (every value of every file passes here).
+    _exact: dict[str, Term] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         for term in self.terms:
             for spelling in term.spellings():
                 self._index.setdefault(_key(spelling), term)
+        for term in self.terms:
+            for spelling in term.spellings():
+                if self._index.get(_key(spelling)) is term:
+                    self._exact.setdefault(spelling, term)
 
     def all_terms(self) -> list[Term]:
         """The built-in terms, then those declared in force."""
         return [*self.terms, *_DECLARED.get().get(self.name, ())]
 
     def find(self, raw: str) -> Term | None:
-        key = _key(raw)
-        found = self._index.get(key)
+        found = self._exact.get(raw)
         if found is not None:
             return found
-        for term in _DECLARED.get().get(self.name, ()):
-            if key in map(_key, term.spellings()):
-                return term
-        return None
+        terms = _DECLARED.get().get(self.name)
+        exact, keyed = _declared_index(terms) if terms else ({}, {})
+        if not self._exact:  # no built-in spelling could match: the declared first
+            found = exact.get(raw)
+            if found is not None:
+                return found
+        key = _key(raw)
+        return self._index.get(key) or keyed.get(key)
 
     def term(self, code: str) -> Term | None:
         """The term of a code (not an alias), built-in or declared."""
