@@ -115,7 +115,7 @@ def _by_rule(doc: dict[str, Any], lang: Lang) -> str:
             f'<td class="n" data-col="count">{e(r["count"])}</td>'
             f'<td class="n" data-col="files">{e(r["files"])}</td>'
             f'<td class="n" data-col="units">{e(r["units"])}</td>'
-            f'<td class="cite">{e(w.citation(r["citation"]))}</td></tr>' for r in rules]
+            f'<td class="cite">{e(w.citation(r["citation"], lang))}</td></tr>' for r in rules]
     body = (_table(head, rows, "summary") if rules else
             '<p class="none">' + e(w.t(lang, "没有违规。", "No violations.")) + "</p>")
     return ('<section id="by-rule"><h2>' + e(w.t(lang, "按问题（规则）汇总", "By problem (rule)"))
@@ -212,7 +212,7 @@ def _case(entry: dict[str, Any], lang: Lang, pictures: Pictures, drawn: int) -> 
             f'<td class="msg">{e(w.msg(v["message"], lang))}</td>'
             f'<td class="figs">{e(w.figures(v.get("figures") or {}, lang))}</td>'
             f'<td class="loc"><code>{e(w.where(v))}</code></td>'
-            f'<td class="cite">{e(w.citation(v.get("citation")))}</td></tr>')
+            f'<td class="cite">{e(w.citation(v.get("citation"), lang))}</td></tr>')
     out.append(_table(head_cells, rows, "violations"))
     if entry.get("kind") == "selection":
         out.append(_diagram(entry["file"], lang, pictures, drawn))

@@ -61,7 +61,7 @@ def render_junit(doc: dict[str, Any], lang: Lang = "zh") -> bytes:
             if v.get("figures"):
                 body.append(w.t(lang, "数据：", "figures: ") + w.figures(v["figures"], lang))
             if v.get("citation"):
-                body.append(w.t(lang, "依据：", "source: ") + w.citation(v["citation"]))
+                body.append(w.t(lang, "依据：", "source: ") + w.citation(v["citation"], lang))
             failure.text = x("\n".join(body))
     ET.indent(suites)
     data: bytes = ET.tostring(suites, encoding="utf-8", xml_declaration=True)

@@ -42,13 +42,19 @@ def msg(value: dict[str, str] | None, lang: Lang) -> str:
     return value.get(lang, "") if value else ""
 
 
-def citation(c: dict[str, Any] | None) -> str:
-    """A seed and its verbatim quote, or the regulation's version, article and provision:
-    the words of the source, the same in either language."""
+def citation(c: dict[str, Any] | None, lang: Lang | None = None) -> str:
+    """A seed and its quote, or the regulation's version, article and provision: the
+    words of the source. A zh report shows a Traditional seed's quote in Simplified
+    characters, as the text report does (report/quotes.py); without `lang`, verbatim."""
     if not c:
         return ""
     if c.get("seed"):
-        return f"{c['seed']} “{c.get('quote', '')}”"
+        quote = c.get("quote", "")
+        if lang is not None:
+            from selection_rules.report.quotes import shown_quote
+
+            quote = shown_quote(quote, lang)
+        return f"{c['seed']} “{quote}”"
     parts = [f"《{c.get('regulation', '')}》"]
     if c.get("version"):
         parts.append(f"({c['version']})")

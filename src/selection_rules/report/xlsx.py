@@ -61,7 +61,7 @@ def problem_row(n: int, f: dict[str, Any], v: dict[str, Any], lang: Lang) -> lis
             w.msg(v["message"], lang), str(figs.get("actual", "")), number("value"),
             number("base"), str(figs.get("bound", "")), w.figures(figs, lang), w.where(v),
             loc.get("file") or "", loc.get("line") if loc.get("line") is not None else "",
-            w.citation(v.get("citation"))]
+            w.citation(v.get("citation"), lang)]
 
 
 def unit_rows(doc: dict[str, Any], lang: Lang) -> tuple[list[str], list[list[object]]]:
@@ -85,7 +85,7 @@ def rule_rows(doc: dict[str, Any], lang: Lang) -> tuple[list[str], list[list[obj
     rows: list[list[object]] = [
         [r["rule"], r["count"], *(r["counts"][s] for s in SEVERITIES), r["files"], r["units"],
          yes if r["rule"] in common else no, w.t(lang, "、", ", ").join(r["unit_names"]),
-         w.citation(r["citation"])] for r in doc["summary"]["by_rule"]]
+         w.citation(r["citation"], lang)] for r in doc["summary"]["by_rule"]]
     return head, rows
 
 
@@ -156,7 +156,7 @@ def render_xlsx(doc: dict[str, Any], lang: Lang) -> bytes:
             problems.append(problem_row(n, f, v, lang))
             ledger.append([n, f.get("unit") or "", w.ident(f), v["rule"],
                            w.SEVERITY[v["severity"]].get(lang), w.msg(v["message"], lang),
-                           w.where(v), w.citation(v.get("citation"))])
+                           w.where(v), w.citation(v.get("citation"), lang)])
     sheet("problems", problem_header(lang), problems,
           [6, 22, 16, 8, 10, 16, 8, 8, 50, 20, 8, 8, 12, 40, 36, 30, 6, 50])
     head = [w.t(lang, "序号", "No."), w.t(lang, "单位", "Unit"), w.t(lang, "案卷", "Case"),
