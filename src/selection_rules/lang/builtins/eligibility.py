@@ -148,18 +148,41 @@ class EducationLevel:
         return EDUCATION_NAMES[self.code]
 
 
+_FIRST = "_first_decisions"
+_PLACES = "_post_places"
+
+
 def _decision(env: Env, c: casefile.Candidate, decisions: Any) -> casefile.Event | None:
-    """The first decision whose result names the candidate."""
-    for ev in decisions:
-        if c.id in ev.result:
-            found: casefile.Event = ev
-            return found
-    return None
+    """The first decision whose result names the candidate: from a table of each
+    candidate's first decision, made once per case and list of decisions (a scan of
+    the decisions per candidate was quadratic in a case of many posts)."""
+    memo: dict[int, tuple[Any, dict[str, casefile.Event]]] | None = env.get(_FIRST)
+    if memo is None:
+        memo = env[_FIRST] = {}
+    hit = memo.get(id(decisions))
+    if hit is None or hit[0] is not decisions:
+        first: dict[str, casefile.Event] = {}
+        for ev in decisions:
+            for cid in ev.result:
+                first.setdefault(cid, ev)
+        hit = memo[id(decisions)] = (decisions, first)
+    return hit[1].get(c.id)
+
+
+def _posts_of(env: Env, ev: casefile.Event) -> list[casefile.Post]:
+    """The posts a decision is for, in the case's order (all of them where it names none),
+    found by id rather than by a scan of every post."""
+    case: casefile.Case = env["case"]
+    if not ev.posts:
+        return list(case.posts)
+    places: dict[str, int] | None = env.get(_PLACES)
+    if places is None:
+        places = env[_PLACES] = {p.id: i for i, p in enumerate(case.posts)}
+    return [case.posts[i] for i in sorted(places[p] for p in ev.posts if p in places)]
 
 
 def _post(env: Env, c: casefile.Candidate, ev: casefile.Event) -> casefile.Post:
-    case: casefile.Case = env["case"]
-    posts = [p for p in case.posts if not ev.posts or p.id in ev.posts]
+    posts = _posts_of(env, ev)
     if len(posts) > 1:
         proposed = c.facts.proposed_post if c.facts is not None else None
         named = [p for p in posts if proposed is not None and p.title == proposed]
@@ -216,8 +239,7 @@ def post_rank_of(env: Env, c: casefile.Candidate, decisions: Any) -> str | None:
     ev = _decision(env, c, decisions)
     if ev is None:
         return None
-    case: casefile.Case = env["case"]
-    ranks = {_post_rank(p) for p in case.posts if not ev.posts or p.id in ev.posts}
+    ranks = {_post_rank(p) for p in _posts_of(env, ev)}
     if len(ranks) == 1:
         return ranks.pop()
     return _post_rank(_post(env, c, ev))
@@ -226,16 +248,14 @@ def post_rank_of(env: Env, c: casefile.Candidate, decisions: Any) -> str | None:
 def decision_ranks(env: Env, decisions: Any) -> list[str]:
     """The ranks of the posts these decisions are for (a post without one: Missing, named):
     whether a rule for some ranks applies to the case at all."""
-    case: casefile.Case = env["case"]
     ranks: list[str] = []
     for ev in decisions:
         if not ev.result:
             continue
-        for p in case.posts:
-            if not ev.posts or p.id in ev.posts:
-                rank = _post_rank(p)
-                if rank not in ranks:
-                    ranks.append(rank)
+        for p in _posts_of(env, ev):
+            rank = _post_rank(p)
+            if rank not in ranks:
+                ranks.append(rank)
     return ranks
 
 
