@@ -107,3 +107,30 @@ def test_a_file_name_that_is_not_utf8_is_shown_not_a_crash(tmp_path: Path, fmt: 
         from urllib.parse import unquote
 
         assert "case-\ufffd.yaml" in unquote(data.decode("utf-8"))
+
+
+def test_reports_written_into_the_folder_are_passed_over_by_the_next_run(
+        tmp_path: Path) -> None:
+    """An inspection team writes its reports beside the cases and runs again: the next
+    run reports the same cases, not the reports as broken case files. Named on the
+    command line, a report is still told to be no case."""
+    from selection_rules.report.xlsx import SHEETS
+    from selection_rules.workbook.load import REPORT_SHEETS
+
+    # The workbook's reader knows the report's sheets by the names the report gives them.
+    assert {name for text in SHEETS.values() for name in (text.zh, text.en)} == REPORT_SHEETS
+    folder = tmp_path / "cases"
+    folder.mkdir()
+    for case in sorted(PENGSHAN.glob("*.yaml"))[:3]:
+        shutil.copy(case, folder)
+    before = validate(str(folder), "--format", "json")
+    for fmt, name, extra in [("json", "report.json", []), ("sarif", "report.sarif.json", []),
+                             ("xlsx", "findings.xlsx", []), ("xlsx", "en.xlsx", ["--lang", "en"]),
+                             ("html", "report.html", []), ("junit", "junit.xml", [])]:
+        validate(str(folder), "--format", fmt, "-o", str(folder / name), *extra)
+    after = validate(str(folder), "--format", "json")
+    assert after.exit_code == before.exit_code == 1
+    assert json.loads(after.output)["files"] == json.loads(before.output)["files"]
+    for name in ("report.json", "findings.xlsx"):
+        named = validate(str(folder / name), "--lang", "en")
+        assert named.exit_code == 2 and "cannot tell what this file is" in named.output

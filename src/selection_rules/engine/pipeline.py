@@ -32,6 +32,7 @@ from selection_rules.engine.replay import decision_date_conflict
 from selection_rules.engine.replay import replay as replay_case
 from selection_rules.engine.violations import CaseResult
 from selection_rules.errors import InputError, Problem
+from selection_rules.report import REPORT_FORMAT
 from selection_rules.source import loading
 from selection_rules.source.document import Document
 
@@ -129,6 +130,12 @@ def other_kind(data: object) -> str | None:
     if isinstance(data, dict):
         if "holidays" in data and "years" in data:
             return "holidays"
+        # The tool's own reports, written into the folder they report on: the JSON
+        # report (and a report workbook, which workbook/load.py reads as this marker),
+        # and SARIF.
+        if data.get("format") == REPORT_FORMAT or (
+                isinstance(data.get("runs"), list) and "sarif" in str(data.get("$schema"))):
+            return "report"
         if "tests" in data:
             return "rule tests"
         if data.get("kind") in ("procedure", "rule_set") and "id" in data:

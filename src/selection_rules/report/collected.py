@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from selection_rules.engine.validation import Outcome
+from selection_rules.report import REPORT_FORMAT
 from selection_rules.report.json import FORMAT_VERSION, outcome_dict, totals
 from selection_rules.report.json_text import _SURROGATE
 from selection_rules.report.summary import Summary
@@ -42,7 +43,7 @@ class Collected:
 
     def document(self) -> dict[str, Any]:
         """What `--format json` prints for the same run."""
-        return {"format": "selection-rules/validate", "version": FORMAT_VERSION,
+        return {"format": REPORT_FORMAT, "version": FORMAT_VERSION,
                 "files": self.files, "totals": totals(self.tally),
                 "summary": self.summary.as_dict()}
 

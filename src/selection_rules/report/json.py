@@ -8,6 +8,7 @@ from selection_rules.engine.validation import Outcome
 from selection_rules.engine.violations import Violation
 from selection_rules.i18n import Text
 from selection_rules.model.procedure import Citation
+from selection_rules.report import REPORT_FORMAT
 from selection_rules.report.json_text import dumps
 from selection_rules.report.summary import Summary
 from selection_rules.report.text import Tally
@@ -101,7 +102,7 @@ class JsonWriter:
         self.summary = Summary()
         self.only_failed = only_failed
         self.listed = 0
-        self.out.write('{\n  "format": "selection-rules/validate",\n'
+        self.out.write('{\n  "format": "' + REPORT_FORMAT + '",\n'
                        f'  "version": {FORMAT_VERSION},\n  "files": [')
 
     def add(self, o: Outcome) -> None:
@@ -138,7 +139,7 @@ class JsonLinesWriter:
         self.out.write(dumps(outcome_dict(o)) + "\n")
 
     def close(self) -> None:
-        self.out.write(dumps({"format": "selection-rules/validate", "version": FORMAT_VERSION,
+        self.out.write(dumps({"format": REPORT_FORMAT, "version": FORMAT_VERSION,
                               "totals": totals(self.tally),
                               "summary": self.summary.as_dict()}) + "\n")
         self.out.flush()

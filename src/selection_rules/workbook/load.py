@@ -27,10 +27,12 @@ from typing import Any, NoReturn
 from selection_rules import limits
 from selection_rules.errors import InputError
 from selection_rules.i18n import Text
+from selection_rules.report import REPORT_FORMAT
 from selection_rules.source.decoding import _looks_gb18030
 from selection_rules.source.loading import read_bytes
 from selection_rules.workbook.document import TableDocument, checked
-from selection_rules.workbook.read import Grid, cell_name, read_tables
+from selection_rules.workbook.layout import BY_SHEET
+from selection_rules.workbook.read import Grid, Read, cell_name, read_tables
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 CSV_SUFFIXES = (".csv",)
@@ -57,8 +59,21 @@ def load_tables(path: str | Path, encoding: str | None = None) -> TableDocument:
         read = read_tables(grid)
         return checked(TableDocument(name, read, grid, lines), read)
     grid = workbook_grid(raw, name)
+    if REPORT_SHEETS & set(grid) and not set(BY_SHEET) & set(grid):
+        # The workbook `validate --format xlsx` writes, perhaps into the folder it reports
+        # on: read as the report it is, which a folder's walk passes over
+        # (pipeline.other_kind); named on the command line, it is no case, and is told so.
+        first = next(iter(grid))
+        return TableDocument(name, Read({"format": REPORT_FORMAT}, {(): (first, 0, 0)}), grid)
     read = read_tables(grid)
     return checked(TableDocument(name, read, grid), read)
+
+
+# The sheets of the report workbook (report/xlsx.py SHEETS, in both languages; a test
+# holds the two equal); a case's are layout.BY_SHEET.
+REPORT_SHEETS = frozenset({"按单位汇总", "By unit", "按问题汇总", "By problem", "问题清单",
+                           "Problems", "整改台账", "Rectification ledger", "逐文件状态",
+                           "File status", "重复案卷编号", "Repeated case ids"})
 
 
 def _fail(name: str, message: Text, expected: Text | None = None, *, cell: str | None = None,
