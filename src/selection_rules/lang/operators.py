@@ -73,23 +73,7 @@ def conjunction(fns: list[Fn], srcs: list[str]) -> Fn:
 
         return and2
 
-    def all_of(env: Env) -> bool:
-        first: Missing | None = None
-        for f, src in zip(fns, srcs, strict=True):
-            try:
-                value = f(env)
-                if value is None:
-                    raise Missing(src)
-            except Missing as unknown:
-                first = first or unknown
-                continue
-            if not value:
-                return False
-        if first is not None:
-            raise first
-        return True
-
-    return all_of
+    return _of_many(fns, srcs, decisive=False)
 
 
 def disjunction(fns: list[Fn], srcs: list[str]) -> Fn:
@@ -116,7 +100,14 @@ def disjunction(fns: list[Fn], srcs: list[str]) -> Fn:
 
         return or2
 
-    def any_of(env: Env) -> bool:
+    return _of_many(fns, srcs, decisive=True)
+
+
+def _of_many(fns: list[Fn], srcs: list[str], *, decisive: bool) -> Fn:
+    """`and` (decisive: False) or `or` (True) of three or more operands: the first known
+    operand with the decisive value decides; else an unknown one leaves it unknown."""
+
+    def of_many(env: Env) -> bool:
         first: Missing | None = None
         for f, src in zip(fns, srcs, strict=True):
             try:
@@ -126,13 +117,13 @@ def disjunction(fns: list[Fn], srcs: list[str]) -> Fn:
             except Missing as unknown:
                 first = first or unknown
                 continue
-            if value:
-                return True
+            if bool(value) is decisive:
+                return decisive
         if first is not None:
             raise first
-        return False
+        return not decisive
 
-    return any_of
+    return of_many
 
 
 def _known(f: Fn, env: Env, src: str) -> Any:

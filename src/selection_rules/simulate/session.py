@@ -29,6 +29,7 @@ from selection_rules.i18n import Text
 from selection_rules.lang.workdays import WorkCalendar
 from selection_rules.model.case import Case, Event, reference_problems
 from selection_rules.model.procedure import Step
+from selection_rules.model.values import decimal_text
 from selection_rules.model.vocabulary import declared
 from selection_rules.report.outputs import Outputs, Spot
 from selection_rules.source.document import Document
@@ -333,21 +334,10 @@ def _plain(value: Any) -> Any:
     if isinstance(value, Fraction):
         if value.denominator == 1:
             return value.numerator
-        return _decimal(value) or f"{value.numerator}/{value.denominator}"
+        return decimal_text(value)  # 85.5, or 1/3 where no decimal ends
     if isinstance(value, str) and type(value) is not str:
         return str.__str__(value)  # a value read through a vocabulary: its code
     return value
-
-
-def _decimal(x: Fraction) -> str | None:
-    """`85.5` for 171/2; None if no finite decimal is exact (1/3)."""
-    for digits in range(1, 13):
-        scaled = x * 10**digits
-        if scaled.denominator == 1:
-            sign = "-" if scaled < 0 else ""
-            n = abs(scaled.numerator)
-            return f"{sign}{n // 10**digits}.{n % 10**digits:0{digits}d}"
-    return None
 
 
 # ---------------------------------------------------------------------------- what-if

@@ -15,6 +15,7 @@ from typing import Any
 
 from selection_rules.errors import InputError, Problem
 from selection_rules.i18n import Text
+from selection_rules.model.values import decimal_text
 from selection_rules.source.document import Document
 from selection_rules.source.lrmx import Imported, Person
 
@@ -67,21 +68,11 @@ def scalar(value: object) -> str:
         if value.denominator == 1:
             value = value.numerator
         else:
-            exact = _decimal(value)
-            return exact if exact is not None else scalar(f"{value.numerator}/{value.denominator}")
+            exact = decimal_text(value)  # 85.5 reads back exact; 1/3 is quoted text
+            return scalar(exact) if "/" in exact else exact
     text: str = yaml.safe_dump([value], default_flow_style=True, allow_unicode=True,
                                width=2**30)
     return text.strip()[1:-1]
-
-
-def _decimal(x: Fraction) -> str | None:
-    for digits in range(1, 13):
-        scaled = x * 10**digits
-        if scaled.denominator == 1:
-            sign = "-" if scaled < 0 else ""
-            n = abs(scaled.numerator)
-            return f"{sign}{n // 10**digits}.{n % 10**digits:0{digits}d}"
-    return None
 
 
 def _is_flat(value: object) -> bool:
