@@ -63,8 +63,6 @@ def rules_show(
         render_show(_console(), entry, language)
 
 
-
-
 @app.command()
 def trace(
     rule_id: RuleIdArg,

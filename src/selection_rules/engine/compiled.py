@@ -212,7 +212,8 @@ class Procedure:
         return selectors_by_event(self.tags)
 
     @cached_property
-    def _stage_labels(self) -> dict[str, Text]:
+    def stage_labels(self) -> dict[str, Text]:
+        """Each stage's label (shared by every result: read only)."""
         return {sid: s.label.text() for sid, s in self.stages.items()}
 
     @cached_property
@@ -238,7 +239,7 @@ class Procedure:
         return {name: tuple(ts) for name, ts in found.items()}
 
     def stage_label(self, stage: str | None) -> Text | None:
-        return self._stage_labels.get(stage) if stage is not None else None
+        return self.stage_labels.get(stage) if stage is not None else None
 
     def step_label(self, event: str) -> Text:
         return self._step_labels.get(event) or Text(event, event)

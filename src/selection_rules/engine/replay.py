@@ -88,8 +88,7 @@ def replay(proc: Procedure, case: Case, calendar: WorkCalendar, file: str = "") 
         stages_reached=reached,
         final=final,
         violations=violations,
-        stage_labels={s: label for s in proc.stages
-                      if (label := proc.stage_label(s)) is not None},
+        stage_labels=proc.stage_labels,  # made once per procedure, not per case
         unit=case.unit,
     )
 
@@ -361,10 +360,17 @@ def _run_checks(
         env["posts"] = case.posts if one_post or not ev.posts else _posts_of(case, ev, order)
         earlier.clear()  # last('x') asked for this event is looked up afresh
         for rule, when, evaluators in rules:
-            if when is not None and not _applies(proc, epoch, rule, when, env, index, ev.type,
-                                                 stage_of.get(index), out):
-                notes.clear()  # a calendar warning of a rule that does not apply: not shown
-                continue
+            if when is not None:
+                # `holds` inline (the hot path); its Missing is reported by _unreadable.
+                try:
+                    applies = bool(when(env))
+                except Missing as exc:
+                    _unreadable(proc, epoch, rule, exc, index, ev.type, stage_of.get(index),
+                                out)
+                    applies = False
+                if not applies:
+                    notes.clear()  # a calendar warning of a rule that does not apply
+                    continue
             for evaluate in evaluators:
                 evaluate(env, params, findings)
             if findings or notes:
@@ -404,13 +410,21 @@ def _applies(
     try:
         return holds(when, env)
     except Missing as exc:
-        out.append(Violation(
-            rule_id=rule.id, severity=rule.spec.severity, kind="missing_data",
-            message=unreadable_condition(exc), citation=epoch.rules[rule.id][1],
-            stage=stage, stage_label=proc.stage_label(stage), event_index=index,
-            event_type=event_type, loc=("events", index) if index is not None else ("events",),
-            figures={"missing": exc.what}))
+        _unreadable(proc, epoch, rule, exc, index, event_type, stage, out)
         return False
+
+
+def _unreadable(
+    proc: Procedure, epoch: Epoch, rule: RuleInfo, exc: Missing, index: int | None,
+    event_type: str | None, stage: str | None, out: list[Violation],
+) -> None:
+    """A rule whose `when:` cannot be read: missing data for the rule."""
+    out.append(Violation(
+        rule_id=rule.id, severity=rule.spec.severity, kind="missing_data",
+        message=unreadable_condition(exc), citation=epoch.rules[rule.id][1],
+        stage=stage, stage_label=proc.stage_label(stage), event_index=index,
+        event_type=event_type, loc=("events", index) if index is not None else ("events",),
+        figures={"missing": exc.what}))
 
 
 def _add_to_posts(
