@@ -58,7 +58,9 @@ def kind_label(kind: str) -> Text:
 
 
 _EXPECTED = Text(
-    f"选任案卷（含 case、procedure）或记录文件（record: {' | '.join(RECORD_KINDS)}）",
+    # A clerk writes the kind by its Chinese name as well: shown first, with its code.
+    "选任案卷（含 case、procedure）或记录文件（record: "
+    + " | ".join(f"{KIND_LABELS[k].zh}（{k}）" for k in RECORD_KINDS) + "）",
     "a selection case file (with case and procedure) or a record file "
     f"(record: {' | '.join(RECORD_KINDS)})",
 )
