@@ -34,7 +34,8 @@ def longest_gap(dates: list[dt.date], start: dt.date, end: dt.date) -> Span:
     return max(gaps) if gaps else span(start, end)
 
 
-def _find(items: list[Any], ident: str, what: str) -> Any:
+def find_by_id(items: list[Any], ident: Any, what: str) -> Any:
+    """The item of a record's list with this id (a team, a unit, a scorer), or Missing."""
     for item in items:
         if item.id == ident:
             return item
@@ -78,7 +79,7 @@ def make_record_functions(kind: str) -> dict[str, Function]:
     elif kind == "roster":
 
         def fn_cadre(env: Env, ident: Any) -> records.Cadre:
-            found: records.Cadre = _find(env["record"].cadres, ident, "cadre")
+            found: records.Cadre = find_by_id(env["record"].cadres, ident, "cadre")
             return found
 
         out["cadre"] = Function(fn_cadre, (1, 1), lambda a: records.Cadre,
@@ -97,11 +98,11 @@ def _assessment_functions() -> dict[str, Function]:
                 if ident in (t.team, t.leader) and t.date.year == rec.year]
 
     def team(env: Env, ident: Any) -> records.Team:
-        found: records.Team = _find(record(env).teams, ident, "team")
+        found: records.Team = find_by_id(record(env).teams, ident, "team")
         return found
 
     def leader(env: Env, ident: Any) -> records.Leader:
-        found: records.Leader = _find(record(env).leaders, ident, "leader")
+        found: records.Leader = find_by_id(record(env).leaders, ident, "leader")
         return found
 
     def ranking_of(env: Env, ident: str) -> list[str] | None:

@@ -19,6 +19,7 @@ from typing import Any
 
 from selection_rules.i18n import Text
 from selection_rules.lang.builtins.records import records_with
+from selection_rules.lang.record_functions import find_by_id
 from selection_rules.lang.types import Env, Function, ListOf, Missing
 from selection_rules.model import registers
 from selection_rules.model.vocabulary import REVIEW_BODY, SCOPE_CATEGORY
@@ -90,13 +91,6 @@ def periods_without(dates: list[dt.date], start: dt.date, end: dt.date,
     return runs
 
 
-def _find(items: list[Any], ident: Any, what: str) -> Any:
-    for item in items:
-        if item.id == ident:
-            return item
-    raise Missing(f"{what}({ident!r})")
-
-
 def register_functions(kind: str) -> dict[str, Function]:
     """The calendar functions every register may use, and those of `kind`."""
 
@@ -135,11 +129,11 @@ def register_functions(kind: str) -> dict[str, Function]:
     elif kind == "score_sheets":
 
         def scorer(env: Env, ident: Any) -> registers.Scorer:
-            found: registers.Scorer = _find(env["record"].scorers, ident, "scorer")
+            found: registers.Scorer = find_by_id(env["record"].scorers, ident, "scorer")
             return found
 
         def unit(env: Env, ident: Any) -> registers.AssessedUnit:
-            found: registers.AssessedUnit = _find(env["record"].units, ident, "unit")
+            found: registers.AssessedUnit = find_by_id(env["record"].units, ident, "unit")
             return found
 
         def reviews_by(env: Env, body: Any) -> list[registers.JointReview]:
