@@ -37,7 +37,7 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import generate
 
-CLI = [sys.executable, "-m", "selection_rules.cli"]
+CLI = [sys.executable, "-m", "selection_rules"]  # as the installed script runs
 
 LOAD_JSON = """
 import json, pathlib, sys

@@ -32,7 +32,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import generate
 
-CLI = [sys.executable, "-m", "selection_rules.cli"]
+CLI = [sys.executable, "-m", "selection_rules"]  # as the installed script runs
 FORMATS = ["text", "json", "jsonl", "html", "xlsx", "sarif", "junit"]
 
 

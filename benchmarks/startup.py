@@ -58,7 +58,7 @@ def main() -> None:
     if args.no_bytecode:
         env["PYTHONDONTWRITEBYTECODE"] = "1"
         env["PYTHONPYCACHEPREFIX"] = os.devnull  # no cache to read either
-    cli = [sys.executable, "-m", "selection_rules.cli"]
+    cli = [sys.executable, "-m", "selection_rules"]  # as the installed script runs
     commands = {
         "python -c pass": [sys.executable, "-c", "pass"],
         "import typer, pydantic, yaml (floor)": [

@@ -1,3 +1,3 @@
-from selection_rules.cli import main
+from selection_rules.program import main
 
 main()

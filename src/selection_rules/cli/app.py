@@ -108,7 +108,7 @@ def _show_version(value: bool) -> None:
 
 
 @app.callback()
-def _new_run(version: Annotated[bool, typer.Option(
+def _new_run(ctx: typer.Context, version: Annotated[bool, typer.Option(
         "--version", help="显示版本并退出 / show the version and exit", is_eager=True,
         callback=_show_version)] = False) -> None:
     # In-process runs (tests, the pytest plugin) share the module: each starts with no
@@ -119,6 +119,11 @@ def _new_run(version: Annotated[bool, typer.Option(
     pipeline = sys.modules.get("selection_rules.engine.pipeline")
     if pipeline is not None:  # nor compiled rules (not imported here: --help stays quick)
         pipeline.forget()
+    # `validate` ends start-up itself, once its first file's procedure is compiled.
+    if ctx.invoked_subcommand != "validate":
+        from selection_rules.program import started
+
+        started()
 
 
 def _console() -> "Console":

@@ -81,6 +81,7 @@ def validate(
     workbook, SARIF and JUnit reports are written when the last file is checked."""
     from selection_rules.engine.pipeline import Pipeline, default_jobs
     from selection_rules.engine.validation import Outcome
+    from selection_rules.program import started
     from selection_rules.report import destination
     from selection_rules.report import json as report_json
     from selection_rules.report.collected import Collected
@@ -112,6 +113,9 @@ def validate(
             pipeline.run(tasks, jobs or default_jobs()) as outcomes, \
             progress(len(tasks)) as done:
         outcomes.done = done
+        first = True
+        if outcomes.pool is not None:
+            started()  # before the workers are forked: they inherit the collector's state
         # --quiet leaves out every file's block of the text; the other reports are read
         # by programs or browsed, so it leaves out the clean files, as --only-failed.
         hide = only_failed or quiet
@@ -126,6 +130,9 @@ def validate(
             writer.add(Outcome(problem.file, problems=[problem]))
         for outcome in outcomes:
             writer.add(outcome)
+            if first:
+                first = False
+                started()  # its procedure is compiled: start-up is over
         writer.close()
     if isinstance(writer, Collected):
         data = _render(format, writer, language, pipeline, diagrams)

@@ -15,7 +15,9 @@ class Stances(BaseModel):
     """One appointment decided by an open vote: how many members present the record gives
     a stance for, how many of them agree, and the count's votes for."""
 
-    model_config = ConfigDict(frozen=True)
+    # Made with model_construct only: its schema (the whole Event's) is built on first
+    # validation, never at import, where it cost a fiftieth of `validate`'s start-up.
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     id: str  # the candidate
     event: casefile.Event

@@ -1,0 +1,3 @@
+from selection_rules.program import main
+
+main()

@@ -1,0 +1,40 @@
+"""The program's entry point: the `selection-rules` script, `python -m selection_rules`.
+
+Start-up (importing typer, pydantic and the engine, compiling the procedures) allocates
+a few hundred thousand objects that live as long as the process and leave nothing for
+the cycle collector to free; yet the collector ran about 130 times while they were
+made, each full pass walking all of them again: a seventh of `validate`'s start-up. So
+the collector waits until the command says start-up is over (`started`), and what
+start-up made is then frozen out of its sight (gc.freeze) for the rest of the run.
+Kept out of `selection_rules.cli`, which tests import: they keep the collector running.
+"""
+
+from __future__ import annotations
+
+import gc
+
+_paused = False
+
+
+def main() -> None:
+    global _paused
+    if gc.isenabled():
+        gc.disable()
+        _paused = True
+    try:
+        from selection_rules.cli import main as run
+
+        run()
+    finally:
+        started()
+
+
+def started() -> None:
+    """Start-up is over: from here the collector runs, over what is made from here on.
+    Called before files are checked (or worker processes forked, which inherit it); a
+    no-op where the collector was never paused."""
+    global _paused
+    if _paused:
+        _paused = False
+        gc.freeze()
+        gc.enable()
