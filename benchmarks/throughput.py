@@ -79,6 +79,9 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=10_000)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--chunk", type=int, default=500)
+    parser.add_argument("--without", default="", metavar="PREFIXES",
+                        help="leave out the rules whose ids start so (comma-separated), "
+                             "e.g. EL- for the workload before the eligibility rules")
     args = parser.parse_args()
 
     raw = generate(args.count)
@@ -106,6 +109,9 @@ def main() -> None:
                        for p in part)
 
         engine(cases[: args.chunk])  # warm-up: the epoch's plan and evaluators are made
+        if args.without:  # from the epochs the warm-up made
+            leave_out(proc, tuple(p for p in args.without.split(",") if p))
+            engine(cases[: args.chunk])
         rounds: list[dict[str, float]] = []
         for _ in range(args.rounds):
             spent = dict.fromkeys(names, 0.0)
@@ -140,6 +146,16 @@ def main() -> None:
           f"{statistics.median(scaled):,.0f} cases/s")
     print(f"10-event engine ÷ 8-step chain: median {statistics.median(to_chain):.2f}, "
           f"worst round {to_chain[0]:.2f} (target ≥ {ISSUE_THROUGHPUT / ISSUE_CHAIN_RATE:.2f})")
+
+
+def leave_out(proc: Procedure, prefixes: tuple[str, ...]) -> None:
+    """The procedure without the rules whose ids start with `prefixes`, in every epoch
+    made so far (epochs are made on first use)."""
+    for epoch in proc._epochs.values():
+        epoch.plan = {t: [p for p in planned if not p.rule.id.startswith(prefixes)]
+                      for t, planned in epoch.plan.items()}
+        epoch.runs.clear()
+        epoch.at_end = [r for r in epoch.at_end if not r.id.startswith(prefixes)]
 
 
 def ratio(rounds: list[dict[str, float]], name: str, base: str) -> float:

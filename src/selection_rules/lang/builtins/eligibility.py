@@ -102,7 +102,10 @@ def laid_end_to_end(periods: list[tuple[dt.date, dt.date]]) -> Span | None:
 class Promotion(BaseModel):
     """What a decision makes of a candidate: the post's rank against the rank held."""
 
-    model_config = ConfigDict(frozen=True)
+    # Made by _promotion from values already checked, so with model_construct: no
+    # validation per candidate, and no schema built at import (the fields type the
+    # expressions that read it).
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     date: dt.date
     post_rank: str
@@ -278,7 +281,7 @@ def _promotion(env: Env, c: casefile.Candidate, decisions: Any) -> Promotion | N
         if _rank_of(c, e) != rank:
             break
         reached = e
-    return Promotion(
+    return Promotion.model_construct(
         date=ev.date, post_rank=post.rank, from_rank=rank,
         levels=RANKS.index(post.rank) - RANKS.index(rank), exceptional=c.exceptional_promotion,
         rank_reached=reached.from_, rank_reached_exceptionally=reached.exceptional,
