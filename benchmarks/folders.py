@@ -1,14 +1,20 @@
 """Checking a folder of case files: `validate DIR` beside processes that only load them.
 
-    python benchmarks/folders.py [--count 10000] [--small 1000] [--big 50000] [--skip-memory]
+    python benchmarks/folders.py [--count 10000] [--rounds 3] [--small 1000] [--big 50000]
+                                 [--skip-memory]
 
 Every figure is the CPU time (user + system) or peak memory of a child process, read with
-os.wait4, and each comparison is made in the same run:
+os.wait4. The machine's speed drifts by a third from one minute to the next, so each of
+--rounds rounds runs every command in turn and each ratio is taken within a round; the
+median and the range over rounds are printed:
   validate JSON          `validate DIR --format json` (--jobs 1 where the option exists) on
                          --count synthetic Five Votes cases as JSON, a fifth with a fault
   json.load only         a process that reads and json.loads the same files
   replay only            the engine replaying the same cases, already parsed (in-process
                          time of the replay alone)
+  start-up (one file)    `validate` of one of the files: what a run costs whatever its size
+                         (imports, compiling the procedure), taken off before comparing
+                         with the replay
   validate YAML          the same cases as YAML files
   CSafeLoader only       a process that loads them with PyYAML's C loader
   --jobs 2 vs --jobs 1   wall time, where the option exists
@@ -25,10 +31,12 @@ import argparse
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -115,12 +123,21 @@ def row(name: str, cpu: float, files: int, note: str = "") -> None:
     print(f"{name:<28} {cpu:8.2f} {files / cpu if cpu else 0:10,.0f}  {note}".rstrip())
 
 
+def ratio(name: str, rounds: list[dict[str, float]],
+          of: Callable[[dict[str, float]], float], target: str) -> None:
+    """A ratio taken within each round (its runs seconds apart), as median and range."""
+    values = sorted(of(r) for r in rounds)
+    print(f"{name}: {statistics.median(values):.2f} (rounds {values[0]:.2f}–{values[-1]:.2f}; "
+          f"target {target})")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=10_000)
     parser.add_argument("--small", type=int, default=1_000)
     parser.add_argument("--big", type=int, default=50_000)
     parser.add_argument("--skip-memory", action="store_true")
+    parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     jobs = has_jobs()
     one = ["--jobs", "1"] if jobs else []
@@ -129,32 +146,48 @@ def main() -> None:
         js = write_cases(base / "json", args.count, ".json")
         ys = write_cases(base / "yaml", args.count, ".yaml")
         n = args.count
+        one_file = str(min(js.iterdir()))
         print(f"{n} Five Votes case files, a fifth with a fault; CPU seconds of a child "
-              f"process{'' if jobs else ' (validate has no --jobs: one process)'}")
-        print(f"{'':<28} {'CPU s':>8} {'files/s':>10}")
-        _, v_json, _, _ = run([*CLI, "validate", str(js), "--format", "json", *one], False)
-        _, l_json, _, _ = run([sys.executable, "-c", LOAD_JSON, str(js)])
-        _, _, _, out = run([sys.executable, "-c", REPLAY, str(js)])
-        replay_cpu = float(out.strip().splitlines()[-1])
-        _, start_cpu, _, _ = run([*CLI, "--help"])
-        _, v_yaml, _, _ = run([*CLI, "validate", str(ys), *one], False)
-        _, l_yaml, _, _ = run([sys.executable, "-c", LOAD_YAML, str(ys)])
-        row("validate JSON", v_json, n)
-        row("json.load only", l_json, n)
-        row("replay only", replay_cpu, n)
-        row("validate YAML", v_yaml, n)
-        row("CSafeLoader only", l_yaml, n)
-        beyond = v_json - start_cpu - replay_cpu
-        print(f"JSON: beyond the replay (less start-up) ÷ replay: {beyond / replay_cpu:.2f} "
-              "(target ≤ 1)")
-        print(f"JSON: validate ÷ json.load only: {v_json / l_json:.2f} (target ≤ 2)")
-        print(f"YAML: validate ÷ CSafeLoader only: {v_yaml / l_yaml:.2f} (target ≤ 1.5)")
+              f"process{'' if jobs else ' (validate has no --jobs: one process)'}; "
+              f"{args.rounds} rounds, each runs every command in turn")
+        rounds: list[dict[str, float]] = []
+        for _ in range(args.rounds):
+            m: dict[str, float] = {}
+            m["validate JSON"] = run([*CLI, "validate", str(js), "--format", "json", *one],
+                                     False)[1]
+            m["json.load only"] = run([sys.executable, "-c", LOAD_JSON, str(js)])[1]
+            out = run([sys.executable, "-c", REPLAY, str(js)])[3]
+            m["replay only"] = float(out.strip().splitlines()[-1])
+            # What validate costs whatever the number of files: imports, compiling the
+            # procedure, one file.
+            m["start-up (one file)"] = run([*CLI, "validate", one_file, "--format", "json",
+                                            *one], False)[1]
+            m["validate YAML"] = run([*CLI, "validate", str(ys), *one], False)[1]
+            m["CSafeLoader only"] = run([sys.executable, "-c", LOAD_YAML, str(ys)])[1]
+            if jobs:
+                m["wall, --jobs 1"] = run([*CLI, "validate", str(js), "--format", "json",
+                                           "--jobs", "1"], False)[0]
+                m["wall, --jobs 2"] = run([*CLI, "validate", str(js), "--format", "json",
+                                           "--jobs", "2"], False)[0]
+            rounds.append(m)
+        print(f"{'median over rounds':<28} {'CPU s':>8} {'files/s':>10}")
+        for name in ("validate JSON", "json.load only", "replay only", "start-up (one file)",
+                     "validate YAML", "CSafeLoader only"):
+            row(name, statistics.median(r[name] for r in rounds),
+                1 if name.startswith("start-up") else n)
+
+        def beyond(r: dict[str, float]) -> float:
+            return (r["validate JSON"] - r["start-up (one file)"] - r["replay only"]) \
+                / r["replay only"]
+
+        ratio("JSON: beyond the replay (less start-up) ÷ replay", rounds, beyond, "≤ 1")
+        ratio("JSON: validate ÷ json.load only", rounds,
+              lambda r: r["validate JSON"] / r["json.load only"], "≤ 2")
+        ratio("YAML: validate ÷ CSafeLoader only", rounds,
+              lambda r: r["validate YAML"] / r["CSafeLoader only"], "≤ 1.5")
         if jobs:
-            w1, _, _, _ = run([*CLI, "validate", str(js), "--format", "json", "--jobs", "1"],
-                              False)
-            w2, _, _, _ = run([*CLI, "validate", str(js), "--format", "json", "--jobs", "2"],
-                              False)
-            print(f"--jobs 2 ÷ --jobs 1 (wall): {w1 / w2:.2f}x faster (target ≥ 1.7)")
+            ratio("--jobs 2 ÷ --jobs 1 (wall), times faster", rounds,
+                  lambda r: r["wall, --jobs 1"] / r["wall, --jobs 2"], "≥ 1.7")
         else:
             print("--jobs 2 ÷ --jobs 1 (wall): n/a, no --jobs option (target ≥ 1.7)")
         if not args.skip_memory:
