@@ -37,7 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from calibration import ISSUE_CHAIN_RATE, ISSUE_THROUGHPUT, chain
 from generate import generate
 from selection_rules.engine.case_loader import parse_case
-from selection_rules.engine.compiled import Procedure
+from selection_rules.engine.compiled import Epoch, Procedure
 from selection_rules.engine.library import Library
 from selection_rules.engine.procedure import load_procedure
 from selection_rules.engine.replay import replay
@@ -108,10 +108,9 @@ def main() -> None:
             return sum(len(replay(proc, parse_case(load_document(p)), calendar).violations)
                        for p in part)
 
-        engine(cases[: args.chunk])  # warm-up: the epoch's plan and evaluators are made
-        if args.without:  # from the epochs the warm-up made
+        if args.without:
             leave_out(proc, tuple(p for p in args.without.split(",") if p))
-            engine(cases[: args.chunk])
+        engine(cases[: args.chunk])  # warm-up: the epoch's plan and evaluators are made
         rounds: list[dict[str, float]] = []
         for _ in range(args.rounds):
             spent = dict.fromkeys(names, 0.0)
@@ -149,13 +148,21 @@ def main() -> None:
 
 
 def leave_out(proc: Procedure, prefixes: tuple[str, ...]) -> None:
-    """The procedure without the rules whose ids start with `prefixes`, in every epoch
-    made so far (epochs are made on first use)."""
-    for epoch in proc._epochs.values():
+    """The procedure without the rules whose ids start with `prefixes`, in every epoch:
+    those made so far and those made later (an epoch is made on first use). The order
+    rule, which replay runs on its own, stays."""
+
+    def strip(epoch: Epoch) -> Epoch:
         epoch.plan = {t: [p for p in planned if not p.rule.id.startswith(prefixes)]
                       for t, planned in epoch.plan.items()}
         epoch.runs.clear()
         epoch.at_end = [r for r in epoch.at_end if not r.id.startswith(prefixes)]
+        return epoch
+
+    for epoch in proc._epochs.values():
+        strip(epoch)
+    build = proc._build_epoch
+    proc._build_epoch = lambda day: strip(build(day))  # type: ignore[method-assign]
 
 
 def ratio(rounds: list[dict[str, float]], name: str, base: str) -> float:

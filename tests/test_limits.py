@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 from conftest import ROOT
 from selection_rules import limits
 from selection_rules.cli import app
-from selection_rules.engine.checks import figure
+from selection_rules.engine.findings import figure
 from selection_rules.errors import InputError
 from selection_rules.lang.case_functions import make_functions
 from selection_rules.lang.context import CONTEXT, ReplayContext

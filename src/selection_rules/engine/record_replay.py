@@ -12,13 +12,12 @@ the reports print where a case prints its stage.
 from __future__ import annotations
 
 from selection_rules.engine.checks import (
-    Finding,
     rule_applies,
     run_check,
-    to_violation,
     unreadable_condition,
 )
 from selection_rules.engine.compiled import Procedure
+from selection_rules.engine.findings import Finding, to_violation
 from selection_rules.engine.kinds import SECTION_LABELS
 from selection_rules.engine.violations import CaseResult, Violation
 from selection_rules.lang.types import Env, Missing

@@ -15,14 +15,13 @@ from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
 from selection_rules.engine.checks import (
-    Finding,
     evaluator_for,
     holds,
     run_check,
-    to_violation,
     unreadable_condition,
 )
 from selection_rules.engine.compiled import Epoch, Procedure, RuleInfo
+from selection_rules.engine.findings import Finding, to_violation
 from selection_rules.engine.machine import Edge
 from selection_rules.engine.violations import CaseResult, Kind, Violation
 from selection_rules.i18n import Text
