@@ -179,3 +179,12 @@ def test_the_loader_names_the_finding_of_each_problem(name: str) -> None:
         assert p.code == _LOADER_REFUSES[name], (p.code, p.field, p.message.en)
         assert p.code in KINDS
         assert "code" not in p.as_dict()  # not part of any output
+
+
+def test_every_code_the_loader_gives_a_problem_is_a_lint_finding() -> None:
+    from selection_rules.engine import problem_codes
+    from selection_rules.lint.findings import KINDS
+
+    codes = {name: value for name, value in vars(problem_codes).items() if name.isupper()}
+    assert len(codes) == 10
+    assert set(codes.values()) <= set(KINDS)

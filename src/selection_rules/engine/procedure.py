@@ -14,52 +14,35 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from selection_rules.engine import problem_codes as codes
 from selection_rules.engine.compiled import (
-    CompiledCheck,
     Loc,
     Origin,
     ParamInfo,
     ParamValue,
     Procedure,
-    RuleInfo,
 )
 from selection_rules.engine.kinds import kind_label
 from selection_rules.engine.library import Library
+from selection_rules.engine.rule_compiler import RuleCompiler
 from selection_rules.errors import InputError, Problem
 from selection_rules.i18n import Text
 from selection_rules.lang.case_functions import make_functions
-from selection_rules.lang.expressions import compile_expr
 from selection_rules.lang.types import (
     ANY,
-    Compiled,
-    DictOf,
-    ExprError,
     Function,
     ListOf,
     Scope,
     StaticType,
 )
 from selection_rules.model import case as casefile
-from selection_rules.model.procedure import Check, Parameter, ProcedureSpec
+from selection_rules.model.procedure import Parameter, ProcedureSpec
 from selection_rules.model.values import Range, normalize, parse_number, parse_range, parse_ratio
 from selection_rules.model.vocabulary import VOCABULARIES, Code, Term, declared
 from selection_rules.source.document import Document
 from selection_rules.source.model_errors import validation_problems
 from selection_rules.source.paths import format_loc
 from selection_rules.suggest import did_you_mean
-
-# The lint finding each problem the loader reports is (lint/findings.py), given where the
-# problem is found so that lint need not tell them apart by field or message.
-_SCHEMA = "L100"
-_UNKNOWN_STAGE = "L101"
-_UNKNOWN_EVENT = "L102"
-_UNKNOWN_TAG = "L103"
-_EXPRESSION = "L104"
-_PARAMETER = "L105"
-_EXTENDS = "L106"
-_ID = "L107"
-_STRUCTURE = "L108"
-_RULE_ID = "L110"
 
 
 def _set_boundaries(proc: Procedure) -> None:
@@ -87,7 +70,7 @@ def load_procedure(
     return loader.build(procedure_id, rule_sets)
 
 
-class _Loader:
+class _Loader(RuleCompiler):
     def __init__(self, library: Library) -> None:
         self.library = library
         self.problems: list[Problem] = []
@@ -119,7 +102,7 @@ class _Loader:
                 referrer,
                 f"未知程序或规则集 {ident!r}（可用：{known}）",
                 f"unknown procedure or rule set {ident!r} (available: {known})",
-                code=_EXTENDS,
+                code=codes.EXTENDS,
             )
             return None
         doc = self.library.document(path)
@@ -127,7 +110,7 @@ class _Loader:
             spec = ProcedureSpec.model_validate(doc.data)
         except ValidationError as exc:
             for p in validation_problems(doc, exc):
-                p.code = _SCHEMA
+                p.code = codes.SCHEMA
                 self.problems.append(p)
             return None
         if spec.id != ident:
@@ -135,7 +118,7 @@ class _Loader:
                 Origin(doc, ("id",)),
                 f"文件名 {path.name} 与 id {spec.id!r} 不一致",
                 f"file name {path.name} does not match id {spec.id!r}",
-                code=_ID,
+                code=codes.ID,
             )
         return spec, doc
 
@@ -148,7 +131,7 @@ class _Loader:
                 referrer,
                 f"循环继承：{' → '.join((*chain, ident))}",
                 f"circular extends: {' → '.join((*chain, ident))}",
-                code=_EXTENDS,
+                code=codes.EXTENDS,
             )
             return []
         read = self.read(ident, referrer)
@@ -182,7 +165,7 @@ class _Loader:
                 ),
                 line=main_doc.line_of(("kind",)),
                 field="kind",
-                code=_STRUCTURE,
+                code=codes.STRUCTURE,
             )
         for spec, doc in layers:
             if spec.kind == "procedure" and spec.id != ident:
@@ -190,7 +173,7 @@ class _Loader:
                     Origin(doc, ("kind",)),
                     f"{spec.id!r} 是程序，只能被规则集以外的方式使用",
                     f"{spec.id!r} is a procedure: only rule sets can be extended or added",
-                    code=_STRUCTURE,
+                    code=codes.STRUCTURE,
                 )
         # The graph is checked before the state machine is built from it: transitions
         # must never see a stage that is not declared (it raises, or takes '' for none).
@@ -221,7 +204,7 @@ class _Loader:
                 self.problem(Origin(doc, ("kind",)),
                              f"{spec.id!r} 是程序：记录文件只能使用规则集（kind: rule_set）",
                              f"{spec.id!r} is a procedure: a record file names rule sets "
-                             "(kind: rule_set)", code=_STRUCTURE)
+                             "(kind: rule_set)", code=codes.STRUCTURE)
         self.check_kinds(layers, kind)
         if self.problems or not layers:
             raise InputError(self.problems)
@@ -246,7 +229,7 @@ class _Loader:
                     f"不能用于{want.zh}（{kind}）",
                     f"{spec.id!r} applies to {have.en}s ({spec.applies_to}), not to "
                     f"{want.en}s ({kind})",
-                    code=_STRUCTURE,
+                    code=codes.STRUCTURE,
                 )
 
     def check_graph(self, spec: ProcedureSpec, doc: Document) -> None:
@@ -254,21 +237,21 @@ class _Loader:
         for i, s in enumerate(spec.stages):
             if ids.index(s.id) != i:
                 self.problem(Origin(doc, ("stages", i, "id")), f"阶段 {s.id!r} 重复",
-                             f"duplicate stage {s.id!r}", code=_STRUCTURE)
+                             f"duplicate stage {s.id!r}", code=codes.STRUCTURE)
         initial = [s.id for s in spec.stages if s.initial]
         if len(initial) != 1:
             self.problem(Origin(doc, ("stages",)), "程序需要且仅需要一个初始阶段（initial: true）",
                          f"a procedure needs exactly one initial stage, found {len(initial)}",
-                         code=_STRUCTURE)
+                         code=codes.STRUCTURE)
         if not any(s.final for s in spec.stages):
             self.problem(Origin(doc, ("stages",)), "程序需要至少一个终止阶段（final: true）",
                          "a procedure needs at least one final stage (final: true)",
-                         code=_STRUCTURE)
+                         code=codes.STRUCTURE)
         events: set[str] = set()
         for i, step in enumerate(spec.steps):
             if step.event in events:
                 self.problem(Origin(doc, ("steps", i, "event")), f"步骤事件 {step.event!r} 重复",
-                             f"duplicate step event {step.event!r}", code=_STRUCTURE)
+                             f"duplicate step event {step.event!r}", code=codes.STRUCTURE)
             events.add(step.event)
             for j, src in enumerate(step.sources()):
                 if src not in ids:
@@ -277,12 +260,12 @@ class _Loader:
                     hint = did_you_mean(src, ids)
                     self.problem(Origin(doc, where), f"未知阶段 {src!r}{hint.zh}",
                                  f"unknown stage {src!r}{hint.en} (stages: {', '.join(ids)})",
-                                 code=_UNKNOWN_STAGE)
+                                 code=codes.UNKNOWN_STAGE)
             if step.to not in ids:
                 hint = did_you_mean(step.to, ids)
                 self.problem(Origin(doc, ("steps", i, "to")), f"未知阶段 {step.to!r}{hint.zh}",
                              f"unknown stage {step.to!r}{hint.en} (stages: {', '.join(ids)})",
-                             code=_UNKNOWN_STAGE)
+                             code=codes.UNKNOWN_STAGE)
 
     def collect_parameters(self, proc: Procedure) -> None:
         self._terms = proc.terms
@@ -333,7 +316,7 @@ class _Loader:
             said = exc.args[0] if exc.args and isinstance(exc.args[0], Text) else None
             self.problem(origin, f"参数 {name} 的值无效：{said.zh if said else exc}",
                          f"invalid value for parameter {name}: {said.en if said else exc}",
-                         code=_PARAMETER)
+                         code=codes.PARAMETER)
             return None
 
     def term_of(self, param: Parameter, raw: str) -> str:
@@ -395,131 +378,6 @@ class _Loader:
 
                 self._functions = make_record_functions(proc.record_kind)
         return self._functions
-
-    def collect_rules(self, proc: Procedure) -> None:
-        selectors_events = set(proc.steps)
-        selectors_tags = {t for ts in proc.tags.values() for t in ts}
-        for spec, doc in proc.layers:
-            for i, rule in enumerate(spec.rules):
-                origin = Origin(doc, ("rules", i))
-                if rule.id in proc.rules:
-                    first = proc.rules[rule.id].origin
-                    self.problem(Origin(doc, ("rules", i, "id")),
-                                 f"规则编号 {rule.id} 重复（首次出现于 {first.file}:{first.line}）",
-                                 f"duplicate rule id {rule.id} "
-                                 f"(first at {first.file}:{first.line})", code=_RULE_ID)
-                    continue
-                info = RuleInfo(rule, origin, spec.id)
-                proc.rules[rule.id] = info
-                if rule.structural:
-                    if proc.order_rule is not None and spec.kind == "procedure":
-                        self.problem(origin, "一个程序只能有一条顺序规则（structural: true）",
-                                     "a procedure has one order rule (structural: true)",
-                                     code=_STRUCTURE)
-                    if spec.kind == "procedure":
-                        proc.order_rule = info
-                    continue
-                assert rule.on is not None
-                for j, ev in enumerate(rule.on.events):
-                    if ev not in selectors_events:
-                        hint = did_you_mean(ev, selectors_events)
-                        self.problem(Origin(doc, ("rules", i, "on", "events", j)),
-                                     f"未知事件类型 {ev!r}{hint.zh}",
-                                     f"unknown event type {ev!r}{hint.en} "
-                                     f"(steps: {', '.join(sorted(selectors_events))})",
-                                     code=_UNKNOWN_EVENT)
-                on_event = bool(rule.on.events or rule.on.tags)
-                if on_event and proc.record_kind != "selection":
-                    self.problem(Origin(doc, ("rules", i, "on")),
-                                 "记录文件没有步骤：规则应写 on: {end: true}，对整份记录检查一次",
-                                 "a record has no steps: a rule over it says on: {end: true} "
-                                 "and is checked once over the whole record", code=_STRUCTURE)
-                    on_event = False
-                if rule.on.tags and spec.kind == "procedure":
-                    for j, tag in enumerate(rule.on.tags):
-                        if tag not in selectors_tags:
-                            hint = did_you_mean(tag, selectors_tags)
-                            self.problem(Origin(doc, ("rules", i, "on", "tags", j)),
-                                         f"没有步骤带有标签 {tag!r}{hint.zh}",
-                                         f"no step carries the tag {tag!r}{hint.en}",
-                                         code=_UNKNOWN_TAG)
-                if rule.when is not None:
-                    info.when = self.compile(proc, rule.when, Origin(doc, ("rules", i, "when")),
-                                             event=on_event, extra={})
-                for j, check in enumerate(rule.checks):
-                    where = Origin(doc, ("rules", i, "checks", j))
-                    compiled = self.compile_check(proc, check, where,
-                                                  event=on_event)
-                    if compiled is not None:
-                        info.checks.append(compiled)
-        if proc.order_rule is None and proc.record_kind == "selection":
-            self.problems.append(Problem(
-                proc.layers[-1][1].path if proc.spec.kind != "procedure" else
-                next(d.path for s, d in proc.layers if s.id == proc.id),
-                Text("程序需要一条顺序规则（structural: true），用于报告步骤缺失、重复或顺序错误",
-                     "a procedure needs an order rule (structural: true) under which missing, "
-                     "repeated and out-of-order steps are reported"),
-                code=_STRUCTURE,
-            ))
-
-    def compile(
-        self, proc: Procedure, source: str | int, origin: Origin, *, event: bool,
-        extra: dict[str, StaticType],
-    ) -> Compiled | None:
-        try:
-            return compile_expr(source, self.scope(proc, event=event, extra=extra))
-        except ExprError as exc:
-            self.problems.append(Problem(
-                origin.file,
-                exc.message + Text(f"（表达式：{source}）", f" (expression: {source})"),
-                origin.line, None, format_loc(origin.loc), code=_EXPRESSION,
-            ))
-            return None
-
-    def compile_check(
-        self, proc: Procedure, check: Check, origin: Origin, *, event: bool
-    ) -> CompiledCheck | None:
-        failed = False
-
-        def part(name: str, source: str | int | None,
-                 extra: dict[str, StaticType]) -> Compiled | None:
-            nonlocal failed
-            if source is None:
-                return None
-            out = self.compile(proc, source, Origin(origin.doc, (*origin.loc, name)),
-                               event=event, extra=extra)
-            failed = failed or out is None
-            return out
-
-        each = part("each", check.each, {})
-        extra: dict[str, StaticType] = {}
-        if check.each is not None:
-            item_t: StaticType = ANY
-            if each is not None and isinstance(each.type, ListOf):
-                item_t = each.type.item
-            elif each is not None and isinstance(each.type, DictOf):
-                item_t = str
-            extra[check.as_] = item_t
-        compiled = CompiledCheck(
-            spec=check,
-            origin=origin,
-            each=each,
-            when=part("when", check.when, extra),
-            subject=part("subject", check.subject, extra),
-            value=part("value", check.value, extra),
-            of=part("of", check.of, extra),
-            bound=part("bound", check.bound, extra),
-            require=part("require", check.require, extra),
-            actual=part("actual", check.actual, extra),
-            bound_param=(
-                check.bound if isinstance(check.bound, str) and check.bound in proc.parameters
-                else None
-            ),
-            selector_labels=proc.selector_labels,
-        )
-        return None if failed else compiled
-
-
 
 
 def load_record_rules(kind: str, rule_sets: tuple[str, ...], library: Library) -> Procedure:
