@@ -9,24 +9,14 @@ import ast
 from collections.abc import Iterable
 from typing import Any
 
-from selection_rules.lang.types import Env, ExprError, Fn, Missing, Scope, StaticType
+from selection_rules.lang.types import CompilerPart, Env, ExprError, Fn, Missing, StaticType
 
 
-class Calls:
+class Calls(CompilerPart):
     """The call half of the compiler."""
 
     # Provided by _Compiler.
-    scope: Scope
     _dynamic_calls: int
-
-    def visit(self, node: ast.expr) -> tuple[Fn, StaticType]:
-        raise NotImplementedError
-
-    def seg(self, node: ast.AST) -> str:
-        raise NotImplementedError
-
-    def fail(self, node: ast.AST, zh: str, en: str) -> ExprError:
-        raise NotImplementedError
 
     def unknown(self, node: ast.AST, what_zh: str, what_en: str, name: str,
                 known: Iterable[str], *, listed: bool = True) -> ExprError:

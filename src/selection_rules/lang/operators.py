@@ -24,12 +24,11 @@ from selection_rules.lang.runtime import (
 )
 from selection_rules.lang.types import (
     ANY,
+    CompilerPart,
     Env,
-    ExprError,
     Fn,
     ListOf,
     Missing,
-    Scope,
     StaticType,
     _type_name,
 )
@@ -134,24 +133,14 @@ def _known(f: Fn, env: Env, src: str) -> Any:
         return None
 
 
-class Operators:
+class Operators(CompilerPart):
     """The operator half of the compiler; `_Compiler` (expressions.py) provides the rest."""
 
     # Provided by _Compiler.
-    scope: Scope
     _loop: Any
     _names: dict[int, str]
     _consts: dict[int, Any]
     membership: dict[int, tuple[str, Fn]]
-
-    def visit(self, node: ast.expr) -> tuple[Fn, StaticType]:
-        raise NotImplementedError
-
-    def seg(self, node: ast.AST) -> str:
-        raise NotImplementedError
-
-    def fail(self, node: ast.AST, zh: str, en: str) -> ExprError:
-        raise NotImplementedError
 
     def visit_BoolOp(self, node: ast.BoolOp) -> tuple[Fn, StaticType]:
         fns = [self.visit(v)[0] for v in node.values]

@@ -126,6 +126,22 @@ class Scope:
     loop_names: frozenset[str] = frozenset()
 
 
+class CompilerPart:
+    """What a part of the expression compiler (operators.py, calls.py) asks of the whole,
+    `_Compiler` in expressions.py, which provides it."""
+
+    scope: Scope
+
+    def visit(self, node: ast.expr) -> tuple[Fn, StaticType]:
+        raise NotImplementedError
+
+    def seg(self, node: ast.AST) -> str:
+        raise NotImplementedError
+
+    def fail(self, node: ast.AST, zh: str, en: str) -> ExprError:
+        raise NotImplementedError
+
+
 @dataclass(eq=False)
 class Compiled:
     """A compiled expression: call it with an env."""
