@@ -17,12 +17,12 @@ EXAMPLES = ROOT / "examples"
 
 
 @pytest.fixture(scope="session")
-def validator():  # type: ignore[no-untyped-def]
+def pipeline():  # type: ignore[no-untyped-def]
     from selection_rules.engine.library import Library
-    from selection_rules.engine.validation import Validator
+    from selection_rules.engine.pipeline import Pipeline
     from selection_rules.lang.workdays import WorkCalendar
 
-    return Validator(Library(), WorkCalendar())
+    return Pipeline(Library(), WorkCalendar())
 
 
 def shift_dates(data: object, weeks: int) -> object:

@@ -22,8 +22,8 @@ def _sub(text: str, old: str, new: str) -> str:
     return text.replace(old, new, 1)
 
 
-def _violations(validator, text: str):  # type: ignore[no-untyped-def]
-    outcome = validator.validate_document(loads_document(text, "case.yaml"))
+def _violations(pipeline, text: str):  # type: ignore[no-untyped-def]
+    outcome = pipeline.outcome(loads_document(text, "case.yaml"))
     assert outcome.problems == [], outcome.problems
     return outcome.result.violations
 
@@ -34,7 +34,7 @@ def _violations(validator, text: str):  # type: ignore[no-untyped-def]
     (96, 121, True),    # 79.34%
     (100, 125, False),  # 80% again, other figures
 ])
-def test_share_at_the_bound(validator, agree: int, valid: int, fires: bool) -> None:  # type: ignore[no-untyped-def]
+def test_share_at_the_bound(pipeline, agree: int, valid: int, fires: bool) -> None:  # type: ignore[no-untyped-def]
     text = _sub(CLEAN, C03, f"C03: {{agree: {agree}, disagree: 0, abstain: 0}}")
     text = _sub(text, "      valid: 120\n      invalid: 0\n      tallies:",
                         f"      valid: {valid}\n      invalid: 0\n      tallies:")
@@ -42,16 +42,16 @@ def test_share_at_the_bound(validator, agree: int, valid: int, fires: bool) -> N
     text = _sub(text, "issued: 120", f"issued: {max(valid, 120)}")
     text = _sub(text, "participants: 120", f"participants: {max(valid, 120)}")
     text = _sub(text, "entitled: 125", "entitled: 130")
-    got = [v for v in _violations(validator, text) if v.rule_id == "PS-7"]
+    got = [v for v in _violations(pipeline, text) if v.rule_id == "PS-7"]
     assert bool(got) is fires, [v.message.en for v in got]
     if fires:
         assert got[0].figures["value"] == agree and got[0].figures["base"] == valid
 
 
-def test_missing_base_is_missing_data_not_a_bare_count(validator) -> None:  # type: ignore[no-untyped-def]
+def test_missing_base_is_missing_data_not_a_bare_count(pipeline) -> None:  # type: ignore[no-untyped-def]
     text = _sub(CLEAN, "      valid: 120\n      invalid: 0\n      tallies:", "      tallies:")
     text = _sub(text, "      returned: 120\n", "")
-    [v] = [v for v in _violations(validator, text) if v.rule_id == "PS-7"][:1]
+    [v] = [v for v in _violations(pipeline, text) if v.rule_id == "PS-7"][:1]
     assert v.kind == "missing_data"
     # The record a clerk looks for, not the expression; the figures keep the expression.
     assert "number of valid ballots of the ballot record of the 'Vote 3: competitive " \
@@ -60,13 +60,13 @@ def test_missing_base_is_missing_data_not_a_bare_count(validator) -> None:  # ty
     assert "last(" not in v.message.en and v.figures["missing"].endswith("ballot.valid")
 
 
-def test_zero_base_is_missing_data(validator) -> None:  # type: ignore[no-untyped-def]
+def test_zero_base_is_missing_data(pipeline) -> None:  # type: ignore[no-untyped-def]
     text = _sub(CLEAN, "      valid: 120\n      invalid: 0\n      tallies:",
                          "      valid: 0\n      invalid: 120\n      tallies:")
     text = _sub(text, C03, "C03: {agree: 0}")
     text = _sub(text, "C01: {agree: 110, disagree: 8, abstain: 2}", "C01: {agree: 0}")
     text = _sub(text, "C02: {agree: 101, disagree: 15, abstain: 4}", "C02: {agree: 0}")
-    got = [v for v in _violations(validator, text) if v.rule_id == "PS-7"]
+    got = [v for v in _violations(pipeline, text) if v.rule_id == "PS-7"]
     assert got and all(v.kind == "missing_data" for v in got)
     assert "the base (valid ballots) is 0" in got[0].message.en
     assert "基数（有效票）为 0" in got[0].message.zh
@@ -74,7 +74,7 @@ def test_zero_base_is_missing_data(validator) -> None:  # type: ignore[no-untype
 
 @settings(max_examples=80, deadline=None)
 @given(agree=st.integers(min_value=0, max_value=400), extra=st.integers(min_value=0, max_value=400))
-def test_cross_multiplication_matches_fractions(validator, agree: int, extra: int) -> None:  # type: ignore[no-untyped-def]
+def test_cross_multiplication_matches_fractions(pipeline, agree: int, extra: int) -> None:  # type: ignore[no-untyped-def]
     valid = agree + extra
     if valid == 0:
         return
@@ -86,7 +86,7 @@ def test_cross_multiplication_matches_fractions(validator, agree: int, extra: in
         text = _sub(text, field, f"{key}: {valid}")
     text = _sub(text, "C01: {agree: 110, disagree: 8, abstain: 2}", "C01: {agree: 0}")
     text = _sub(text, "C02: {agree: 101, disagree: 15, abstain: 4}", "C02: {agree: 0}")
-    fired = {v.figures.get("item") for v in _violations(validator, text) if v.rule_id == "PS-7"}
+    fired = {v.figures.get("item") for v in _violations(pipeline, text) if v.rule_id == "PS-7"}
     assert ("C03" in fired) is (Fraction(agree, valid) < Fraction(4, 5))
 
 
@@ -96,21 +96,21 @@ def test_cross_multiplication_matches_fractions(validator, agree: int, extra: in
     ("[C04, C02, C05]", [0, 2]),
 ])
 def test_membership_of_every_item_finds_the_same_items(  # type: ignore[no-untyped-def]
-        validator, inspected: str, flagged: list[int]) -> None:
+        pipeline, inspected: str, flagged: list[int]) -> None:
     # PS-8 `item in last('signed_recommendation').result` over the inspected candidates
     # is first tested for all items at once; what it finds must be what the loop finds.
     text = _sub(CLEAN, "    posts: [P1]\n    candidates: [C01, C02, C03]\n    inspection:",
                 f"    posts: [P1]\n    candidates: {inspected}\n    inspection:")
-    got = [v for v in _violations(validator, text)
+    got = [v for v in _violations(pipeline, text)
            if v.rule_id == "PS-8" and v.loc[-2:-1] == ("candidates",)]
     assert [v.loc[-1] for v in got] == flagged
 
 
-def test_membership_in_an_empty_list_flags_every_item(validator) -> None:  # type: ignore[no-untyped-def]
+def test_membership_in_an_empty_list_flags_every_item(pipeline) -> None:  # type: ignore[no-untyped-def]
     # The signed recommendation lists no result: no inspected candidate came from it.
     pool = "    candidates: [C01, C02, C03, C04, C05, C06]\n"
     text = _sub(CLEAN, pool + "    result: [C01, C02, C03]\n", pool)
-    got = [v for v in _violations(validator, text)
+    got = [v for v in _violations(pipeline, text)
            if v.rule_id == "PS-8" and v.loc[-2:-1] == ("candidates",)]
     assert [(v.loc[-1], v.kind) for v in got] == [(0, "check"), (1, "check"), (2, "check")]
 
@@ -121,7 +121,7 @@ def test_a_calendar_warning_of_a_rule_that_does_not_apply_is_not_shown_elsewhere
     # which then does not apply: its estimate warning must not surface under the next
     # rule that has findings (here EX-2, at the inspection of three candidates).
     from selection_rules.engine.library import Library
-    from selection_rules.engine.validation import Validator
+    from selection_rules.engine.pipeline import Pipeline
     from selection_rules.lang.workdays import WorkCalendar
 
     authoring = EXAMPLES / "authoring"
@@ -144,7 +144,7 @@ def test_a_calendar_warning_of_a_rule_that_does_not_apply_is_not_shown_elsewhere
     case = (authoring / "cases" / "clean.yaml").read_text(encoding="utf-8")
     case = case.replace("2024-", "2031-")
     case = _sub(case, "candidates: [C01, C02]\n", "candidates: [C01, C02, C03]\n")
-    validator = Validator(Library([rules]), WorkCalendar())
-    got = _violations(validator, case)
+    pipeline = Pipeline(Library([rules]), WorkCalendar())
+    got = _violations(pipeline, case)
     assert [v.kind for v in got if v.kind == "calendar"] == []
     assert any(v.rule_id == "EX-2" for v in got)  # the finding the warning rode on

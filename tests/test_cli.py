@@ -179,7 +179,7 @@ def test_a_terminal_gets_colour_and_the_same_words() -> None:
     import re
 
     from selection_rules.engine.library import Library
-    from selection_rules.engine.validation import Validator
+    from selection_rules.engine.pipeline import Pipeline
     from selection_rules.lang.workdays import WorkCalendar
     from selection_rules.report import text as report_text
 
@@ -187,7 +187,9 @@ def test_a_terminal_gets_colour_and_the_same_words() -> None:
         def isatty(self) -> bool:
             return True
 
-    outcomes = list(Validator(Library(), WorkCalendar()).run([str(PENGSHAN / "ps7-below-80.yaml")]))
+    outcome = Pipeline(Library(), WorkCalendar()).check_file(PENGSHAN / "ps7-below-80.yaml")
+    assert outcome is not None
+    outcomes = [outcome]
     plain, tty = io.StringIO(), Terminal()
     report_text.render(outcomes, "zh", plain)
     report_text.render(outcomes, "zh", tty)

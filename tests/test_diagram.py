@@ -99,11 +99,11 @@ def test_bounds_are_shown_as_the_source_writes_them() -> None:
 
 
 def _overlay(name: str, lang: str = "zh") -> tuple[str, str]:
-    from selection_rules.engine.validation import Validator
+    from selection_rules.engine.pipeline import Pipeline
     from selection_rules.lang.workdays import WorkCalendar
 
     path = PENGSHAN / name
-    outcome = Validator(Library(), WorkCalendar()).validate_file(path)
+    outcome = Pipeline(Library(), WorkCalendar()).check_file(path)
     assert outcome is not None and outcome.result is not None
     case = parse_case(load_document(path))
     diagram = build(load_procedure(case.procedure, Library()), case, outcome.result)

@@ -14,8 +14,8 @@ from conftest import EXAMPLES
 from selection_rules.cli import app
 from selection_rules.engine.kinds import RECORD_KINDS, file_kind
 from selection_rules.engine.library import Library
+from selection_rules.engine.pipeline import Pipeline
 from selection_rules.engine.procedure import load_record_rules
-from selection_rules.engine.validation import Validator
 from selection_rules.errors import InputError
 from selection_rules.lang.record_functions import add_months, longest_gap, span
 from selection_rules.lang.workdays import WorkCalendar
@@ -258,9 +258,12 @@ def test_a_record_rule_on_steps_is_refused(tmp_path: Path) -> None:
     assert any("on: {end: true}" in p.message.en for p in err.value.problems)
 
 
-def test_the_validator_reads_every_kind_in_one_run() -> None:
-    validator = Validator(Library(), WorkCalendar())
-    outcomes = list(validator.run([str(RECORDS), str(EXAMPLES / "pengshan" / "clean.yaml")]))
+def test_the_pipeline_reads_every_kind_in_one_run() -> None:
+    pipeline = Pipeline(Library(), WorkCalendar())
+    tasks, problems = pipeline.plan([str(RECORDS), str(EXAMPLES / "pengshan" / "clean.yaml")])
+    assert problems == []
+    with pipeline.run(tasks) as run:
+        outcomes = list(run)
     kinds = Counter(o.result.record_kind for o in outcomes if o.result is not None)
     assert all(o.result is not None for o in outcomes)
     assert set(kinds) == {"selection", *RECORD_KINDS}

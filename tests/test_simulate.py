@@ -44,7 +44,7 @@ def _five_votes_session(name: str) -> tuple[Session, list[object]]:
 
 
 def test_clean_walk_reaches_the_end_and_saves_a_case_validate_accepts(
-        tmp_path: Path, validator) -> None:  # type: ignore[no-untyped-def]
+        tmp_path: Path, pipeline) -> None:  # type: ignore[no-untyped-def]
     session, events = _five_votes_session("five-votes.yaml")
     assert session.stages() == {"P1": "start"}
     assert [o.step.event for o in session.open_steps()] == ["pre_recommendation"]
@@ -58,13 +58,13 @@ def test_clean_walk_reaches_the_end_and_saves_a_case_validate_accepts(
     text = target.read_text(encoding="utf-8")
     assert text.startswith("# yaml-language-server: $schema=")
     assert "县交通运输局局长" in text  # allow_unicode: Chinese as written, not escaped
-    outcome = validator.validate_file(target)
+    outcome = pipeline.check_file(target)
     assert outcome.problems == [] and outcome.result.violations == []
     assert outcome.result.final == {"P1": True}
 
 
 def test_wrong_figure_reports_ps7_at_the_inspection_with_its_figures(
-        tmp_path: Path, validator) -> None:  # type: ignore[no-untyped-def]
+        tmp_path: Path, pipeline) -> None:  # type: ignore[no-untyped-def]
     session, events = _five_votes_session("five-votes-wrong-figure.yaml")
     found = {}
     for event in events:
@@ -76,7 +76,7 @@ def test_wrong_figure_reports_ps7_at_the_inspection_with_its_figures(
     assert v.message.zh == "C03 民主推荐票 95/120 (79.17%) 不足 80%（基数：有效票）"
     target = tmp_path / "wrong.yaml"
     session.save(target)
-    [saved] = validator.validate_file(target).result.violations
+    [saved] = pipeline.check_file(target).result.violations
     # The same violation, with the same text, as validate reports on the saved file.
     assert (saved.rule_id, saved.message, saved.loc) == (v.rule_id, v.message, v.loc)
 

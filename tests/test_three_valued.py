@@ -99,7 +99,7 @@ def _sub(text: str, old: str, new: str) -> str:
 
 def test_a_rule_whose_condition_cannot_be_read_reports_missing_data(tmp_path: Path) -> None:
     from selection_rules.engine.library import Library
-    from selection_rules.engine.validation import Validator
+    from selection_rules.engine.pipeline import Pipeline
     from selection_rules.lang.workdays import WorkCalendar
 
     authoring = EXAMPLES / "authoring"
@@ -122,8 +122,8 @@ def test_a_rule_whose_condition_cannot_be_read_reports_missing_data(tmp_path: Pa
     case = tmp_path / "case.yaml"
     case.write_text((authoring / "cases" / "clean.yaml").read_text(encoding="utf-8"),
                     encoding="utf-8")
-    validator = Validator(Library([rules]), WorkCalendar())
-    found = [v for v in validator.validate_file(case).result.violations if v.rule_id == "EX-9"]
+    pipeline = Pipeline(Library([rules]), WorkCalendar())
+    found = [v for v in pipeline.check_file(case).result.violations if v.rule_id == "EX-9"]
     assert [v.kind for v in found] == ["missing_data"]
     [v] = found
     assert v.event_type == "inspection" and v.loc[0] == "events"

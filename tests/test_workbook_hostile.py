@@ -75,15 +75,15 @@ def test_a_sheet_past_the_row_limit_is_refused_at_the_first_row_too_many(
 # ------------------------------------------------------------------------ .xls
 
 
-def test_an_xls_twin_says_what_its_yaml_says(validator, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_an_xls_twin_says_what_its_yaml_says(pipeline, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     from xls_file import xls_bytes
 
     for name in ("pengshan/ps7-below-80", "zigong/zg4-tie-unstated"):
         yaml_path = EXAMPLES / f"{name}.yaml"
         case = tmp_path / (yaml_path.stem + ".xls")
         case.write_bytes(xls_bytes(_as_xls_cells(_grid(yaml_path))))
-        outcome = validator.validate_file(case)
-        assert _said(outcome) == _said(validator.validate_file(yaml_path)) != []
+        outcome = pipeline.check_file(case)
+        assert _said(outcome) == _said(pipeline.check_file(yaml_path)) != []
         assert all(v.cell for v in outcome.result.violations)
 
 
@@ -188,7 +188,7 @@ _FILES = (("ps7.xlsx", xlsx_bytes(to_grid(load_document(PS7).data))),)
        flips=st.lists(st.tuples(st.floats(0, 1, exclude_max=True), st.integers(0, 255)),
                       max_size=6),
        cut=st.one_of(st.none(), st.floats(0, 1)))
-def test_damaged_workbooks_are_refused_never_crash(validator, tmp_path_factory, which, flips,
+def test_damaged_workbooks_are_refused_never_crash(pipeline, tmp_path_factory, which, flips,
                                                    cut) -> None:  # type: ignore[no-untyped-def]
     """Bytes flipped or cut anywhere (the zip, its deflate streams, the sheets' XML, an
     .xls container or its records): a result, or problems saying where; nothing else."""
@@ -201,7 +201,7 @@ def test_damaged_workbooks_are_refused_never_crash(validator, tmp_path_factory, 
         del data[int(cut * len(data)):]
     case = tmp_path_factory.mktemp("damaged") / f"case.{which}"
     case.write_bytes(bytes(data))
-    outcome = validator.validate_file(case)
+    outcome = pipeline.check_file(case)
     assert outcome is not None
     if outcome.result is None:
         assert outcome.problems and all(p.message.zh and p.message.en for p in outcome.problems)

@@ -1,4 +1,5 @@
-"""Validating files: expand paths, then each file through the pipeline (pipeline.py).
+"""What a run of files is made of: the paths a command names expanded into files
+(`expand`, `walk`), and each file's `Outcome` from the pipeline (pipeline.py).
 
 One bad file never stops the others: its problems are collected and the run goes on.
 """
@@ -11,20 +12,14 @@ import stat
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from selection_rules.engine.library import SUFFIXES, Library
-from selection_rules.engine.pipeline import Pipeline, judge, other_kind
+from selection_rules.engine.library import SUFFIXES
 from selection_rules.engine.violations import CaseResult
 from selection_rules.errors import Problem
 from selection_rules.i18n import Text
-from selection_rules.source.document import Document
 from selection_rules.source.inputs import NOT_FOUND, input_problem
 
-if TYPE_CHECKING:
-    from selection_rules.lang.workdays import WorkCalendar
-
-__all__ = ["Outcome", "Validator", "expand", "judge", "other_kind", "walk"]
+__all__ = ["Outcome", "expand", "walk"]
 
 
 @dataclass(eq=False)
@@ -109,29 +104,3 @@ def _counts(name: str) -> bool:
 def _data_file(path: Path, root: Path) -> bool:
     return path.suffix in SUFFIXES and not any(
         part.startswith(".") for part in path.relative_to(root).parts)
-
-
-class Validator:
-    """The pipeline (pipeline.py) for one library and calendar, file by file."""
-
-    def __init__(self, library: Library, calendar: WorkCalendar) -> None:
-        self.library = library
-        self.calendar = calendar
-        self.pipeline = Pipeline(library, calendar)
-
-    def run(self, paths: Iterable[str], *, from_folder: bool = False) -> Iterator[Outcome]:
-        paths = list(paths)
-        tasks, problems = self.pipeline.plan(paths)
-        for problem in problems:
-            yield Outcome(problem.file, problems=[problem])
-        with self.pipeline.run(tasks) as outcomes:
-            yield from outcomes
-
-    def validate_file(self, path: Path, *, skip_other_kinds: bool = False) -> Outcome | None:
-        return self.pipeline.check_file(path, skip_other_kinds=skip_other_kinds)
-
-    def validate_document(
-        self, doc: Document, *, skip_other_kinds: bool = False
-    ) -> Outcome | None:
-        """Validate a loaded document (a rule test's base case with its changes applied)."""
-        return self.pipeline.outcome(doc, skip_other_kinds=skip_other_kinds)
