@@ -10,8 +10,7 @@ The vocabularies themselves are declared in model/vocabulary.py.
 import difflib
 import re
 import types
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
@@ -99,14 +98,23 @@ def _declared_index(terms: Sequence[Term]) -> tuple[dict[str, Term], dict[str, T
 _MEMO_SIZE = 4096
 
 
-@contextmanager
-def declared(terms: Mapping[str, Sequence[Term]]) -> Iterator[None]:
-    """Read with a procedure's own terms in force besides the built-in ones."""
-    token = _DECLARED.set(terms)
-    try:
-        yield
-    finally:
-        _DECLARED.reset(token)
+class declared:  # lower case: it is used as a function, `with declared(terms):`
+    """Read with a procedure's own terms in force besides the built-in ones.
+
+    A class rather than a @contextmanager generator: it is entered for every case read,
+    and a generator's machinery cost more than the ContextVar it sets.
+    """
+
+    __slots__ = ("_terms", "_token")
+
+    def __init__(self, terms: Mapping[str, Sequence[Term]]) -> None:
+        self._terms = terms
+
+    def __enter__(self) -> None:
+        self._token = _DECLARED.set(self._terms)
+
+    def __exit__(self, *exc: object) -> None:
+        _DECLARED.reset(self._token)
 
 
 @dataclass(frozen=True, eq=False)
@@ -196,7 +204,9 @@ class Vocabulary:
         value of a closed vocabulary; anything not text is left to the str schema."""
         if not isinstance(raw, str):
             return raw
-        code = self._found(raw)
+        code = self._codes.get(raw)  # a built-in spelling, without another call
+        if code is None:
+            code = self._found(raw)
         if code is not None:
             return code
         if self.open:

@@ -150,11 +150,11 @@ def _fast_json(body: bytes, name: str) -> Document | None:
         return None  # a syntax error, a NaN, a control character …: worded above
     if len(written.translate(None, _WHITESPACE)) != len(classes):
         return None  # a repeated key dropped a member (or `-0` was written `0`)
-    text = body.decode("utf-8")  # UTF-8: orjson has read it
     # Past orjson's own limit (1024 levels) it refused the text; below it, ours is kept.
-    if classes.count(b"[") > MAX_DEPTH and _json_too_deep(text) is not None:
+    if classes.count(b"[") > MAX_DEPTH and _json_too_deep(body.decode("utf-8")) is not None:
         return None
-    return Document(name, "json", data, text=text)
+    # The bytes are UTF-8 (orjson has read them); decoded when a line is asked for.
+    return Document(name, "json", data, raw=body)
 
 
 def _find_json_problem(text: str, name: str, exc: _JsonProblem) -> tuple[Node | None, Node | None]:

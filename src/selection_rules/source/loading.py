@@ -149,7 +149,7 @@ def _refuse_surrogates(doc: Document) -> None:
             if node is not None:
                 line, column = node.start_mark.line + 1, node.start_mark.column + 1
         else:  # YAML cannot read a JSON text with such an escape: find the escape itself
-            text = doc._text or ""
+            text = doc._json_text() or ""
             at = _first_unpaired_escape(text)
             if at is not None:
                 char = chr(int(text[at + 2:at + 6], 16))
