@@ -187,7 +187,9 @@ class Vocabulary:
         if raw in memo:
             return memo[raw]
         term = self.find(raw)
-        found = None if term is None else Code(term)
+        found = None if term is None else self._codes.get(term.code)
+        if term is not None and (found is None or found.term is not term):
+            found = Code(term)  # a declared term (or another spelling's)
         if len(memo) >= _MEMO_SIZE:  # open vocabularies keep free text: bounded
             memo.clear()
         memo[raw] = found
