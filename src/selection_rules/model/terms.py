@@ -96,6 +96,7 @@ def _declared_index(terms: Sequence[Term]) -> tuple[dict[str, Term], dict[str, T
 
 # Texts remembered per vocabulary and declared terms (`Vocabulary._found`).
 _MEMO_SIZE = 4096
+_UNSEEN = object()
 
 
 class declared:  # lower case: it is used as a function, `with declared(terms):`
@@ -184,8 +185,9 @@ class Vocabulary:
                 self._memos.clear()
             slot = self._memos[id(terms)] = (terms, {})
         memo = slot[1]
-        if raw in memo:
-            return memo[raw]
+        found = memo.get(raw, _UNSEEN)
+        if found is not _UNSEEN:
+            return found  # type: ignore[return-value]  # a Code or None
         term = self.find(raw)
         found = None if term is None else self._codes.get(term.code)
         if term is not None and (found is None or found.term is not term):
@@ -198,7 +200,11 @@ class Vocabulary:
     def normalize(self, raw: Any) -> Any:
         """The code of a known spelling, anything else as it is (a BeforeValidator for a
         field whose type already lists the codes, e.g. a Literal)."""
-        code = self._found(raw) if isinstance(raw, str) else None
+        if not isinstance(raw, str):
+            return raw
+        code = self._codes.get(raw)  # a built-in spelling, without another call
+        if code is None:
+            code = self._found(raw)
         return raw if code is None else code.term.code
 
     def read(self, raw: Any) -> Any:
