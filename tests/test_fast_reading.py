@@ -221,3 +221,58 @@ def test_the_benchmark_cases_are_read_fast() -> None:
         raw = json.dumps(case, ensure_ascii=False, indent=1).encode()
         assert _fast_json(raw, "case.json") is not None
         _assert_same_as_slow(raw)
+
+
+def _mutations(case: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """The benchmark case with one fault each that validation (not the reading) finds."""
+    import copy
+
+    for path, value in (
+        (("events", 0, "date"), "2021-02-30"),
+        (("events", 1, "ballot"), {"kind": "secret", "valid": 9, "returned": 3}),
+        (("posts", 0, "level"), "常委"),
+        (("candidates", 1, "id"), "C01"),
+        (("events", 2, "result"), ["C01", "C01"]),
+        (("events", 0, "unknown_field"), 1),
+        (("events", 3, "posts"), ["P9"]),
+        (("events", 4, "note"), "第一行\n\"引号\"\t制表"),
+    ):
+        changed = copy.deepcopy(case)
+        node: Any = changed
+        for part in path[:-1]:
+            node = node[part]
+        node[path[-1]] = value
+        yield changed
+
+
+def test_a_case_with_a_fault_is_reported_alike() -> None:
+    """What validation says of a file orjson read is what it says of the same file read
+    by json: the same values, so the same problems at the same lines."""
+    import sys
+
+    from selection_rules.engine import pipeline
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        from generate import generate
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+
+    def problems(raw: bytes) -> list[dict[str, object]]:
+        doc = loading.loads_document(raw, "case.json")
+        try:
+            pipeline.to_model(doc, "selection")
+        except InputError as exc:
+            return [p.as_dict() for p in exc.problems]
+        return []
+
+    said = 0
+    for changed in _mutations(generate(1, faulty=0)[0]):
+        raw = json.dumps(changed, ensure_ascii=False, indent=1).encode()
+        assert _fast_json(raw, "case.json") is not None
+        fast = problems(raw)
+        with _slow_path_only():
+            slow = problems(raw)
+        assert fast == slow
+        said += bool(fast)
+    assert said == 7  # every fault but the note's newline and quotes is a problem
