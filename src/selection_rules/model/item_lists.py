@@ -34,7 +34,8 @@ class Repeats:
 
 
 def _no_repeats(items: list[T]) -> list[T]:
-    if len(set(items)) == len(items):  # the common case, without a loop in Python
+    # The common cases without a loop in Python: one item (most lists), or no repeat.
+    if len(items) < 2 or len(set(items)) == len(items):
         return items
     first: dict[Any, int] = {}
     repeats: list[tuple[int, int]] = []

@@ -128,6 +128,23 @@ class Ballot(Record):
 
     @model_validator(mode="after")
     def _arithmetic(self) -> Self:
+        # Most ballots give a few figures and break no bound: checked in one expression
+        # (every figure is an int or None), and worded below only when one fails.
+        entitled, participants, issued = self.entitled, self.participants, self.issued
+        returned, valid, invalid = self.returned, self.valid, self.invalid
+        if not (
+            (participants is not None and entitled is not None and participants > entitled)
+            or (returned is not None and issued is not None and returned > issued)
+            or (valid is not None and (
+                (returned is not None and (valid > returned or (
+                    invalid is not None and valid + invalid != returned)))
+                or (issued is not None and valid > issued)
+                or (participants is not None and valid > participants)
+                or (self.tallies and any(t.agree + t.disagree + t.abstain > valid
+                                         for t in self.tallies.values()))))
+        ):
+            return self
+
         def over(a: int | None, b: int | None) -> bool:
             return a is not None and b is not None and a > b
 

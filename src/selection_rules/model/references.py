@@ -3,6 +3,7 @@ errors found after the model accepts the file, since a reference crosses its par
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +25,8 @@ def reference_problems(case: Case) -> list[tuple[Loc, Text]]:
     problems: list[tuple[Loc, Text]] = []
     post_ids = unique_ids([p.id for p in case.posts], "posts", problems)
     cand_ids = unique_ids([c.id for c in case.candidates], "candidates", problems)
+    if _all_defined(case, post_ids, cand_ids):
+        return problems
     for i, ev in enumerate(case.events):
         for j, pid in enumerate(ev.posts):
             if pid not in post_ids:
@@ -68,10 +71,59 @@ def reference_problems(case: Case) -> list[tuple[Loc, Text]]:
     return problems
 
 
+def _all_defined(case: Case, post_ids: set[str], cand_ids: set[str]) -> bool:
+    """Whether every name the events use is defined: what the loop above would find no
+    problem in, asked of the lists that are not empty (most are) without building a path
+    for each; any doubt is left to the loop, which words each problem."""
+    known = cand_ids.issuperset
+    for ev in case.events:
+        posts, *named, ballot, meeting, inspection, documents, talks, publicity = \
+            _EVENT_PARTS(ev.__dict__)
+        if posts and not post_ids.issuperset(posts):
+            return False
+        for ids in named:
+            if ids and not known(ids):
+                return False
+        if ballot is not None and ballot.tallies and not known(ballot.tallies):
+            return False
+        if meeting is not None:
+            if meeting.member_votes and not known(meeting.member_votes):
+                return False
+            again = meeting.reconsideration
+            if again is not None and again.about and not known(again.about):
+                return False
+        if inspection is not None and inspection.shortcomings \
+                and not known(inspection.shortcomings):
+            return False
+        for doc in documents:
+            if doc.about and not known(doc.about):
+                return False
+        for talk in talks:
+            if talk.about not in cand_ids:
+                return False
+        if publicity is not None:
+            for rep in publicity.reports:
+                if rep.about not in cand_ids:
+                    return False
+    return True
+
+
+# An event's fields that name posts and candidates, read from its __dict__ in one call
+# (pydantic keeps a model's fields there).
+_EVENT_PARTS = operator.itemgetter(
+    "posts", "candidates", "result", "speeches", "introductions", "scores",
+    "first_nominators", "screening", "ballot", "meeting", "inspection", "documents", "talks",
+    "publicity")
+
+
 def unique_ids(ids: Sequence[str | None], where: str,
                problems: list[tuple[Loc, Text]]) -> set[str]:
     """The ids of a list (posts, candidates, teams …); each repeat is a located problem
     naming the entry it repeats. An entry without an id (None) is none of them."""
+    distinct = set(ids)
+    if len(distinct) == len(ids):  # no repeat (the common case), without a loop in Python
+        distinct.discard(None)
+        return distinct  # type: ignore[return-value]  # None is gone
     first: dict[str, int] = {}
     for i, name in enumerate(ids):
         if name is None:

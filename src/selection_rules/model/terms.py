@@ -10,8 +10,7 @@ The vocabularies themselves are declared in model/vocabulary.py.
 import difflib
 import re
 import types
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
@@ -95,14 +94,28 @@ def _declared_index(terms: Sequence[Term]) -> tuple[dict[str, Term], dict[str, T
     return found[1], found[2]
 
 
-@contextmanager
-def declared(terms: Mapping[str, Sequence[Term]]) -> Iterator[None]:
-    """Read with a procedure's own terms in force besides the built-in ones."""
-    token = _DECLARED.set(terms)
-    try:
-        yield
-    finally:
-        _DECLARED.reset(token)
+# Texts remembered per vocabulary and declared terms (`Vocabulary._found`).
+_MEMO_SIZE = 4096
+_UNSEEN = object()
+
+
+class declared:  # lower case: it is used as a function, `with declared(terms):`
+    """Read with a procedure's own terms in force besides the built-in ones.
+
+    A class rather than a @contextmanager generator: it is entered for every case read,
+    and a generator's machinery cost more than the ContextVar it sets.
+    """
+
+    __slots__ = ("_terms", "_token")
+
+    def __init__(self, terms: Mapping[str, Sequence[Term]]) -> None:
+        self._terms = terms
+
+    def __enter__(self) -> None:
+        self._token = _DECLARED.set(self._terms)
+
+    def __exit__(self, *exc: object) -> None:
+        _DECLARED.reset(self._token)
 
 
 @dataclass(frozen=True, eq=False)
@@ -118,15 +131,25 @@ class Vocabulary:
     # Each spelling exactly as written: most values are, and are found without `_key`'s
     # regular expression (every value of every file passes here).
     _exact: dict[str, Term] = field(default_factory=dict, repr=False)
+    # The same as Codes, one per term: what `read` gives for a built-in spelling.
+    _codes: dict[str, Code] = field(default_factory=dict, repr=False)
+    # What `read` found for any other text, by the declared terms in force (see _found).
+    _memos: dict[int, tuple[Sequence[Term] | None, dict[str, Code | None]]] = field(
+        default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         for term in self.terms:
             for spelling in term.spellings():
                 self._index.setdefault(_key(spelling), term)
+        codes: dict[int, Code] = {}
         for term in self.terms:
             for spelling in term.spellings():
                 if self._index.get(_key(spelling)) is term:
                     self._exact.setdefault(spelling, term)
+        for spelling, term in self._exact.items():
+            if id(term) not in codes:
+                codes[id(term)] = Code(term)
+            self._codes[spelling] = codes[id(term)]
 
     def all_terms(self) -> list[Term]:
         """The built-in terms, then those declared in force."""
@@ -149,20 +172,51 @@ class Vocabulary:
         """The term of a code (not an alias), built-in or declared."""
         return next((t for t in self.all_terms() if t.code == code), None)
 
+    def _found(self, raw: str) -> Code | None:
+        """`find(raw)` as a Code, remembered: every value of every file passes here, and
+        most files of a run write the same few values under the same declared terms."""
+        code = self._codes.get(raw)
+        if code is not None:
+            return code
+        terms = _DECLARED.get().get(self.name)
+        slot = self._memos.get(id(terms))
+        if slot is None or slot[0] is not terms:  # an id is only reused once freed
+            if len(self._memos) > 64:  # declared terms come from compiled procedures
+                self._memos.clear()
+            slot = self._memos[id(terms)] = (terms, {})
+        memo = slot[1]
+        found = memo.get(raw, _UNSEEN)
+        if found is not _UNSEEN:
+            return found  # type: ignore[return-value]  # a Code or None
+        term = self.find(raw)
+        found = None if term is None else self._codes.get(term.code)
+        if term is not None and (found is None or found.term is not term):
+            found = Code(term)  # a declared term (or another spelling's)
+        if len(memo) >= _MEMO_SIZE:  # open vocabularies keep free text: bounded
+            memo.clear()
+        memo[raw] = found
+        return found
+
     def normalize(self, raw: Any) -> Any:
         """The code of a known spelling, anything else as it is (a BeforeValidator for a
         field whose type already lists the codes, e.g. a Literal)."""
-        term = self.find(raw) if isinstance(raw, str) else None
-        return raw if term is None else term.code
+        if not isinstance(raw, str):
+            return raw
+        code = self._codes.get(raw)  # a built-in spelling, without another call
+        if code is None:
+            code = self._found(raw)
+        return raw if code is None else code.term.code
 
     def read(self, raw: Any) -> Any:
         """The code of `raw` (as a Code); ValueError naming the nearest for an unknown
         value of a closed vocabulary; anything not text is left to the str schema."""
         if not isinstance(raw, str):
             return raw
-        term = self.find(raw)
-        if term is not None:
-            return Code(term)
+        code = self._codes.get(raw)  # a built-in spelling, without another call
+        if code is None:
+            code = self._found(raw)
+        if code is not None:
+            return code
         if self.open:
             return raw
         from selection_rules.errors import ItemError

@@ -29,7 +29,7 @@ class Document:
     Equality is identity, so a `Document` can sit in frozen dataclasses and sets.
     """
 
-    __slots__ = ("_places", "_root", "_text", "data", "format", "path")
+    __slots__ = ("_places", "_raw", "_root", "_text", "data", "format", "path")
 
     def __init__(
         self,
@@ -39,6 +39,7 @@ class Document:
         *,
         root: Node | None = None,
         text: str | None = None,
+        raw: bytes | None = None,
     ) -> None:
         self.path = path
         self.format: Format = format
@@ -48,6 +49,9 @@ class Document:
         # needed (json_locate.py), which most documents never are.
         self._root: Node | None = root
         self._text: str | None = text
+        # Or the text's UTF-8 bytes, decoded when a line is first needed (JSON read by
+        # orjson, which reads bytes: most documents never need a line).
+        self._raw: bytes | None = raw
         # JSON: paths already followed through the text (line_of and column_of ask the
         # same path in turn).
         self._places: dict[tuple[str | int, ...], tuple[Node | None, Node | None]] = {}
@@ -89,7 +93,11 @@ class Document:
 
     def _json_text(self) -> str | None:
         """The JSON text paths are followed through (None for YAML)."""
-        return self._text if self.format == "json" else None
+        if self.format != "json":
+            return None
+        if self._text is None and self._raw is not None:
+            self._text, self._raw = self._raw.decode("utf-8"), None
+        return self._text
 
     def _locate(self, loc: Loc) -> tuple[Node | None, Node | None]:
         """(node whose mark stands for `loc`, the value node at `loc` or None if missing)."""

@@ -109,6 +109,55 @@ def _load_json(text: str, name: str) -> Document:
     return Document(name, "json", data, text=text)
 
 
+# ------------------------------------------------------------------------ the fast path
+
+# Bytes classed for the checks below: a digit is `0`, what may follow a number's digits
+# in a float literal (`.`, `e`, `E`) is `.`, an opening bracket is `[`; every other byte
+# but whitespace (deleted) is `a`.
+_CLASSES = bytes(
+    ord("0") if b in b"0123456789" else ord(".") if b in b".eE"
+    else ord("[") if b in b"[{" else ord("a") for b in range(256))
+_WHITESPACE = b" \t\r\n"  # JSON's own: anything else outside a string is an error
+# orjson reads 64-bit integers exactly and a longer one as a float: 18 digits always fit.
+_LONG_DIGITS = b"0" * 19
+
+
+def _fast_json(body: bytes, name: str) -> Document | None:
+    """The document `_load_json` reads from the UTF-8 `body` (no byte-order mark), read
+    by orjson where orjson is known to give the same values; None where it might not (or
+    where the text has a fault, for `_load_json` to word).
+
+    orjson differs from the reading above in three ways, each ruled out before its values
+    are kept: it reads a float literal as a float (here a Fraction or a located error),
+    an integer beyond 64 bits as a float, and a key repeated in an object as its last
+    value (here an error). A text that holds a \\u escape is left to the reading above
+    (it may be a lone surrogate, which is refused there). Then orjson writes back the
+    values it read as the same bytes (it writes the other escapes, \\" \\\\ \\n \\t …, as
+    they are written, and \\/ shorter), less whitespace outside strings and less any
+    member a repeated key dropped: the same length means no key was repeated.
+    tests/test_fast_reading.py holds both readings equal on generated texts.
+    """
+    if b"\\" in body and b"\\u" in body:  # memchr first: most texts hold no backslash
+        return None
+    classes = body.translate(_CLASSES, _WHITESPACE)
+    if b"0." in classes or _LONG_DIGITS in classes:
+        return None  # a float literal (or text like one in a string), a long integer
+    import orjson
+
+    try:
+        data = orjson.loads(body)
+        written = orjson.dumps(data)
+    except (orjson.JSONDecodeError, orjson.JSONEncodeError):
+        return None  # a syntax error, a NaN, a control character …: worded above
+    if len(written.translate(None, _WHITESPACE)) != len(classes):
+        return None  # a repeated key dropped a member (or `-0` was written `0`)
+    # Past orjson's own limit (1024 levels) it refused the text; below it, ours is kept.
+    if classes.count(b"[") > MAX_DEPTH and _json_too_deep(body.decode("utf-8")) is not None:
+        return None
+    # The bytes are UTF-8 (orjson has read them); decoded when a line is asked for.
+    return Document(name, "json", data, raw=body)
+
+
 def _find_json_problem(text: str, name: str, exc: _JsonProblem) -> tuple[Node | None, Node | None]:
     """(node where the problem is, earlier node it repeats) on the YAML reading of `text`."""
     for node in _walk(_compose_json(text, name)):

@@ -6,6 +6,7 @@ bytes held in memory; either gives a located `Document` or raises a located `Inp
 
 from __future__ import annotations
 
+import codecs
 import os
 import re
 from pathlib import Path
@@ -17,7 +18,7 @@ from selection_rules.i18n import Text
 from selection_rules.source.decoding import MAX_BYTES, MAX_NODES, _decode, _fail, _too_large
 from selection_rules.source.document import Document, Format
 from selection_rules.source.inputs import open_input
-from selection_rules.source.json_read import _load_json
+from selection_rules.source.json_read import _fast_json, _load_json
 from selection_rules.source.yaml_build import _load_yaml
 from selection_rules.source.yaml_compose import _walk
 
@@ -72,9 +73,16 @@ def loads_document(
     max_nodes: int = MAX_NODES,
 ) -> Document:
     """Parse a document held in memory (tests, stdin); `name` is used in messages."""
+    suffix = os.path.splitext(name)[1].lower()
     if isinstance(text_or_bytes, bytes):
         if len(text_or_bytes) > max_bytes:
             _too_large(name, len(text_or_bytes), max_bytes)
+        if fmt == "json" or (fmt is None and suffix == ".json"):
+            # Most JSON files are read by orjson (json_read._fast_json); a file it cannot
+            # vouch for, or with a fault to report, is read below as it always was.
+            fast = _fast_json(text_or_bytes.removeprefix(codecs.BOM_UTF8), name)
+            if fast is not None:
+                return fast
         text = _decode(text_or_bytes, name)
     else:
         text = text_or_bytes.removeprefix("\ufeff")
@@ -90,7 +98,6 @@ def loads_document(
         _fail(name, Text("文件是空的", "the file is empty"),
               expected=Text("YAML 或 JSON 格式的映射", "a YAML or JSON mapping"))
     if fmt is None:
-        suffix = os.path.splitext(name)[1].lower()
         if suffix in (".yaml", ".yml"):
             fmt = "yaml"
         elif suffix == ".json":
@@ -99,9 +106,10 @@ def loads_document(
             fmt = "json" if first.group() in "{[" else "yaml"
     doc = _load_json(text, name) if fmt == "json" else _load_yaml(text, name, max_nodes)
     # Strict UTF-8 decoding never yields a surrogate, and text handed in as str was
-    # searched above: only an escape can make one. (A substring test: a regex over the
-    # whole text cost a tenth of reading a file.)
-    if "\\u" in text or "\\U" in text:
+    # searched above: only an escape can make one. (Substring tests, a backslash first:
+    # it is found by memchr, where a search for `\\u` in CJK text cost a tenth of reading
+    # a file, and a regex over the whole text more.)
+    if "\\" in text and ("\\u" in text or "\\U" in text):
         _refuse_surrogates(doc)
     return doc
 
@@ -141,7 +149,7 @@ def _refuse_surrogates(doc: Document) -> None:
             if node is not None:
                 line, column = node.start_mark.line + 1, node.start_mark.column + 1
         else:  # YAML cannot read a JSON text with such an escape: find the escape itself
-            text = doc._text or ""
+            text = doc._json_text() or ""
             at = _first_unpaired_escape(text)
             if at is not None:
                 char = chr(int(text[at + 2:at + 6], 16))
