@@ -42,9 +42,9 @@ def test_a_what_if_shows_any_value_set(value: int) -> None:
 
 @settings(max_examples=25, deadline=None)
 @given(st.integers(max_value=-1))
-def test_a_rule_test_change_shows_the_value_it_sets(validator, value: int) -> None:  # type: ignore[no-untyped-def]
+def test_a_rule_test_change_shows_the_value_it_sets(pipeline, value: int) -> None:  # type: ignore[no-untyped-def]
     doc = apply_changes(load_document(CASE), [Change(VALID, value, 3)], "test_x.yaml")
-    outcome = validator.validate_document(doc)
+    outcome = pipeline.outcome(doc)
     [shown] = [p for p in outcome.problems if p.field == VALID]
     assert shown.message.en.startswith(f"{value} ")
 

@@ -65,8 +65,8 @@ def _rules(outcome: Outcome) -> Counter[tuple[str, str]]:
     return Counter((v.rule_id, v.kind) for v in outcome.result.violations)
 
 
-def _one(validator: Any, path: Path) -> Any:
-    [v] = validator.validate_file(path).result.violations
+def _one(pipeline: Any, path: Path) -> Any:
+    [v] = pipeline.check_file(path).result.violations
     return v
 
 
@@ -93,8 +93,8 @@ def test_every_rule_fires_somewhere() -> None:
 
 
 @pytest.mark.parametrize("path", NAMES, ids=IDS)
-def test_example_yields_exactly_the_expected_rules(validator: Any, path: Path) -> None:
-    outcome = validator.validate_file(path)
+def test_example_yields_exactly_the_expected_rules(pipeline: Any, path: Path) -> None:
+    outcome = pipeline.check_file(path)
     assert _rules(outcome) == Counter(EXPECTED[path]), [
         v.message.en for v in outcome.result.violations]
     # The order rule has a citation from 2014 on; every check rule always has one.
@@ -115,8 +115,8 @@ def test_example_header_states_what_it_expects(path: Path) -> None:
 # ---------------------------------------------------------------------------- messages
 
 
-def test_hz1_majority_message_shows_figures_base_and_bound(validator: Any) -> None:
-    v = _one(validator, HZ / "hz1-exactly-half.yaml")
+def test_hz1_majority_message_shows_figures_base_and_bound(pipeline: Any) -> None:
+    v = _one(pipeline, HZ / "hz1-exactly-half.yaml")
     assert v.message.zh == "C03 群众推荐票 50/100 (50%) 未超过 1/2（基数：收回票（参加推荐人数））"
     assert v.message.en == (
         "C03 recommendation votes 50/100 (50%) not more than 1/2 (base: ballots cast)")
@@ -124,35 +124,35 @@ def test_hz1_majority_message_shows_figures_base_and_bound(validator: Any) -> No
     assert v.stage == "inspected"
 
 
-def test_hz1_rank_message_shows_rank_and_cut(validator: Any) -> None:
-    v = _one(validator, HZ / "hz1-low-rank.yaml")
+def test_hz1_rank_message_shows_rank_and_cut(pipeline: Any) -> None:
+    v = _one(pipeline, HZ / "hz1-low-rank.yaml")
     assert v.message.zh == "C03 推荐票名次 4 超过 第 3 名（职位与人选 1:3）"
     assert v.message.en == "C03 rank in recommendation votes 4 above rank 3 (post:candidate 1:3)"
 
 
-def test_hz2_message_names_the_open_record(validator: Any) -> None:
-    found = validator.validate_file(HZ / "hz2-unverified-petition.yaml").result.violations
+def test_hz2_message_names_the_open_record(pipeline: Any) -> None:
+    found = pipeline.check_file(HZ / "hz2-unverified-petition.yaml").result.violations
     assert [v.event_type for v in found] == [
         "democratic_recommendation", "inspection", "consultation"]
     assert all("petition 2021-02-01" in v.message.en for v in found)
 
 
-def test_hz3_message_lists_the_items_not_checked(validator: Any) -> None:
-    items, report = validator.validate_file(HZ / "hz3-incomplete-check.yaml").result.violations
+def test_hz3_message_lists_the_items_not_checked(pipeline: Any) -> None:
+    items, report = pipeline.check_file(HZ / "hz3-incomplete-check.yaml").result.violations
     assert items.message.en.endswith("missing: [party standing, cadre identity]")
     assert items.message.zh.endswith("尚缺：[党龄、身份]")
     assert items.figures["actual"] == "[party_age, identity]"
     assert "personal-matters report" in report.message.en
 
 
-def test_cn5_messages_show_the_probation_and_its_bound(validator: Any) -> None:
-    short = _one(validator, CN / "cn5-short-probation.yaml")
+def test_cn5_messages_show_the_probation_and_its_bound(pipeline: Any) -> None:
+    short = _one(pipeline, CN / "cn5-short-probation.yaml")
     assert short.message.zh == "试用期月数 9 不等于 12 个月（一年）"
     assert short.citation.version == "2019" and short.citation.chapter == "任职"
-    early = _one(validator, CN / "cn5-early-assessment.yaml")
+    early = _one(pipeline, CN / "cn5-early-assessment.yaml")
     assert early.message.en == ("date of the end-of-probation assessment 2024-03-15 below "
                                 "the probation's last day 2024-04-23")
-    late = _one(validator, CN / "cn5-assessment-missing.yaml")
+    late = _one(pipeline, CN / "cn5-assessment-missing.yaml")
     assert "2024-06-30" in late.message.zh and "2024-04-23" in late.message.zh
     assert late.event_index is None
 
@@ -161,15 +161,15 @@ def _five_years_earlier(data: dict[str, Any]) -> None:
     data.update(shift_dates(data, -261))  # 261 weeks: 2023-04 → 2018-04, same weekdays
 
 
-def test_cn5_before_2019_cites_the_2014_article(validator: Any, tmp_path: Path) -> None:
+def test_cn5_before_2019_cites_the_2014_article(pipeline: Any, tmp_path: Path) -> None:
     path = _changed(tmp_path, CN / "cn5-short-probation.yaml", _five_years_earlier)
-    v = _one(validator, path)
+    v = _one(pipeline, path)
     assert v.rule_id == "CN-5"
     assert v.citation.version == "2014" and v.citation.article == "第四十二条"
 
 
-def test_cn7_cites_article_36_under_2014(validator: Any, tmp_path: Path) -> None:
-    v = _one(validator, _changed(tmp_path, CN / "cn7-open-plenary-vote.yaml",
+def test_cn7_cites_article_36_under_2014(pipeline: Any, tmp_path: Path) -> None:
+    v = _one(pipeline, _changed(tmp_path, CN / "cn7-open-plenary-vote.yaml",
                                  _five_years_earlier))
     assert v.rule_id == "CN-7" and v.citation.article == "第三十六条"
     assert v.message.zh == "P1 应当全委会无记名投票；实际：公开表决"
@@ -191,11 +191,11 @@ def test_problem_record_needs_outcome_with_verification() -> None:
             {"source": "petition", "recorded": "2021-02-01", "verified": "2021-03-01"})
 
 
-def test_unknown_background_item_is_a_located_input_error(validator: Any, tmp_path: Path) -> None:
+def test_unknown_background_item_is_a_located_input_error(pipeline: Any, tmp_path: Path) -> None:
     def bad(data: dict[str, Any]) -> None:
         data["candidates"][0]["verification"]["checked"].append("salary")
 
-    outcome = validator.validate_file(_changed(tmp_path, HZ / "clean.yaml", bad))
+    outcome = pipeline.check_file(_changed(tmp_path, HZ / "clean.yaml", bad))
     [problem] = outcome.problems
     assert problem.line is not None
     assert "checked" in (problem.field or "")
@@ -256,13 +256,13 @@ def test_without_example_counts_text_and_blank_examples(fns: dict[str, Any]) -> 
     assert fns["without_example"]({}, items) == ["一句话", "甲"]
 
 
-def test_hz7_before_2019_only_hz7_fires(validator: Any, tmp_path: Path) -> None:
+def test_hz7_before_2019_only_hz7_fires(pipeline: Any, tmp_path: Path) -> None:
     # CN-3 (the main leader speaks last) is in the 2019 regulation only: three years
     # earlier, the same meeting breaks Hanzhong's 末位表态 alone.
     def three_years_earlier(data: dict[str, Any]) -> None:
         data.update(shift_dates(data, -157))  # 2021-04 → 2018-04, same weekdays
 
-    outcome = validator.validate_file(_changed(tmp_path, HZ / "hz7-leader-not-last.yaml",
+    outcome = pipeline.check_file(_changed(tmp_path, HZ / "hz7-leader-not-last.yaml",
                                                three_years_earlier))
     assert outcome.problems == []
     assert outcome.result.decision_date.startswith("2018-")

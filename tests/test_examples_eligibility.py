@@ -39,8 +39,8 @@ EXPECTED: dict[str, list[tuple[str, str]]] = {
 }
 
 
-def _violations(validator: Any, name: str) -> list[Any]:
-    outcome = validator.validate_file(EL / name)
+def _violations(pipeline: Any, name: str) -> list[Any]:
+    outcome = pipeline.check_file(EL / name)
     assert outcome.problems == [], [p.message.en for p in outcome.problems]
     return list(outcome.result.violations)
 
@@ -50,8 +50,8 @@ def test_every_example_is_listed() -> None:
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_example_yields_exactly_the_expected_rules(validator: Any, name: str) -> None:
-    found = _violations(validator, name)
+def test_example_yields_exactly_the_expected_rules(pipeline: Any, name: str) -> None:
+    found = _violations(pipeline, name)
     assert Counter((v.rule_id, v.kind) for v in found) == Counter(EXPECTED[name]), [
         v.message.en for v in found]
     assert_located_and_cited(found)
@@ -82,8 +82,8 @@ def test_each_rule_has_a_breaking_and_a_passing_example() -> None:
 # ---------------------------------------------------------------------------- messages
 
 
-def test_el1_message_shows_the_years_and_the_bound(validator: Any) -> None:
-    [v] = _violations(validator, "el1-one-day-short.yaml")
+def test_el1_message_shows_the_years_and_the_bound(pipeline: Any) -> None:
+    [v] = _violations(pipeline, "el1-one-day-short.yaml")
     assert v.message.zh == ("C01 截至决定日的工龄 4年365天 (2019-03-02 → 2024-03-01) "
                             "不足 5 年")
     assert v.message.en.endswith("below 5 years")
@@ -93,9 +93,9 @@ def test_el1_message_shows_the_years_and_the_bound(validator: Any) -> None:
     assert "五年以上工龄" in v.citation.provision
 
 
-def test_warnings_for_the_rules_that_say_as_a_rule(validator: Any) -> None:
-    [el2] = _violations(validator, "el2-one-post-below.yaml")
-    [el4] = _violations(validator, "el4-secondary-education.yaml")
+def test_warnings_for_the_rules_that_say_as_a_rule(pipeline: Any) -> None:
+    [el2] = _violations(pipeline, "el2-one-post-below.yaml")
+    [el4] = _violations(pipeline, "el4-secondary-education.yaml")
     assert el2.severity == el4.severity == "warning"
     assert el4.message.zh == "C01 最高学历 中专及以下 不足 大学专科"
     assert el4.message.en == ("C01 highest education secondary school or below below junior "
@@ -103,22 +103,22 @@ def test_warnings_for_the_rules_that_say_as_a_rule(validator: Any) -> None:
     assert el4.loc == ("candidates", 0, "facts", "education")
 
 
-def test_el5_leap_day_anniversary_is_28_february(validator: Any) -> None:
-    [v] = _violations(validator, "el5-leap-day-training-a-day-late.yaml")
+def test_el5_leap_day_anniversary_is_28_february(pipeline: Any) -> None:
+    [v] = _violations(pipeline, "el5-leap-day-training-a-day-late.yaml")
     assert "2025-03-01" in v.message.zh and "提任满一年之日 2025-02-28" in v.message.zh
 
 
-def test_el6_messages(validator: Any) -> None:
-    [months] = _violations(validator, "el6-eleven-months.yaml")
+def test_el6_messages(pipeline: Any) -> None:
+    [months] = _violations(pipeline, "el6-eleven-months.yaml")
     assert "0年335天" in months.message.zh and months.message.zh.endswith("不足 1 年")
     assert "不满一年的，不得破格提拔" in months.citation.provision
-    [levels] = _violations(validator, "el6-two-levels.yaml")
+    [levels] = _violations(pipeline, "el6-two-levels.yaml")
     assert levels.message.en == (
         "C01 levels risen in one promotion 3 above 2 levels (at most one skipped)")
 
 
-def test_missing_facts_name_the_fact_in_words(validator: Any) -> None:
-    found = _violations(validator, "el-no-facts.yaml")
+def test_missing_facts_name_the_fact_in_words(pipeline: Any) -> None:
+    found = _violations(pipeline, "el-no-facts.yaml")
     assert {v.kind for v in found} == {"missing_data"}
     for v in found:
         assert v.message.zh.startswith("C01 案卷未记录其干部任免审批表信息")
@@ -128,7 +128,7 @@ def test_missing_facts_name_the_fact_in_words(validator: Any) -> None:
         assert v.loc[:2] == ("candidates", 0) and v.line == 17
 
 
-def test_a_case_decided_in_2018_cites_the_2014_article(validator: Any, tmp_path: Path) -> None:
+def test_a_case_decided_in_2018_cites_the_2014_article(pipeline: Any, tmp_path: Path) -> None:
     data = yaml.safe_load((EL / "el1-one-day-short.yaml").read_text(encoding="utf-8"))
     for ev in data["events"]:
         ev["date"] = ev["date"].replace(year=2018)
@@ -147,7 +147,7 @@ def test_a_case_decided_in_2018_cites_the_2014_article(validator: Any, tmp_path:
     facts["training"] = [{"completed": dt.date(2017, 6, 30)}]
     path = tmp_path / "case.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    found = validator.validate_file(path).result.violations
+    found = pipeline.check_file(path).result.violations
     [v] = [v for v in found if v.rule_id.startswith("EL-")]
     assert v.rule_id == "EL-1" and v.citation.version == "2014"
     assert v.citation.article == "第八条"

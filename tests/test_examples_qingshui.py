@@ -13,7 +13,8 @@ import yaml
 
 from conftest import EXAMPLES, assert_located_and_cited
 from selection_rules.engine.library import Library
-from selection_rules.engine.validation import Outcome, Validator
+from selection_rules.engine.pipeline import Pipeline
+from selection_rules.engine.validation import Outcome
 from selection_rules.lang.workdays import WorkCalendar
 
 QINGSHUI = EXAMPLES / "qingshui"
@@ -59,8 +60,8 @@ def _case(tmp_path: Path, change: Any = None, *, rule_sets: list[str] | None = N
     return path
 
 
-def _county(folder: Path, conditions: list[str]) -> Validator:
-    """A validator whose library has a county rule set configuring “四个不研究”."""
+def _county(folder: Path, conditions: list[str]) -> Pipeline:
+    """A pipeline whose library has a county rule set configuring “四个不研究”."""
     folder.mkdir(exist_ok=True)
     (folder / "county-conditions.yaml").write_text(yaml.safe_dump({
         "id": "county-conditions",
@@ -74,7 +75,7 @@ def _county(folder: Path, conditions: list[str]) -> Validator:
                          "quote": "討論干部堅持做到“四個不研究”"},
         }},
     }, allow_unicode=True), encoding="utf-8")
-    return Validator(Library([folder]), WorkCalendar())
+    return Pipeline(Library([folder]), WorkCalendar())
 
 
 # ---------------------------------------------------------------------------- examples
@@ -91,8 +92,8 @@ def test_every_gate_fires_somewhere_and_nowhere_in_the_clean_case() -> None:
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_example_yields_exactly_the_expected_rules(validator, name: str) -> None:  # type: ignore[no-untyped-def]
-    outcome = validator.validate_file(QINGSHUI / name)
+def test_example_yields_exactly_the_expected_rules(pipeline, name: str) -> None:  # type: ignore[no-untyped-def]
+    outcome = pipeline.check_file(QINGSHUI / name)
     assert _rules(outcome) == Counter(EXPECTED[name]), [
         v.message.en for v in outcome.result.violations]
     assert_located_and_cited(outcome.result.violations)
@@ -109,12 +110,12 @@ def test_example_header_states_what_it_expects(name: str) -> None:
         assert rule in line
 
 
-def _violations(validator, name: str):  # type: ignore[no-untyped-def]
-    return validator.validate_file(QINGSHUI / name).result.violations
+def _violations(pipeline, name: str):  # type: ignore[no-untyped-def]
+    return pipeline.check_file(QINGSHUI / name).result.violations
 
 
-def test_qs4_messages_show_the_distinct_count_and_the_bound(validator) -> None:  # type: ignore[no-untyped-def]
-    materials, people, aspects = _violations(validator, "qs4-one-fewer-each.yaml")
+def test_qs4_messages_show_the_distinct_count_and_the_bound(pipeline) -> None:  # type: ignore[no-untyped-def]
+    materials, people, aspects = _violations(pipeline, "qs4-one-fewer-each.yaml")
     assert materials.message.zh == "查阅资料种类 4 不足 5 种"
     assert materials.message.en == "kinds of material checked 4 below 5 kinds"
     assert people.message.zh == "谈话对象种类 5 不足 6 种"
@@ -124,47 +125,47 @@ def test_qs4_messages_show_the_distinct_count_and_the_bound(validator) -> None: 
     assert materials.citation.quote == "嚴格做到五種資料必查、六種對象必談、七個方面必訪"
 
 
-def test_qs4_counts_a_repeated_kind_once(validator) -> None:  # type: ignore[no-untyped-def]
-    [v] = _violations(validator, "qs4-four-materials.yaml")
+def test_qs4_counts_a_repeated_kind_once(pipeline) -> None:  # type: ignore[no-untyped-def]
+    [v] = _violations(pipeline, "qs4-four-materials.yaml")
     assert v.figures["value"] == 4  # five entries listed, 干部档案 twice
     assert v.loc[-1] == "materials_checked"
 
 
-def test_qs1_message_names_the_candidate_and_the_stages_on_record(validator) -> None:  # type: ignore[no-untyped-def]
-    [v] = _violations(validator, "qs1-four-stages.yaml")
+def test_qs1_message_names_the_candidate_and_the_stages_on_record(pipeline) -> None:  # type: ignore[no-untyped-def]
+    [v] = _violations(pipeline, "qs1-four-stages.yaml")
     assert v.message.zh.startswith("C02 应当为通过“五段式”培养的后备干部")
     # What the rule asks for and the record lacks, by its label.
     assert v.message.en.endswith("missing: [practical training]")
     assert v.message.zh.endswith("尚缺：[实践锻炼]")
 
 
-def test_qs2_an_unsigned_leader_recommendation_does_not_count(validator) -> None:  # type: ignore[no-untyped-def]
+def test_qs2_an_unsigned_leader_recommendation_does_not_count(pipeline) -> None:  # type: ignore[no-untyped-def]
     found = {v.figures["item"]: v.figures["actual"]
-             for v in _violations(validator, "qs2-unsigned.yaml")}
+             for v in _violations(pipeline, "qs2-unsigned.yaml")}
     assert found == {"C01": "[recommendation_letter]", "C02": "[leader_recommendation]",
                      "C03": "[leader_recommendation]"}
 
 
-def test_qs3_message_lists_the_leaders_consulted(validator) -> None:  # type: ignore[no-untyped-def]
-    [v] = _violations(validator, "qs3-no-cppcc-opinion.yaml")
+def test_qs3_message_lists_the_leaders_consulted(pipeline) -> None:  # type: ignore[no-untyped-def]
+    [v] = _violations(pipeline, "qs3-no-cppcc-opinion.yaml")
     # The one kind of leader not consulted (the people's congress one was, twice).
     assert v.figures["actual"] == "[cppcc_liaison_leader]"
     assert v.message.en.endswith("missing: [CPPCC liaison leader]")
     assert "人大和政协联系领导" in v.message.zh
 
 
-def test_qs5_show_of_hands_message(validator) -> None:  # type: ignore[no-untyped-def]
-    [v] = _violations(validator, "qs5-show-of-hands.yaml")
+def test_qs5_show_of_hands_message(pipeline) -> None:  # type: ignore[no-untyped-def]
+    [v] = _violations(pipeline, "qs5-show-of-hands.yaml")
     assert v.message.en == (
         "required: a ballot vote (secret or signed), not a show of hands; found: open vote "
         "(show of hands, roll call)")
     assert v.loc[-2:] == ("ballot", "kind")
 
 
-def test_qs7_probation_is_required_whatever_the_post_level(validator) -> None:  # type: ignore[no-untyped-def]
+def test_qs7_probation_is_required_whatever_the_post_level(pipeline) -> None:  # type: ignore[no-untyped-def]
     # The post is a department head (正职): CN-5's one-year probation does not list it,
     # Qingshui's 任后试用 does.
-    qs7 = [v for v in _violations(validator, "qs7-no-probation.yaml") if v.rule_id == "QS-7"]
+    qs7 = [v for v in _violations(pipeline, "qs7-no-probation.yaml") if v.rule_id == "QS-7"]
     assert [v.event_type for v in qs7] == ["appointment"]
 
 
@@ -174,15 +175,15 @@ def test_qs7_probation_is_required_whatever_the_post_level(validator) -> None:  
 FOUR = ["no_democratic_recommendation", "not_inspected", "divided_opinions", "unverified_report"]
 
 
-def test_unconfigured_conditions_do_not_require_a_screening(validator, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_unconfigured_conditions_do_not_require_a_screening(pipeline, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     path = _case(tmp_path, lambda d: d["events"][4].pop("screening"))
-    assert _rules(validator.validate_file(path)) == Counter()
+    assert _rules(pipeline.check_file(path)) == Counter()
 
 
 def test_configured_conditions_all_screened_pass(tmp_path: Path) -> None:
     county = _county(tmp_path / "rules", FOUR)
     path = _case(tmp_path, rule_sets=["qingshui-gates", "county-conditions"])
-    assert _rules(county.validate_file(path)) == Counter()
+    assert _rules(county.check_file(path)) == Counter()
 
 
 @pytest.mark.parametrize(
@@ -202,7 +203,7 @@ def test_configured_conditions_not_screened_fire_qs5(
         d["events"][4]["screening"]["C01"]["checked"] = checked
 
     path = _case(tmp_path, screen, rule_sets=["qingshui-gates", "county-conditions"])
-    outcome = county.validate_file(path)
+    outcome = county.check_file(path)
     assert _rules(outcome) == Counter({("QS-5", "check"): 1})
     [v] = outcome.result.violations
     assert v.figures["item"] == "C01"
@@ -213,7 +214,7 @@ def test_configured_conditions_without_any_screening_fire_qs5(tmp_path: Path) ->
     county = _county(tmp_path / "rules", FOUR)
     path = _case(tmp_path, lambda d: d["events"][4].pop("screening"),
                  rule_sets=["qingshui-gates", "county-conditions"])
-    outcome = county.validate_file(path)
+    outcome = county.check_file(path)
     assert _rules(outcome) == Counter({("QS-5", "check"): 1})
     assert "the pre-discussion screening of this step not recorded" in \
         outcome.result.violations[0].message.en
@@ -222,8 +223,8 @@ def test_configured_conditions_without_any_screening_fire_qs5(tmp_path: Path) ->
 # ---------------------------------------------------------------------------- bad input
 
 
-def _problems(validator, path: Path) -> list[tuple[str | None, str]]:  # type: ignore[no-untyped-def]
-    outcome = validator.validate_file(path)
+def _problems(pipeline, path: Path) -> list[tuple[str | None, str]]:  # type: ignore[no-untyped-def]
+    outcome = pipeline.check_file(path)
     assert outcome.result is None
     for p in outcome.problems:
         assert p.line is not None and p.message.zh and p.message.en
@@ -231,7 +232,7 @@ def _problems(validator, path: Path) -> list[tuple[str | None, str]]:  # type: i
 
 
 def test_unknown_candidates_in_new_records_are_located_input_errors(  # type: ignore[no-untyped-def]
-    validator, tmp_path: Path
+    pipeline, tmp_path: Path
 ) -> None:
     def change(d: dict[str, Any]) -> None:
         d["events"][6]["talks"][1]["about"] = "C09"
@@ -239,7 +240,7 @@ def test_unknown_candidates_in_new_records_are_located_input_errors(  # type: ig
         d["events"][3]["first_nominators"] = {"C07": "某某"}
         d["events"][4]["screening"]["C06"] = {"checked": [], "held": []}
 
-    problems = _problems(validator, _case(tmp_path, change))
+    problems = _problems(pipeline, _case(tmp_path, change))
     fields = sorted(f for f, _ in problems if f)
     assert fields == ["events[1].documents[1].about[1]", "events[3].first_nominators.C07",
                       "events[4].screening.C06", "events[6].talks[1].about"]
@@ -254,7 +255,7 @@ def test_unknown_candidates_in_new_records_are_located_input_errors(  # type: ig
         (("events", 3, "first_nominators", "C01"), "", "events[3].first_nominators.C01"),
     ],
 )
-def test_impossible_records_are_rejected(validator, tmp_path: Path, where: tuple[Any, ...],  # type: ignore[no-untyped-def]
+def test_impossible_records_are_rejected(pipeline, tmp_path: Path, where: tuple[Any, ...],  # type: ignore[no-untyped-def]
                                          value: Any, field: str) -> None:
     def change(d: dict[str, Any]) -> None:
         target = d
@@ -262,7 +263,7 @@ def test_impossible_records_are_rejected(validator, tmp_path: Path, where: tuple
             target = target[key]
         target[where[-1]] = value
 
-    problems = _problems(validator, _case(tmp_path, change))
+    problems = _problems(pipeline, _case(tmp_path, change))
     assert any(f is not None and f.startswith(field) for f, _ in problems), problems
 
 
@@ -280,8 +281,8 @@ def test_record_functions_are_type_checked_when_the_rules_load(tmp_path: Path) -
                         "expect": {"zh": "错", "en": "wrong"}}],
         }],
     }, allow_unicode=True), encoding="utf-8")
-    county = Validator(Library([rules]), WorkCalendar())
-    outcome = county.validate_file(_case(tmp_path, rule_sets=["bad-gates"]))
+    county = Pipeline(Library([rules]), WorkCalendar())
+    outcome = county.check_file(_case(tmp_path, rule_sets=["bad-gates"]))
     assert outcome.result is None
     [p] = outcome.problems
     assert p.file.endswith("bad-gates.yaml") and p.line is not None

@@ -33,8 +33,8 @@ EXPECTED: dict[str, list[tuple[str, str, str]]] = {
 }
 
 
-def _violations(validator, name: str):  # type: ignore[no-untyped-def]
-    outcome = validator.validate_file(ZIGONG / name)
+def _violations(pipeline, name: str):  # type: ignore[no-untyped-def]
+    outcome = pipeline.check_file(ZIGONG / name)
     assert outcome.problems == []
     return outcome.result.violations
 
@@ -44,8 +44,8 @@ def test_every_example_is_listed() -> None:
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_example_yields_exactly_the_expected_rules(validator, name: str) -> None:  # type: ignore[no-untyped-def]
-    found = _violations(validator, name)
+def test_example_yields_exactly_the_expected_rules(pipeline, name: str) -> None:  # type: ignore[no-untyped-def]
+    found = _violations(pipeline, name)
     got = Counter((v.rule_id, v.kind, v.severity) for v in found)
     assert got == Counter(EXPECTED[name]), [v.message.en for v in found]
     assert_located_and_cited(found)
@@ -63,32 +63,32 @@ def test_header_states_what_the_example_yields(name: str) -> None:
     assert Counter(ids) == Counter(r for r, _, _ in EXPECTED[name]), line
 
 
-def test_quota_message_names_the_district_the_count_and_the_quota(validator) -> None:  # type: ignore[no-untyped-def]
-    [v] = _violations(validator, "zg2-over-quota.yaml")
+def test_quota_message_names_the_district_the_count_and_the_quota(pipeline) -> None:  # type: ignore[no-untyped-def]
+    [v] = _violations(pipeline, "zg2-over-quota.yaml")
     assert v.message.zh == "荣县 累计上报人选人数 2 超过 分配名额 1 人"
     assert v.message.en == "荣县 candidates reported in all 2 above the allocated quota of 1"
     assert v.citation is not None and "根據分配的名額" in (v.citation.quote or "")
 
 
-def test_scores_are_compared_with_the_cut_at_one_to_two(validator) -> None:  # type: ignore[no-untyped-def]
-    below, above = sorted(_violations(validator, "zg4-not-top-scores.yaml"),
+def test_scores_are_compared_with_the_cut_at_one_to_two(pipeline) -> None:  # type: ignore[no-untyped-def]
+    below, above = sorted(_violations(pipeline, "zg4-not-top-scores.yaml"),
                           key=lambda v: str(v.figures["item"]))
     assert below.message.zh == "C02 考察对象的面试成绩 79 不足 分数线 82（按 1:2 划定）"
     assert above.message.en == (
         "C04 interview score of a candidate left out 84 above the cut score 82 (at 1:2)")
-    [count] = _violations(validator, "zg4-three-targets.yaml")
+    [count] = _violations(pipeline, "zg4-three-targets.yaml")
     assert count.message.en == "inspection targets 3 below 4 (post:target 1:2)"
 
 
-def test_an_unstated_tie_at_the_cut_lists_the_tied_scores(validator) -> None:  # type: ignore[no-untyped-def]
-    [v] = _violations(validator, "zg4-tie-unstated.yaml")
+def test_an_unstated_tie_at_the_cut_lists_the_tied_scores(pipeline) -> None:  # type: ignore[no-untyped-def]
+    [v] = _violations(pipeline, "zg4-tie-unstated.yaml")
     assert v.figures["actual"] == "[C02 82.5, C05 82.5]"
     assert "tie-break record" in v.message.en and "[C02 82.5、C05 82.5]" in v.message.zh
     assert v.loc[-1] == "scores"
 
 
-def test_township_experience_is_a_warning_not_an_error(validator) -> None:  # type: ignore[no-untyped-def]
-    [v] = _violations(validator, "zg1-no-township.yaml")
+def test_township_experience_is_a_warning_not_an_error(pipeline) -> None:  # type: ignore[no-untyped-def]
+    [v] = _violations(pipeline, "zg1-no-township.yaml")
     assert v.severity == "warning"
     assert v.figures["item"] == "C05" and v.figures["actual"] == "富顺县财政局副局长"
 
@@ -102,15 +102,17 @@ def test_clean_publicity_is_five_official_working_days_not_four() -> None:
     assert weekdays == 4
 
 
-def test_cancelled_post_ends_in_the_cancelled_stage(validator) -> None:  # type: ignore[no-untyped-def]
-    result = validator.validate_file(ZIGONG / "zg7-cancelled.yaml").result
+def test_cancelled_post_ends_in_the_cancelled_stage(pipeline) -> None:  # type: ignore[no-untyped-def]
+    result = pipeline.check_file(ZIGONG / "zg7-cancelled.yaml").result
     assert result.violations == []
     assert result.stages_reached["P2"][-1] == "cancelled"
     assert result.stages_reached["P1"][-1] == "appointed"
     assert result.final == {"P1": True, "P2": True}
 
 
-def test_examples_are_never_modified(validator, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_examples_are_never_modified(pipeline, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     before = {p: p.read_bytes() for p in ZIGONG.glob("*.yaml")}
-    list(validator.run([str(ZIGONG)]))
+    tasks, _ = pipeline.plan([str(ZIGONG)])
+    with pipeline.run(tasks) as run:
+        list(run)
     assert before == {p: p.read_bytes() for p in ZIGONG.glob("*.yaml")}

@@ -243,9 +243,9 @@ def _renamed(tmp_path: Path, new_id: str) -> Path:
 
 @pytest.mark.parametrize("new_id", ["①", "张三", "2024", "C.01", "a[1]"])
 def test_a_finding_points_at_a_candidate_whatever_its_id(
-        tmp_path: Path, new_id: str, validator: Any) -> None:
+        tmp_path: Path, new_id: str, pipeline: Any) -> None:
     case = _renamed(tmp_path, new_id)
-    outcome = validator.validate_file(case)
+    outcome = pipeline.check_file(case)
     [found] = outcome.result.violations
     assert found.rule_id == "CN-2"
     assert found.loc == ("events", 6, "ballot", "tallies", new_id)

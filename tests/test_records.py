@@ -77,9 +77,9 @@ def test_every_record_example_is_listed() -> None:
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_record_example_yields_exactly_the_expected_rules(validator, name: str) -> None:  # type: ignore[no-untyped-def]
+def test_record_example_yields_exactly_the_expected_rules(pipeline, name: str) -> None:  # type: ignore[no-untyped-def]
     path = RECORDS / name
-    outcome = validator.validate_file(path)
+    outcome = pipeline.check_file(path)
     assert outcome.problems == []
     result = outcome.result
     assert result.record_kind == file_kind(load_document(path))
@@ -133,56 +133,56 @@ def _write(tmp_path: Path, name: str, text: str) -> Path:
     return path
 
 
-def test_a_file_that_is_neither_kind_is_one_located_error(validator, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_file_that_is_neither_kind_is_one_located_error(pipeline, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     path = _write(tmp_path, "x.yaml", "id: x\nyear: 2023\n")
-    [problem] = validator.validate_file(path).problems
+    [problem] = pipeline.check_file(path).problems
     assert "neither a selection case file" in problem.message.en
     assert "选任案卷" in problem.message.zh and problem.expected is not None
     assert "record: assessment | roster | supervision" in problem.expected.en
 
 
-def test_an_unknown_record_kind_is_located(validator, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_an_unknown_record_kind_is_located(pipeline, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     path = _write(tmp_path, "x.yaml", "id: x\nunit: u\nrecord: budget\nrule_sets: [a]\n")
-    [problem] = validator.validate_file(path).problems
+    [problem] = pipeline.check_file(path).problems
     assert problem.line == 3 and problem.field == "record"
     assert "budget" in problem.message.en
 
 
-def test_a_record_rule_set_on_a_selection_case_is_refused(validator, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_record_rule_set_on_a_selection_case_is_refused(pipeline, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     text = (EXAMPLES / "pengshan" / "clean.yaml").read_text(encoding="utf-8")
     text = text.replace("procedure: pengshan-five-votes\n",
                         "procedure: pengshan-five-votes\nrule_sets: [xianyang-talks]\n", 1)
     path = _write(tmp_path, "case.yaml", text)
-    [problem] = validator.validate_file(path).problems
+    [problem] = pipeline.check_file(path).problems
     assert problem.file == str(path) and problem.field == "rule_sets[0]"
     assert problem.line == text.splitlines().index("rule_sets: [xianyang-talks]") + 1
     for word in ("xianyang-talks", "assessment", "selection"):
         assert word in problem.message.en
 
 
-def test_a_record_naming_a_selection_procedure_is_refused(validator, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_record_naming_a_selection_procedure_is_refused(pipeline, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     text = (RECORDS / "xianyang" / "clean.yaml").read_text(encoding="utf-8")
     text = text.replace("rule_sets: [xianyang-talks]",
                         "rule_sets: [xianyang-talks, pengshan-five-votes]")
     path = _write(tmp_path, "a.yaml", text)
-    [problem] = validator.validate_file(path).problems
+    [problem] = pipeline.check_file(path).problems
     assert problem.field == "rule_sets[1]"
     assert "pengshan-five-votes" in problem.message.en and "assessment" in problem.message.en
 
 
-def test_a_roster_rule_set_on_an_assessment_file_is_refused(validator, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_roster_rule_set_on_an_assessment_file_is_refused(pipeline, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     text = (RECORDS / "xianyang" / "clean.yaml").read_text(encoding="utf-8")
     path = _write(tmp_path, "a.yaml", text.replace("[xianyang-talks]", "[roster-yanting]"))
-    [problem] = validator.validate_file(path).problems
+    [problem] = pipeline.check_file(path).problems
     assert "roster-yanting" in problem.message.en
     assert "roster" in problem.message.en and "assessment" in problem.message.en
 
 
-def test_a_talk_about_an_unknown_team_is_located(validator, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_talk_about_an_unknown_team_is_located(pipeline, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     text = (RECORDS / "xianyang" / "clean.yaml").read_text(encoding="utf-8")
     bad = text.replace("    team: T01\n    date: 2023-03-10", "    team: T09\n    date: 2023-03-10")
     path = _write(tmp_path, "a.yaml", bad)
-    [problem] = validator.validate_file(path).problems
+    [problem] = pipeline.check_file(path).problems
     assert problem.field == "talks[1].team"
     assert problem.line == bad.splitlines().index("    team: T09") + 1
 
@@ -190,9 +190,9 @@ def test_a_talk_about_an_unknown_team_is_located(validator, tmp_path: Path) -> N
 # ---------------------------------------------------------------------------- locations
 
 
-def test_a_violation_points_at_the_item_and_field(validator) -> None:  # type: ignore[no-untyped-def]
+def test_a_violation_points_at_the_item_and_field(pipeline) -> None:  # type: ignore[no-untyped-def]
     path = RECORDS / "xianyang" / "xy3-twice-rated-excellent.yaml"
-    result = validator.validate_file(path).result
+    result = pipeline.check_file(path).result
     team = next(v for v in result.violations if v.loc[0] == "teams")
     assert team.loc == ("teams", 1, "rating") and team.stage == "teams"
     lines = path.read_text(encoding="utf-8").splitlines()

@@ -42,10 +42,10 @@ def _seen(violations):  # type: ignore[no-untyped-def]
 @settings(max_examples=30, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.sampled_from(CASES), st.integers(min_value=0, max_value=12))
-def test_the_session_judges_as_validate_does(validator, tmp_path: Path,  # type: ignore[no-untyped-def]
+def test_the_session_judges_as_validate_does(pipeline, tmp_path: Path,  # type: ignore[no-untyped-def]
                                              case: Path, keep: int) -> None:
     path = _cut(case, keep, tmp_path)
-    outcome = validator.validate_file(path)
+    outcome = pipeline.check_file(path)
     try:
         session = Session.resume(load_document(path), Library(), WorkCalendar())
         got = session.result().violations

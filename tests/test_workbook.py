@@ -59,21 +59,21 @@ def _write(path: Path, grid: Grid) -> Path:
 
 
 @pytest.mark.parametrize("yaml_path,xlsx_path", pairs(), ids=lambda p: p.stem)
-def test_each_workbook_twin_says_what_its_yaml_says(validator, yaml_path: Path,
+def test_each_workbook_twin_says_what_its_yaml_says(pipeline, yaml_path: Path,
                                                     xlsx_path: Path) -> None:  # type: ignore[no-untyped-def]
-    from_yaml = validator.validate_file(yaml_path)
-    from_xlsx = validator.validate_file(xlsx_path)
+    from_yaml = pipeline.check_file(yaml_path)
+    from_xlsx = pipeline.check_file(xlsx_path)
     assert _said(from_xlsx) == _said(from_yaml)
     for v in from_xlsx.result.violations:
         # Located by cell, never by a line (a workbook has none).
         assert v.line is None and v.cell is not None and "!" in v.cell, v
 
 
-def test_the_twins_hold_violations_and_cells_point_at_the_figures(validator) -> None:  # type: ignore[no-untyped-def]
-    total = sum(len(_said(validator.validate_file(x))) for _, x in pairs())
+def test_the_twins_hold_violations_and_cells_point_at_the_figures(pipeline) -> None:  # type: ignore[no-untyped-def]
+    total = sum(len(_said(pipeline.check_file(x))) for _, x in pairs())
     assert total >= 30  # the twins are not all clean: the comparison above means something
     twin = EXAMPLES / "workbooks" / "pengshan" / "ps7-below-80.xlsx"
-    [v] = validator.validate_file(twin).result.violations
+    [v] = pipeline.check_file(twin).result.violations
     # events[4].candidates[2]: the inspection's row in 各环节, its 考虑的人选 column.
     assert v.rule_id == "PS-7" and v.cell == "各环节!F6"
 
@@ -98,11 +98,11 @@ def test_every_example_reads_back_as_its_data_through_a_workbook_and_a_csv() -> 
     assert count >= 75
 
 
-def test_a_csv_twin_says_what_its_yaml_says_at_lines(validator, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_csv_twin_says_what_its_yaml_says_at_lines(pipeline, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     case = tmp_path / "ps7.csv"
     case.write_text(csv_text(to_grid(load_document(PS7).data)), encoding="utf-8")
-    outcome = validator.validate_file(case)
-    assert _said(outcome) == _said(validator.validate_file(PS7))
+    outcome = pipeline.check_file(case)
+    assert _said(outcome) == _said(pipeline.check_file(PS7))
     [v] = outcome.result.violations
     line = case.read_text(encoding="utf-8").splitlines()[v.line - 1]
     assert line.startswith("5,inspection,") and v.cell is None
@@ -294,7 +294,7 @@ _SHEETS = sorted(set(_BASES[0]) | set(_BASES[1]))
 @given(base=st.sampled_from(_BASES),
        changes=st.lists(st.tuples(st.sampled_from(_SHEETS), st.integers(0, 12),
                                   st.integers(0, 10), _CELLS), min_size=1, max_size=4))
-def test_random_cells_give_a_result_or_located_problems(validator, base, changes) -> None:  # type: ignore[no-untyped-def]
+def test_random_cells_give_a_result_or_located_problems(pipeline, base, changes) -> None:  # type: ignore[no-untyped-def]
     grid = {sheet: [list(row) for row in rows] for sheet, rows in base.items()}
     for sheet, row, col, value in changes:
         rows = grid.setdefault(sheet, [])
@@ -309,7 +309,7 @@ def test_random_cells_give_a_result_or_located_problems(validator, base, changes
     except InputError as exc:
         assert exc.problems and all(p.cell for p in exc.problems)
         return
-    outcome = validator.validate_document(doc)
+    outcome = pipeline.outcome(doc)
     assert outcome is not None
     if outcome.result is None:
         assert all(p.cell or p.file != "case.xlsx" for p in outcome.problems), outcome.problems

@@ -46,7 +46,7 @@ def _row(grid: Grid, sheet: str, **cells: Any) -> list[Any]:
 # ---------------------------------------------------------------------------- dates
 
 
-def test_dates_of_the_facts_written_as_serials_read_as_dates(validator, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_dates_of_the_facts_written_as_serials_read_as_dates(pipeline, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     grid = _grid()
     career = grid["简历"]
     assert [r[0] for r in career[1:]] == ["C01"] * 3  # ps7's C01 has three posts
@@ -66,7 +66,7 @@ def test_dates_of_the_facts_written_as_serials_read_as_dates(validator, tmp_path
     assert facts["training"][0]["completed"] == dt.date(2021, 6, 30)
     assert all(type(v) is dt.date for v in (facts["career"][0]["from"], facts["work_start"]))
     # The case says what its YAML says (party_join aside, which no rule of ps7 reads).
-    assert _said(validator.validate_file(case)) == _said(validator.validate_file(PS7))
+    assert _said(pipeline.check_file(case)) == _said(pipeline.check_file(PS7))
 
 
 @pytest.mark.parametrize("text", ["2008-07-01", "2008/7/1", "2008.7.1", "2008年7月1日",
@@ -159,11 +159,11 @@ def test_a_model_problem_in_a_career_row_names_its_cell(tmp_path: Path) -> None:
     assert "candidates[0].facts.career[0]" in result.output
 
 
-def test_an_eligibility_violation_points_at_the_career_rows(validator, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_an_eligibility_violation_points_at_the_career_rows(pipeline, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     yaml_path = EXAMPLES / "eligibility" / "el2-one-post-below.yaml"
     case = _write(tmp_path / "el2.xlsx", to_grid(load_document(yaml_path).data))
-    outcome = validator.validate_file(case)
-    assert _said(outcome) == _said(validator.validate_file(yaml_path))
+    outcome = pipeline.check_file(case)
+    assert _said(outcome) == _said(pipeline.check_file(yaml_path))
     [v] = outcome.result.violations
     assert v.rule_id == "EL-2" and v.cell == "简历!A2"
 
@@ -228,7 +228,7 @@ def test_facts_read_back_as_they_were_written(career: list[dict[str, Any]],
 # ------------------------------------------------------------------------ new --xlsx
 
 
-def test_the_template_offers_the_facts_and_reads_them_back(validator, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_the_template_offers_the_facts_and_reads_them_back(pipeline, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     from python_calamine import CalamineWorkbook
 
     target = tmp_path / "case.xlsx"
@@ -290,7 +290,7 @@ def test_the_template_offers_the_facts_and_reads_them_back(validator, tmp_path: 
     assert doc.data["posts"][0]["rank"] == "正科级"
     assert doc.cell_of(("candidates", 0, "facts", "career", 1, "rank")) == "简历!E3"
     assert doc.cell_of(("candidates", 0, "facts", "appraisals", "2023")) == "年度考核!C3"
-    outcome = validator.validate_file(filled)
+    outcome = pipeline.check_file(filled)
     assert outcome.result is not None, [p.render("en") for p in outcome.problems]
     # The CSV template reads the same way (a CSV holds text: its dates as written).
     grid["简历"][-1][_col(grid, "简历", "起始日期")] = "2014-07-01"
