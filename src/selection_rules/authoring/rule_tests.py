@@ -120,7 +120,7 @@ def is_test_file(path: Path) -> bool:
 
 def discover(paths: Iterable[str]) -> tuple[list[Path], list[Problem]]:
     """Test files named, test files under folders named (recursively), and glob matches."""
-    return expand(paths, lambda path, folder: is_test_file(path))
+    return expand(paths, lambda path: is_test_file(Path(path)))
 
 
 def load_tests(path: Path) -> list[RuleTest]:

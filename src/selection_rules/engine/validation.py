@@ -29,20 +29,16 @@ class Outcome:
     problems: list[Problem] = field(default_factory=list)
 
 
-def expand(paths: Iterable[str], in_folder: Callable[[Path, Path], bool] | None = None,
+def expand(paths: Iterable[str], counts: Callable[[str], bool] | None = None,
            ) -> tuple[list[Path], list[Problem]]:
-    """Files named, files under folders named (recursively), and glob matches, in order.
-
-    `in_folder(file, folder)` says which files under a folder count: by default the
-    YAML and JSON files not under a hidden folder.
-    """
-    wanted = in_folder or _data_file
+    """Files named, files under folders named (`walk`ed with `counts`, by default the YAML
+    and JSON files), and glob matches, in order."""
     found: list[Path] = []
     problems: list[Problem] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*") if p.is_file() and wanted(p, path)))
+            found.extend(Path(p) for p in walk(str(path), counts or _data_file))
         elif path.is_file():
             found.append(path)
         elif (problem := input_problem(path)) not in (None, NOT_FOUND):
@@ -59,14 +55,16 @@ def expand(paths: Iterable[str], in_folder: Callable[[Path, Path], bool] | None 
     return list(dict.fromkeys(found)), problems
 
 
-def walk(folder: str) -> Iterator[str]:
-    """The data files under `folder`, one at a time and as text, in the order and by the
-    rule of `expand` (sorted `rglob`, not under a hidden folder, no link to a folder
-    followed): a folder of 100,000 files is never held as 100,000 paths.
+def walk(folder: str, counts: Callable[[str], bool] | None = None) -> Iterator[str]:
+    """The files under `folder` that `counts` (given a file's path) keeps, by default the
+    case files `validate` reads, one at a time and as text: sorted, none under a hidden
+    folder, no link to a folder followed. A folder of 100,000 files is never held as
+    100,000 paths.
 
     Sorting each folder's entries by name and going depth first is sorting the paths by
     their parts, as `sorted(Path)` does. `folder` is written as `str(Path(...))` writes it.
     """
+    keep = counts or _counts
     try:
         # Names only (not DirEntry objects): a flat folder of 100,000 cases is held as
         # 100,000 short strings while it is gone through, the least it can be sorted in.
@@ -81,10 +79,10 @@ def walk(folder: str) -> Iterator[str]:
             mode = os.lstat(path).st_mode
         except OSError:
             continue
-        if stat.S_ISDIR(mode):  # a link to a folder is not followed, as rglob does not
-            yield from walk(path)
-        elif _counts(name) and (
-                stat.S_ISREG(mode) or (stat.S_ISLNK(mode) and os.path.isfile(path))):
+        if stat.S_ISDIR(mode):  # a link to a folder is not followed
+            yield from walk(path, keep)
+        elif (stat.S_ISREG(mode) or (stat.S_ISLNK(mode) and os.path.isfile(path))) \
+                and keep(path):  # a regular file only: `keep` may read it (rule tests)
             yield path
 
 
@@ -95,12 +93,11 @@ def walk(folder: str) -> Iterator[str]:
 FOLDER_WORKBOOKS = (".xlsx", ".xls")
 
 
-def _counts(name: str) -> bool:
-    suffix = os.path.splitext(name)[1]
+def _counts(path: str) -> bool:
+    suffix = os.path.splitext(path)[1]
     return suffix in SUFFIXES or (suffix.lower() in FOLDER_WORKBOOKS
-                                  and not name.startswith("~$"))
+                                  and not os.path.basename(path).startswith("~$"))
 
 
-def _data_file(path: Path, root: Path) -> bool:
-    return path.suffix in SUFFIXES and not any(
-        part.startswith(".") for part in path.relative_to(root).parts)
+def _data_file(path: str) -> bool:
+    return os.path.splitext(path)[1] in SUFFIXES
