@@ -48,6 +48,9 @@ class ReplayContext:
     earlier: dict[str, list[Event]] = field(default_factory=dict)
     # The case's candidates by id, made on first use.
     candidates: dict[str, Candidate] | None = None
+    # What the built-in functions work out once per case (the events a tag names, each
+    # candidate's promotion …), each under its function's own key.
+    memo: dict[str, Any] = field(default_factory=dict)
 
 
 def context_of(env: dict[str, Any]) -> ReplayContext:

@@ -15,6 +15,7 @@ from pydantic import BaseModel
 
 from selection_rules import limits
 from selection_rules.i18n import Text
+from selection_rules.lang.context import context_of
 from selection_rules.lang.types import ANY, Env, Fn, Missing, StaticType
 from selection_rules.model.values import show, too_large
 
@@ -125,9 +126,10 @@ def member(env: Env, a: Any, b: Any) -> bool:
     """
     if b.__class__ is not list or len(b) <= _SHORT:
         return a in b
-    sets: dict[int, tuple[list[Any], frozenset[Any] | None]] | None = env.get(_SETS)
+    kept = context_of(env).memo
+    sets: dict[int, tuple[list[Any], frozenset[Any] | None]] | None = kept.get(_SETS)
     if sets is None:
-        sets = env[_SETS] = {}
+        sets = kept[_SETS] = {}
     hit = sets.get(id(b))
     if hit is None or hit[0] is not b:
         if len(sets) >= _MAX_SETS:

@@ -23,6 +23,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from selection_rules.i18n import Text
+from selection_rules.lang.context import context_of
 from selection_rules.lang.spans import Span, add_years, span
 from selection_rules.lang.types import Env, Function, ListOf
 from selection_rules.lang.types import Missing as _Missing
@@ -159,9 +160,10 @@ def _decision(env: Env, c: casefile.Candidate, decisions: Any) -> casefile.Event
     """The first decision whose result names the candidate: from a table of each
     candidate's first decision, made once per case and list of decisions (a scan of
     the decisions per candidate was quadratic in a case of many posts)."""
-    memo: dict[int, tuple[Any, dict[str, casefile.Event]]] | None = env.get(_FIRST)
+    kept = context_of(env).memo
+    memo: dict[int, tuple[Any, dict[str, casefile.Event]]] | None = kept.get(_FIRST)
     if memo is None:
-        memo = env[_FIRST] = {}
+        memo = kept[_FIRST] = {}
     hit = memo.get(id(decisions))
     if hit is None or hit[0] is not decisions:
         first: dict[str, casefile.Event] = {}
@@ -178,9 +180,10 @@ def _posts_of(env: Env, ev: casefile.Event) -> list[casefile.Post]:
     case: casefile.Case = env["case"]
     if not ev.posts:
         return list(case.posts)
-    places: dict[str, int] | None = env.get(_PLACES)
+    kept = context_of(env).memo
+    places: dict[str, int] | None = kept.get(_PLACES)
     if places is None:
-        places = env[_PLACES] = {p.id: i for i, p in enumerate(case.posts)}
+        places = kept[_PLACES] = {p.id: i for i, p in enumerate(case.posts)}
     return [case.posts[i] for i in sorted(places[p] for p in ev.posts if p in places)]
 
 
@@ -206,11 +209,12 @@ _MEMO = "_promotions"
 
 def promotion(env: Env, c: casefile.Candidate, decisions: Any) -> Promotion | None:
     """The candidate's promotion at the first decision that names them; None if no
-    decision names them. Kept for the case (one env per case): each EL check reads it."""
-    memo: dict[tuple[str, int], tuple[Any, Promotion | _Missing | None]] | None = env.get(
+    decision names them. Kept for the case: each EL check reads it."""
+    kept = context_of(env).memo
+    memo: dict[tuple[str, int], tuple[Any, Promotion | _Missing | None]] | None = kept.get(
         _MEMO)
     if memo is None:
-        memo = env[_MEMO] = {}
+        memo = kept[_MEMO] = {}
     # steps_tagged() gives the case one list per tag, so the list's identity names it; the
     # memo keeps the list, so its id cannot pass to another while the entry lives.
     key = (c.id, id(decisions))
@@ -305,13 +309,14 @@ def results_of(env: Env, events: Any) -> list[str]:
 def decided(env: Env, events: Any) -> list[casefile.Candidate]:
     """The candidates these events' results name, once each, in the case's order: the
     people a decision chose, whom the eligibility rules hold to their conditions."""
-    memo: tuple[Any, list[casefile.Candidate]] | None = env.get(_DECIDED)
+    kept = context_of(env).memo
+    memo: tuple[Any, list[casefile.Candidate]] | None = kept.get(_DECIDED)
     if memo is not None and memo[0] is events:
         return memo[1]
     named = {cid for ev in events for cid in ev.result}
     case: casefile.Case = env["case"]
     found = [c for c in case.candidates if c.id in named]
-    env[_DECIDED] = (events, found)
+    kept[_DECIDED] = (events, found)
     return found
 
 

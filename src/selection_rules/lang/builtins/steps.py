@@ -92,13 +92,14 @@ def step_functions(tags: Mapping[str, frozenset[str]],
 
     def steps_tagged(env: Env, tag: str) -> list[casefile.Event]:
         # The whole record, later steps included; an unknown tag is an empty list (see has_tag).
-        # The record does not change while it is checked: kept per case (one env per case),
-        # for the rules over the whole record ask for it once per check.
-        events = context_of(env).events
-        memo: dict[str, tuple[list[casefile.Event], list[casefile.Event]]] | None = env.get(
-            _TAGGED)
+        # The record does not change while it is checked: kept per case, for the rules
+        # over the whole record ask for it once per check.
+        ctx = context_of(env)
+        events = ctx.events
+        memo: dict[str, tuple[list[casefile.Event], list[casefile.Event]]] | None = \
+            ctx.memo.get(_TAGGED)
         if memo is None:
-            memo = env[_TAGGED] = {}
+            memo = ctx.memo[_TAGGED] = {}
         hit = memo.get(tag)
         if hit is None or hit[0] is not events:
             hit = memo[tag] = (events, [ev for ev in events if tag in tags.get(ev.type, ())])
