@@ -85,12 +85,13 @@ def test_the_calibration_chain_is_the_issue_s_machine() -> None:
 
 def test_folders_prints_each_process_and_every_target() -> None:
     out = run("folders.py", "--count", "20", "--rounds", "2", "--small", "10", "--big", "20")
-    for name in ("validate JSON", "json.load only", "replay only", "start-up (one file)",
-                 "validate YAML", "CSafeLoader only"):
+    for name in ("validate JSON", "json.load only", "replay only", "replay in place",
+                 "start-up (one file)", "validate YAML", "CSafeLoader only"):
         assert re.search(rf"^{re.escape(name)} +{NUMBER} +{NUMBER}$", out, re.M), (name, out)
     # Each ratio: its median, then its range over the rounds, then the target (on 20
     # files the start-up taken off can exceed the rest: a ratio may be negative).
     ratio = rf"-?{NUMBER}"
+    assert "both timed in place: " in out
     for target in ("target ≤ 1)", "target ≤ 2)", "target ≤ 1.5)", "target ≥ 1.7)"):
         assert re.search(rf": {ratio} \(rounds {ratio}–{ratio}; {re.escape(target)}$",
                          out, re.M), (target, out)

@@ -31,8 +31,9 @@ def main() -> None:
 
 def started() -> None:
     """Start-up is over: from here the collector runs, over what is made from here on.
-    Called before files are checked (or worker processes forked, which inherit it); a
-    no-op where the collector was never paused."""
+    `validate` calls it once its first file is checked (or before it forks workers, which
+    inherit the collector's state), every other command as it begins; a no-op where the
+    collector was never paused."""
     global _paused
     if _paused:
         _paused = False
