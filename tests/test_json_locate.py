@@ -65,6 +65,22 @@ def test_every_path_is_located_as_the_yaml_reading_locates_it(
         assert _answers(walked, loc) == _answers(composed, loc), loc
 
 
+@settings(max_examples=40, deadline=None)
+@given(source=st.sampled_from(SOURCES), indent=st.sampled_from([None, 1, "\t"]),
+       order=st.randoms(use_true_random=False))
+def test_the_prefixes_kept_from_earlier_paths_give_the_same_answers(
+        source: Path, indent: Any, order: Any) -> None:
+    # A document keeps where the prefixes of the paths it was asked for begin; asked in
+    # any order, it answers as a document asked for each path alone.
+    data = _plain(yaml.safe_load(source.read_text(encoding="utf-8")))
+    text = json.dumps(data, indent=indent, ensure_ascii=False)
+    shared = loads_document(text, "c.json")
+    paths = _paths(shared.data)
+    order.shuffle(paths)
+    for loc in paths:
+        assert _answers(shared, loc) == _answers(loads_document(text, "c.json"), loc), loc
+
+
 def test_a_path_into_an_empty_object_or_list_stands_at_it() -> None:
     doc = loads_document('{"a": {},\n "b": [ ],\n "c": [1, 2]}', "e.json")
     assert doc.line_of(("a", "x")) == 1 and doc.line_of(("b", 0)) == 2

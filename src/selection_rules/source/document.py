@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from selection_rules.source.json_locate import locate
+from selection_rules.source.json_locate import Offsets, locate
 from selection_rules.source.paths import Loc
 from selection_rules.source.yaml_compose import _MERGE
 
@@ -29,7 +29,7 @@ class Document:
     Equality is identity, so a `Document` can sit in frozen dataclasses and sets.
     """
 
-    __slots__ = ("_places", "_raw", "_root", "_text", "data", "format", "path")
+    __slots__ = ("_offsets", "_places", "_raw", "_root", "_text", "data", "format", "path")
 
     def __init__(
         self,
@@ -55,6 +55,8 @@ class Document:
         # JSON: paths already followed through the text (line_of and column_of ask the
         # same path in turn).
         self._places: dict[tuple[str | int, ...], tuple[Node | None, Node | None]] = {}
+        # JSON: where prefixes of those paths begin in the text (json_locate.Offsets).
+        self._offsets: Offsets = {}
 
     def __repr__(self) -> str:
         return f"Document({self.path!r}, {self.format!r})"
@@ -106,7 +108,7 @@ class Document:
             key = tuple(loc)
             place = self._places.get(key)
             if place is None:
-                place = self._places[key] = locate(text, self.path, key)
+                place = self._places[key] = locate(text, self.path, key, self._offsets)
             return place
         node = self._nodes()
         if node is None:

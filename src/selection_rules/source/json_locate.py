@@ -29,16 +29,33 @@ class _Missing(Exception):
     """The path leaves the text here: the part does not exist."""
 
 
-def locate(text: str, name: str, loc: Loc) -> tuple[Node | None, Node | None]:
+# Where a path's prefix was found: (offset of the mark standing for it, offset of its
+# value), kept per document by `Document` so that the violations of one file, whose paths
+# mostly share their first parts (`events`, `events[7]`), skip each value once.
+Offsets = dict[tuple[str | int, ...], tuple[int, int]]
+
+
+def locate(text: str, name: str, loc: Loc, offsets: Offsets | None = None,
+           ) -> tuple[Node | None, Node | None]:
     """(node whose mark stands for `loc`, the value node at `loc` or None if missing),
     as `Document._locate` answers for YAML: for a mapping member the mark is its key's,
-    for a list item the item's, and a missing part stands at its deepest ancestor."""
-    idx = _SPACE.match(text, 0).end()  # type: ignore[union-attr]
-    if idx >= len(text):
-        return None, None
-    found = idx
+    for a list item the item's, and a missing part stands at its deepest ancestor.
+    `offsets` holds (and gets) where prefixes of paths were found in this text."""
+    parts = tuple(loc)
+    known = offsets if offsets is not None else {}
+    start = len(parts)
+    while start and parts[:start] not in known:
+        start -= 1
+    if start:
+        found, idx = known[parts[:start]]
+    else:
+        idx = _SPACE.match(text, 0).end()  # type: ignore[union-attr]
+        if idx >= len(text):
+            return None, None
+        found = idx
     try:
-        for part in loc:
+        for at in range(start, len(parts)):
+            part = parts[at]
             opener = text[idx]
             if opener == "{":
                 found, idx = _member(text, idx, part if isinstance(part, str) else str(part))
@@ -46,6 +63,7 @@ def locate(text: str, name: str, loc: Loc) -> tuple[Node | None, Node | None]:
                 found = idx = _item(text, idx, part)
             else:
                 raise _Missing
+            known[parts[:at + 1]] = (found, idx)
     except _Missing:
         return _node(text, name, found, value=False), None
     return _node(text, name, found, value=False), _node(text, name, idx, value=True)
