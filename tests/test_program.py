@@ -11,11 +11,12 @@ ROOT = Path(__file__).resolve().parents[1]
 # Records, for each file the pipeline checks, whether the collector is running and how
 # many objects start-up left frozen; workers (forked) print their own lines.
 SPY = """
-import gc, sys
+import gc, os, sys
 from selection_rules.engine import pipeline
 check = pipeline.Pipeline.check_file
 def spy(self, *args, **kwargs):
-    print("file", gc.isenabled(), gc.get_freeze_count() > 0, file=sys.stderr, flush=True)
+    # One write per line: two workers share the pipe, and a short write is not split.
+    os.write(2, f"file {gc.isenabled()} {gc.get_freeze_count() > 0}\\n".encode())
     return check(self, *args, **kwargs)
 pipeline.Pipeline.check_file = spy
 sys.argv = ["selection-rules", *sys.argv[1:]]
@@ -46,6 +47,23 @@ def test_collector_waits_for_the_first_file_then_runs_for_the_rest() -> None:
     assert files[0][1] == "False"
     assert all(line[1:] == ["True", "True"] for line in files[1:])
     assert lines[-1] == ["end", "True"]
+
+
+def test_files_passed_over_end_start_up_too(tmp_path: Path) -> None:
+    # A folder whose first files are not cases (a procedure, here): the collector runs
+    # from the second file checked, not from the first case.
+    import shutil
+
+    (tmp_path / "a").mkdir()
+    (tmp_path / "z").mkdir()
+    for n in range(3):
+        shutil.copy(ROOT / "rules" / "pengshan-five-votes.yaml", tmp_path / "a" / f"p{n}.yaml")
+    shutil.copy(ROOT / "examples" / "pengshan" / "clean.yaml", tmp_path / "z" / "clean.yaml")
+    lines = _run("validate", "--jobs", "1", str(tmp_path))
+    files = [line for line in lines if line[0] == "file"]
+    assert len(files) == 4
+    assert files[0][1] == "False"
+    assert all(line[1:] == ["True", "True"] for line in files[1:])
 
 
 def test_workers_are_forked_with_the_collector_running() -> None:

@@ -157,3 +157,17 @@ def test_pytest_collects_yaml_rule_tests(pytester: pytest.Pytester) -> None:
     out = run.stdout.str()
     assert "- PS-7    (expected, not found)" in out
     assert "test_case.yaml:3 clean but expects PS-7" in out
+
+
+def test_discovery_passes_over_hidden_folders(tmp_path: Path) -> None:
+    from selection_rules.authoring.rule_tests import discover
+
+    test = "tests:\n  - name: x\n"
+    for where in ("test_a.yaml", "sub/test_b.yaml", ".drafts/test_c.yaml", "sub/.x/test_d.yaml"):
+        (tmp_path / where).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / where).write_text(test, encoding="utf-8")
+    (tmp_path / "sub" / "test_e.yaml").write_text("rules: []\n", encoding="utf-8")
+    found, problems = discover([str(tmp_path)])
+    assert problems == []
+    assert [p.relative_to(tmp_path).as_posix() for p in found] == ["sub/test_b.yaml",
+                                                                  "test_a.yaml"]

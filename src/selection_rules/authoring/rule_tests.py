@@ -119,7 +119,8 @@ def is_test_file(path: Path) -> bool:
 
 
 def discover(paths: Iterable[str]) -> tuple[list[Path], list[Problem]]:
-    """Test files named, test files under folders named (recursively), and glob matches."""
+    """Test files named, test files under folders named (recursively, none under a hidden
+    folder such as `.git` or `.venv`, as pytest does not look there), and glob matches."""
     return expand(paths, lambda path: is_test_file(Path(path)))
 
 

@@ -112,10 +112,16 @@ def validate(
                                  outputs if streamed else None) as stream, \
             pipeline.run(tasks, jobs or default_jobs()) as outcomes, \
             progress(len(tasks)) as done:
-        outcomes.done = done
-        first = True
         if outcomes.pool is not None:
             started()  # before the workers are forked: they inherit the collector's state
+
+        def checked() -> None:
+            # The first file checked (or passed over) has had its procedure compiled:
+            # start-up is over (a no-op after the first).
+            started()
+            done()
+
+        outcomes.done = checked
         # --quiet leaves out every file's block of the text; the other reports are read
         # by programs or browsed, so it leaves out the clean files, as --only-failed.
         hide = only_failed or quiet
@@ -130,9 +136,6 @@ def validate(
             writer.add(Outcome(problem.file, problems=[problem]))
         for outcome in outcomes:
             writer.add(outcome)
-            if first:
-                first = False
-                started()  # its procedure is compiled: start-up is over
         writer.close()
     if isinstance(writer, Collected):
         data = _render(format, writer, language, pipeline, diagrams)

@@ -192,9 +192,10 @@ class Vocabulary:
         found = None if term is None else self._codes.get(term.code)
         if term is not None and (found is None or found.term is not term):
             found = Code(term)  # a declared term (or another spelling's)
-        if len(memo) >= _MEMO_SIZE:  # open vocabularies keep free text: bounded
-            memo.clear()
-        memo[raw] = found
+        if found is not None:  # free text of an open vocabulary is not kept
+            if len(memo) >= _MEMO_SIZE:
+                memo.clear()
+            memo[raw] = found
         return found
 
     def normalize(self, raw: Any) -> Any:
