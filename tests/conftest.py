@@ -61,3 +61,21 @@ def assert_located_and_cited(violations) -> None:  # type: ignore[no-untyped-def
         assert v.line is not None and v.line > 0, v
         assert v.citation is not None, v
         assert v.message.zh and v.message.en, v
+
+
+def sub_once(text: str, old: str, new: str) -> str:
+    """`text` with its first `old` replaced, failing if the example no longer holds it."""
+    assert old in text, f"the example no longer holds {old!r}"
+    return text.replace(old, new, 1)
+
+
+def county_rules_with(folder: Path, rule: str) -> Path:
+    """A rules folder holding the authoring example's county rule set with `rule` (the YAML
+    of one more rule, indented as a list item) added to it."""
+    rules = folder / "rules"
+    rules.mkdir()
+    county = (EXAMPLES / "authoring" / "rules" / "example-county.yaml").read_text(
+        encoding="utf-8")
+    (rules / "example-county.yaml").write_text(
+        sub_once(county, "\nproperties:", rule + "properties:"), encoding="utf-8")
+    return rules

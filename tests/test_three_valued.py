@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conftest import EXAMPLES
+from conftest import EXAMPLES, county_rules_with
 from selection_rules.lang.case_functions import make_functions
 from selection_rules.lang.expressions import compile_expr
 from selection_rules.lang.types import ANY, Missing, Scope
@@ -92,10 +92,6 @@ def test_the_missing_operand_is_the_one_named() -> None:
 # ---------------------------------------------------------------------------- rule `when:`
 
 
-def _sub(text: str, old: str, new: str) -> str:
-    assert old in text
-    return text.replace(old, new, 1)
-
 
 def test_a_rule_whose_condition_cannot_be_read_reports_missing_data(tmp_path: Path) -> None:
     from selection_rules.engine.library import Library
@@ -103,10 +99,7 @@ def test_a_rule_whose_condition_cannot_be_read_reports_missing_data(tmp_path: Pa
     from selection_rules.lang.workdays import WorkCalendar
 
     authoring = EXAMPLES / "authoring"
-    rules = tmp_path / "rules"
-    rules.mkdir()
-    county = (authoring / "rules" / "example-county.yaml").read_text(encoding="utf-8")
-    rule = """
+    rules = county_rules_with(tmp_path, """
   - id: EX-9
     title: {zh: 测试, en: test}
     citation: {seed: 000_1d6b22ca1a2a0151.txt, quote: 民主推薦票不足80%的不作為考察對象}
@@ -116,9 +109,7 @@ def test_a_rule_whose_condition_cannot_be_read_reports_missing_data(tmp_path: Pa
       - require: "False"
         expect: {zh: 不应检查, en: never checked}
 
-"""
-    (rules / "example-county.yaml").write_text(
-        _sub(county, "\nproperties:", rule + "properties:"), encoding="utf-8")
+""")
     case = tmp_path / "case.yaml"
     case.write_text((authoring / "cases" / "clean.yaml").read_text(encoding="utf-8"),
                     encoding="utf-8")
