@@ -370,24 +370,24 @@ class Reader:
             self._fill(item, here, cells, table.columns)
             items.append(item)
 
-    def _key(self, table: Table, cells: dict[str, tuple[Any, Place]], i: int
-             ) -> tuple[str, Place] | None:
+    def _keyed_rows(self, table: Table, rows: list[list[Any]]) -> Iterator[
+            tuple[dict[str, tuple[Any, Place]], Loc, str, Place, dict[str, Any]]]:
+        """Each row of a table keyed by a candidate (or another key): its cells, its
+        event's path, the key and its cell, and the mapping of its event the key goes in.
+        A row without a key is a located problem and is passed over."""
         assert table.key is not None
-        if table.key.key not in cells:
-            self.problem((table.sheet, i, 1), Text(f"这一行没有填写{table.key.zh}",
-                                                   f"this row names no {table.key.en}"))
-            return None
-        key, place = cells.pop(table.key.key)
-        return str(key), place
-
-    def _keyed(self, table: Table, rows: list[list[Any]]) -> None:
         for i, cells, loc, event in self._event_rows(table, rows):
-            found = self._key(table, cells, i)
-            if found is None:
+            if table.key.key not in cells:
+                self.problem((table.sheet, i, 1), Text(f"这一行没有填写{table.key.zh}",
+                                                       f"this row names no {table.key.en}"))
                 continue
-            key, place = found
+            key, place = cells.pop(table.key.key)
             mapping = self._target(event, table.section, loc, place)
             assert isinstance(mapping, dict)
+            yield cells, loc, str(key), place, mapping
+
+    def _keyed(self, table: Table, rows: list[list[Any]]) -> None:
+        for cells, loc, key, place, mapping in self._keyed_rows(table, rows):
             first = self.keys.setdefault((table.sheet, loc[1], key), place)  # type: ignore[arg-type]
             if first != place:
                 self.problem(place, Text(f"{key} 在同一环节中重复（第一次在 {cell_name(first)}）",
@@ -415,13 +415,7 @@ class Reader:
         return self.out.places
 
     def _keyed_list(self, table: Table, rows: list[list[Any]]) -> None:
-        for i, cells, loc, event in self._event_rows(table, rows):
-            found = self._key(table, cells, i)
-            if found is None:
-                continue
-            key, place = found
-            mapping = self._target(event, table.section, loc, place)
-            assert isinstance(mapping, dict)
+        for cells, loc, key, place, mapping in self._keyed_rows(table, rows):
             items = mapping.setdefault(key, [])
             here = (*loc, *table.section, key, len(items))
             self.place(here[:-1], place)
