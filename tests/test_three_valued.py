@@ -120,4 +120,7 @@ def test_a_rule_whose_condition_cannot_be_read_reports_missing_data(tmp_path: Pa
     assert v.event_type == "inspection" and v.loc[0] == "events"
     assert v.message.en.startswith("cannot tell whether this rule applies")
     assert v.message.zh.startswith("无法判断本规则是否适用")
+    # What is missing is named as a clerk looks for it, never as the expression.
+    assert "event." not in v.message.zh + v.message.en
+    assert "会议记录" in v.message.zh and "meeting record" in v.message.en
     assert v.line is not None and v.citation is not None

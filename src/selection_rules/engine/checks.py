@@ -20,6 +20,7 @@ from selection_rules.engine.findings import (
     unmet,
     wrong_kind,
 )
+from selection_rules.engine.wording import lacking
 from selection_rules.i18n import Text
 from selection_rules.lang.runtime import HOISTED
 from selection_rules.lang.types import Env, Fn, Missing
@@ -261,11 +262,13 @@ def holds(when: Fn, env: Env) -> bool:
     return bool(when(env))
 
 
-def unreadable_condition(exc: Missing) -> Text:
-    """The message of a rule whose `when:` cannot be read."""
+def unreadable_condition(exc: Missing, steps: Mapping[str, Text]) -> Text:
+    """The message of a rule whose `when:` cannot be read: what the case lacks in a
+    clerk's words (`steps`: what `last('x')` names), not the expression that needed it."""
     if exc.text is not None:
         return Text(f"无法判断本规则是否适用：{exc.text.zh}",
                     f"cannot tell whether this rule applies: {exc.text.en}")
-    return Text(f"无法判断本规则是否适用：案卷未记录 {exc.what}",
+    said = lacking(exc, steps)
+    return Text(f"无法判断本规则是否适用：案卷未记录{said.zh}",
                 f"cannot tell whether this rule applies: the case file does not record "
-                f"{exc.what}")
+                f"{said.en}")

@@ -17,7 +17,7 @@ from pydantic import BaseModel
 
 from selection_rules.engine.compiled import CompiledCheck, ParamValue, RuleInfo
 from selection_rules.engine.violations import Violation
-from selection_rules.engine.wording import missing_words, words
+from selection_rules.engine.wording import lacking, words
 from selection_rules.i18n import Text
 from selection_rules.lang.types import Env, Missing
 from selection_rules.model.procedure import Citation
@@ -194,11 +194,7 @@ _FOUND = Text("实际", "found")
 
 
 def _lacking(check: CompiledCheck, exc: Missing) -> Text:
-    """What the case lacks, as a clerk would look for it."""
-    if exc.text is not None:
-        return exc.text
-    said = missing_words(exc.what, check.selector_labels)
-    return said if said is not None else Text("本规则所需的数据", "data this rule needs")
+    return lacking(exc, check.selector_labels)
 
 
 def missing(check: CompiledCheck, item: object, exc: Missing, env: Env | None = None) -> Finding:

@@ -38,7 +38,8 @@ def replay_record(rules: Procedure, record: RecordFile, file: str = "") -> CaseR
         except Missing as exc:  # whether the rule applies is unknown: say so
             violations.append(Violation(
                 rule_id=rule.id, severity=rule.spec.severity, kind="missing_data",
-                message=unreadable_condition(exc), citation=epoch.rules[rule.id][1],
+                message=unreadable_condition(exc, rules.selector_labels),
+                citation=epoch.rules[rule.id][1],
                 stage=None, stage_label=None, loc=(), figures={"missing": exc.what}))
             continue
         for check in rule.checks:

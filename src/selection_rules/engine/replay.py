@@ -420,7 +420,7 @@ def _unreadable(
     """A rule whose `when:` cannot be read: missing data for the rule."""
     out.append(Violation(
         rule_id=rule.id, severity=rule.spec.severity, kind="missing_data",
-        message=unreadable_condition(exc), citation=epoch.rules[rule.id][1],
+        message=unreadable_condition(exc, proc.selector_labels), citation=epoch.rules[rule.id][1],
         stage=stage, stage_label=proc.stage_label(stage), event_index=index,
         event_type=event_type, loc=("events", index) if index is not None else ("events",),
         figures={"missing": exc.what}))

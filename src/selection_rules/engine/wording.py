@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from fractions import Fraction
 
 from selection_rules.i18n import Phrase, Text
+from selection_rules.lang.types import Missing
 from selection_rules.model.values import show
 from selection_rules.model.vocabulary import Code, label_of
 
@@ -148,6 +149,16 @@ _NAMES: dict[str, Text] = {
     "case": Text("案卷", "the case file"),
     "record": Text("本记录", "this record"),
 }
+
+
+def lacking(exc: Missing, steps: Mapping[str, Text]) -> Text:
+    """What the case lacks, as a clerk would look for it: the words the exception
+    carries, else those of the expression that needed the value, else a general phrase
+    (never the expression itself)."""
+    if exc.text is not None:
+        return exc.text
+    said = missing_words(exc.what, steps)
+    return said if said is not None else Text("本规则所需的数据", "data this rule needs")
 
 
 def missing_words(what: str, steps: Mapping[str, Text]) -> Text | None:
